@@ -1,0 +1,115 @@
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create(self, email, password, **fields):
+        email = self.normalize_email(email) if email else None
+        user = self.model(email=email, **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email=None, password=None, **fields):
+        fields.setdefault("is_staff", False)
+        fields.setdefault("is_superuser", False)
+        return self._create(email, password, **fields)
+
+    def create_superuser(self, email, password=None, **fields):
+        fields.update(is_staff=True, is_superuser=True)
+        return self._create(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who logs in. One name field: names differ across cultures."""
+
+    name = models.CharField(_("name"), max_length=150, blank=True)
+    email = models.EmailField(_("email address"), unique=True, null=True, blank=True)
+    # E.164 (+15551234567); many parents have a phone and no email.
+    phone = models.CharField(_("mobile phone"), max_length=20, unique=True, null=True, blank=True)
+    is_staff = models.BooleanField(
+        _("staff status"),
+        default=False,
+        help_text=_("Can log in to the staff pages."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(email__isnull=False) | Q(phone__isnull=False),
+                name="user_has_email_or_phone",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name or self.email or self.phone or str(self.pk)
+
+    def get_full_name(self):
+        return self.name
+
+    def get_short_name(self):
+        return self.name
+
+
+class StaffRole(models.Model):
+    """What a staff member may do, and where: one school, or a whole district."""
+
+    class Kind(models.TextChoices):
+        SCHOOL_STAFF = "school_staff", _("School staff")
+        DISTRICT_STAFF = "district_staff", _("District staff")
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="staff_roles", verbose_name=_("person")
+    )
+    kind = models.CharField(_("role"), max_length=20, choices=Kind.choices)
+    school = models.ForeignKey(
+        "schools.School",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="staff_roles",
+        verbose_name=_("school"),
+    )
+    district = models.ForeignKey(
+        "schools.District",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="staff_roles",
+        verbose_name=_("district"),
+    )
+
+    class Meta:
+        verbose_name = _("staff role")
+        verbose_name_plural = _("staff roles")
+        constraints = [
+            # A school role names a school; a district role names a district; never both.
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="school_staff", school__isnull=False, district__isnull=True)
+                    | Q(kind="district_staff", district__isnull=False, school__isnull=True)
+                ),
+                name="staffrole_kind_matches_scope",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "kind", "school", "district"], name="staffrole_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_kind_display()} · {self.school or self.district}"

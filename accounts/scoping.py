@@ -1,0 +1,135 @@
+"""Who may see what: staff see their own school; district staff their district's schools.
+
+Every admin for a model that belongs to a school derives from ScopedAdmin, which filters
+lists, change/delete pages, autocomplete and foreign-key choices. A test walks the admin
+registry and fails when a school-owned model is registered without it.
+"""
+
+from django.apps import apps
+from django.contrib import admin
+from django.db.models import Q, QuerySet
+
+
+def schools_for(user) -> QuerySet:
+    School = apps.get_model("schools", "School")
+    if not user.is_authenticated or not user.is_active:
+        return School.objects.none()
+    if user.is_superuser:
+        return School.objects.all()
+    return School.objects.filter(
+        Q(staff_roles__user=user, staff_roles__kind="school_staff")
+        | Q(district__staff_roles__user=user, district__staff_roles__kind="district_staff")
+    ).distinct()
+
+
+def districts_for(user) -> QuerySet:
+    District = apps.get_model("schools", "District")
+    if not user.is_authenticated or not user.is_active:
+        return District.objects.none()
+    if user.is_superuser:
+        return District.objects.all()
+    return District.objects.filter(staff_roles__user=user, staff_roles__kind="district_staff")
+
+
+def role_kinds(user) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    cache = getattr(user, "_role_kinds", None)
+    if cache is None:
+        cache = set(user.staff_roles.values_list("kind", flat=True))
+        user._role_kinds = cache
+    return cache
+
+
+class ScopedAdmin(admin.ModelAdmin):
+    """A ModelAdmin whose rows are limited to the schools the staff member works for.
+
+    school_path: the lookup from this model to its School ("" for School itself).
+    district_path: for models that hang off a District rather than a School.
+    staff_actions / district_actions: what school and district staff may do here.
+    """
+
+    school_path: str | None = None
+    district_path: str | None = None
+    staff_actions = frozenset({"view", "add", "change", "delete"})
+    district_actions = frozenset({"view", "add", "change", "delete"})
+
+    def scope(self, request, queryset):
+        user = request.user
+        if user.is_superuser:
+            return queryset
+        if self.school_path is not None:
+            key = f"{self.school_path}__in" if self.school_path else "pk__in"
+            return queryset.filter(**{key: schools_for(user).values("pk")})
+        if self.district_path is not None:
+            key = f"{self.district_path}__in" if self.district_path else "pk__in"
+            return queryset.filter(**{key: districts_for(user).values("pk")})
+        return queryset.none()
+
+    def get_queryset(self, request):
+        return self.scope(request, super().get_queryset(request))
+
+    def _allowed(self, request, action):
+        user = request.user
+        if not (user.is_active and user.is_staff):
+            return False
+        if user.is_superuser:
+            return True
+        kinds = role_kinds(user)
+        return ("school_staff" in kinds and action in self.staff_actions) or (
+            "district_staff" in kinds and action in self.district_actions
+        )
+
+    def _allowed_object(self, request, obj, action):
+        if not self._allowed(request, action):
+            return False
+        return obj is None or self.get_queryset(request).filter(pk=obj.pk).exists()
+
+    def has_module_permission(self, request):
+        return self._allowed(request, "view")
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed_object(request, obj, "view") or self._allowed_object(
+            request, obj, "change"
+        )
+
+    def has_add_permission(self, request):
+        return self._allowed(request, "add")
+
+    def has_change_permission(self, request, obj=None):
+        return self._allowed_object(request, obj, "change")
+
+    def has_delete_permission(self, request, obj=None):
+        return self._allowed_object(request, obj, "delete")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Choices come from the related model's own scoped admin: no other school's rows.
+        related_admin = self.admin_site._registry.get(db_field.related_model)
+        if isinstance(related_admin, ScopedAdmin):
+            kwargs["queryset"] = related_admin.get_queryset(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        related_admin = self.admin_site._registry.get(db_field.related_model)
+        if isinstance(related_admin, ScopedAdmin):
+            kwargs["queryset"] = related_admin.get_queryset(request)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class ScopedInline:
+    """Mixin for inlines: permissions follow the parent admin's scope."""
+
+    def has_add_permission(self, request, obj=None):
+        return obj is None or self._parent_admin(request).has_change_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None or self._parent_admin(request).has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is None or self._parent_admin(request).has_change_permission(request, obj)
+
+    def has_view_permission(self, request, obj=None):
+        return obj is None or self._parent_admin(request).has_view_permission(request, obj)
+
+    def _parent_admin(self, request):
+        return self.admin_site._registry[self.parent_model]

@@ -1,0 +1,34 @@
+"""Test settings: PostgreSQL and Redis on 127.0.0.1 when they answer, else SQLite."""
+
+import os
+import socket
+
+os.environ.setdefault("DEBUG", "0")
+os.environ.setdefault("SECRET_KEY", "test-" + "k" * 60)
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+
+
+def _answers(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+PG_HOST = os.environ.get("TEST_PG_HOST", "127.0.0.1")
+REDIS_HOST = os.environ.get("TEST_REDIS_HOST", "127.0.0.1")
+if "DATABASE_URL" not in os.environ and _answers(PG_HOST, 5432):
+    os.environ["DATABASE_URL"] = f"postgres://postgres@{PG_HOST}:5432/portal"
+if "REDIS_URL" not in os.environ and _answers(REDIS_HOST, 6379):
+    os.environ["REDIS_URL"] = f"redis://{REDIS_HOST}:6379/15"
+
+from portal.settings.base import *  # noqa: E402, F403
+from portal.settings.base import STORAGES  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tests render templates without running collectstatic first.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
+SECURE_SSL_REDIRECT = False

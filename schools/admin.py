@@ -1,0 +1,171 @@
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
+
+from accounts.scoping import ScopedAdmin, ScopedInline
+from portal.languages import ENDONYMS
+from schools.models import District, Guide, GuideSection, GuideSectionAudio, School
+
+
+class TabbedTranslationAdmin(TranslationAdmin):
+    """Translation fields as one tab per language, with a marker on the missing ones.
+
+    Our own small script (no jQuery UI from a CDN, which the CSP forbids); without it the
+    fields simply stand one under another.
+    """
+
+    class Media:
+        js = ("portal/admin-translation-tabs.js",)
+        css = {"all": ("portal/admin.css",)}
+
+
+def translation_status(obj, languages=None):
+    if obj is None or obj.pk is None:
+        return "—"
+    missing = set(obj.missing_languages(languages))
+    codes = languages or [code for code in ENDONYMS]
+    return format_html_join(
+        " ",
+        '<span class="{}" title="{}">{} {}</span>',
+        (
+            (
+                "mt-missing" if code in missing else "mt-done",
+                _("missing") if code in missing else _("translated"),
+                "✗" if code in missing else "✓",
+                ENDONYMS[code],
+            )
+            for code in codes
+        ),
+    )
+
+
+@admin.register(District)
+class DistrictAdmin(ScopedAdmin, TabbedTranslationAdmin):
+    district_path = ""
+    staff_actions = frozenset()
+    district_actions = frozenset({"view"})
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name_en"]}
+
+
+@admin.register(School)
+class SchoolAdmin(ScopedAdmin, TabbedTranslationAdmin):
+    school_path = ""
+    staff_actions = frozenset({"view", "change"})
+    district_actions = frozenset({"view", "add", "change"})
+    list_display = ["name", "district", "phone", "languages_list", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "slug"]
+    readonly_fields = ["translations"]
+    fieldsets = [
+        (None, {"fields": ["district", "name", "slug", "is_active"]}),
+        (_("How families reach the school"), {"fields": ["address", "phone", "time_zone"]}),
+        (_("Languages"), {"fields": ["languages", "translations"]}),
+        (_("Welcome"), {"fields": ["welcome", "safe_zone"]}),
+    ]
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {"slug": ["name_en"]} if obj is None else {}
+
+    @admin.display(description=_("languages"))
+    def languages_list(self, obj):
+        return ", ".join(ENDONYMS.get(code, code) for code in obj.languages)
+
+    @admin.display(description=_("translations of the welcome text"))
+    def translations(self, obj):
+        return translation_status(obj, obj.languages if obj else None)
+
+
+class GuideSectionInline(ScopedInline, admin.TabularInline):
+    model = GuideSection
+    fields = ["title", "status", "order", "edit_link"]
+    readonly_fields = ["title", "edit_link"]
+    extra = 0
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        # Sections are written on their own page, with a tab for each language.
+        return False
+
+    @admin.display(description=_("edit"))
+    def edit_link(self, obj):
+        if obj.pk is None:
+            return ""
+        url = reverse("admin:schools_guidesection_change", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Edit text and recordings"))
+
+
+@admin.register(Guide)
+class GuideAdmin(ScopedAdmin, TabbedTranslationAdmin):
+    school_path = "school"
+    list_display = ["title", "school", "status", "order", "updated_at"]
+    list_filter = ["status"]
+    list_editable = ["order"]
+    search_fields = ["title"]
+    list_select_related = ["school"]
+    readonly_fields = ["translations", "view_on_site_link"]
+    fields = ["school", "title", "slug", "summary", "status", "order", "translations"]
+    inlines = [GuideSectionInline]
+    prepopulated_fields = {"slug": ["title_en"]}
+
+    @admin.display(description=_("translations of the title"))
+    def translations(self, obj):
+        return translation_status(obj, obj.school.languages if obj and obj.pk else None)
+
+    @admin.display(description=_("page for families"))
+    def view_on_site_link(self, obj):
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), _("Open"))
+
+
+class GuideSectionAudioInline(ScopedInline, admin.TabularInline):
+    model = GuideSectionAudio
+    extra = 1
+    fields = ["language", "file"]
+
+
+@admin.register(GuideSection)
+class GuideSectionAdmin(ScopedAdmin, TabbedTranslationAdmin):
+    school_path = "guide__school"
+    list_display = ["title", "guide", "school", "status", "order", "reading_grade"]
+    list_filter = ["status"]
+    list_select_related = ["guide__school"]
+    search_fields = ["title", "guide__title"]
+    autocomplete_fields = ["guide"]
+    readonly_fields = ["translations", "reading_grade"]
+    fields = ["guide", "title", "body", "status", "order", "translations", "reading_grade"]
+    inlines = [GuideSectionAudioInline]
+
+    @admin.display(description=_("school"))
+    def school(self, obj):
+        return obj.guide.school
+
+    @admin.display(description=_("translations"))
+    def translations(self, obj):
+        return translation_status(obj, obj.guide.school.languages if obj and obj.pk else None)
+
+    @admin.display(description=_("reading grade (estimate)"))
+    def reading_grade(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        grades = obj.reading_grades()
+        if not grades:
+            return _("No estimate for these languages.")
+        limit = obj.too_hard_languages()
+        return format_html_join(
+            " ",
+            '<span class="{}">{}: {}{}</span>',
+            (
+                (
+                    "grade-warning" if code in limit else "grade-ok",
+                    ENDONYMS[code],
+                    grade,
+                    format_html(" — {}", _("too hard: aim for grade 8 or below"))
+                    if code in limit
+                    else "",
+                )
+                for code, grade in grades.items()
+            ),
+        )

@@ -1,0 +1,165 @@
+"""Demo data: a district, three schools, a full guide per school in all 15 languages, and
+staff logins for each role. Safe to run again: it updates what it created."""
+
+import json
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from django.core.files import File
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from modeltranslation.utils import build_localized_fieldname
+
+from accounts.models import StaffRole, User
+from portal.languages import LANGUAGE_CODES
+from schools.models import District, Guide, GuideSection, GuideSectionAudio, School, Status
+
+DEMO_DIR = Path(__file__).resolve().parent.parent.parent / "demo"
+DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105 (demo logins, printed for the person running it)
+SCHOOLS = {
+    "lincoln-elementary": {"start": "8:00", "end": "2:45", "phone": "+1 555 0100 101"},
+    "rosa-parks-middle": {"start": "7:45", "end": "2:15", "phone": "+1 555 0100 202"},
+    "harbor-view-high": {"start": "8:15", "end": "3:00", "phone": "+1 555 0100 303"},
+}
+# espeak-ng voices for the recordings, where the machine has espeak-ng.
+VOICES = {"en": "en-us", "es": "es-419", "fr": "fr-fr"}
+
+
+def localized(field: str, values: dict[str, str]) -> dict[str, str]:
+    return {build_localized_fieldname(field, code): text for code, text in values.items()}
+
+
+class Command(BaseCommand):
+    help = "Create or refresh the demo district, schools, guides and staff logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-audio", action="store_true", help="Skip the recordings.")
+
+    def handle(self, *args, no_audio=False, **options):
+        content = {code: self.load(code) for code in LANGUAGE_CODES}
+        content = {code: data for code, data in content.items() if data}
+        with transaction.atomic():
+            district = self.seed_district(content)
+            schools = [self.seed_school(district, slug, content) for slug in SCHOOLS]
+            self.seed_staff(district, schools)
+        recordings = 0 if no_audio else self.seed_audio(schools)
+        languages = ", ".join(sorted(content))
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready in {len(content)} languages: {languages}"))
+        if recordings:
+            self.stdout.write(f"Recordings made with espeak-ng: {recordings}")
+        self.stdout.write(
+            "\nDemo logins (password for all: %s)\n"
+            "  administrator:             admin@example.org\n"
+            "  Lincoln Elementary staff:  staff.lincoln@example.org\n"
+            "  Rosa Parks Middle staff:   staff.rosaparks@example.org\n"
+            "  district staff:            district@example.org\n"
+            "Staff pages: http://127.0.0.1:8000/admin/\n" % DEMO_PASSWORD
+        )
+
+    def load(self, code):
+        path = DEMO_DIR / f"{code}.json"
+        if not path.exists():
+            return None
+        return json.loads(path.read_text(encoding="utf-8"))
+
+    def seed_district(self, content):
+        names = {code: data["district"] for code, data in content.items()}
+        district, _ = District.objects.update_or_create(
+            slug="riverside", defaults={"name": names["en"], **localized("name", names)}
+        )
+        return district
+
+    def seed_school(self, district, slug, content):
+        times = SCHOOLS[slug]
+        names = {code: data["schools"][slug]["name"] for code, data in content.items()}
+        welcomes = {code: data["schools"][slug]["welcome"] for code, data in content.items()}
+        safe_zones = {code: data["safe_zone"] for code, data in content.items()}
+        school, _ = School.objects.update_or_create(
+            slug=slug,
+            defaults={
+                "district": district,
+                "name": names["en"],
+                **localized("name", names),
+                **localized("welcome", welcomes),
+                **localized("safe_zone", safe_zones),
+                "address": f"{100 + len(slug)} River Road, Riverside",
+                "phone": times["phone"],
+                "languages": list(LANGUAGE_CODES),
+            },
+        )
+        guides = {code: data["guide"] for code, data in content.items()}
+        guide, _ = Guide.objects.update_or_create(
+            school=school,
+            slug="how-our-school-works",
+            defaults={
+                "title": guides["en"]["title"],
+                **localized("title", {c: g["title"] for c, g in guides.items()}),
+                **localized("summary", {c: g["summary"] for c, g in guides.items()}),
+                "status": Status.PUBLISHED,
+                "order": 0,
+            },
+        )
+        for index, english in enumerate(guides["en"]["sections"]):
+            titles = {c: g["sections"][index]["title"] for c, g in guides.items()}
+            bodies = {
+                c: g["sections"][index]["body"].format(start=times["start"], end=times["end"])
+                for c, g in guides.items()
+            }
+            GuideSection.objects.update_or_create(
+                guide=guide,
+                order=index,
+                defaults={
+                    "title": english["title"],
+                    **localized("title", titles),
+                    **localized("body", bodies),
+                    "status": Status.PUBLISHED,
+                },
+            )
+        return school
+
+    def seed_staff(self, district, schools):
+        def person(email, name, **flags):
+            user, created = User.objects.get_or_create(email=email, defaults={"name": name, **flags})
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+            return user
+
+        person("admin@example.org", "Portal administrator", is_staff=True, is_superuser=True)
+        by_slug = {school.slug: school for school in schools}
+        for email, name, slug in [
+            ("staff.lincoln@example.org", "Ana (Lincoln parent coordinator)", "lincoln-elementary"),
+            ("staff.rosaparks@example.org", "Malik (Rosa Parks office)", "rosa-parks-middle"),
+        ]:
+            user = person(email, name, is_staff=True)
+            StaffRole.objects.get_or_create(user=user, kind="school_staff", school=by_slug[slug])
+        user = person("district@example.org", "Dana (district family engagement)", is_staff=True)
+        StaffRole.objects.get_or_create(user=user, kind="district_staff", district=district)
+
+    def seed_audio(self, schools):
+        espeak = shutil.which("espeak-ng")
+        if not espeak:
+            self.stdout.write("No espeak-ng on this machine: the demo has no recordings.")
+            return 0
+        made = 0
+        sections = GuideSection.objects.filter(guide__school__in=schools).select_related("guide")
+        for section in sections:
+            for code, voice in VOICES.items():
+                if GuideSectionAudio.objects.filter(section=section, language=code).exists():
+                    continue
+                text = getattr(section, build_localized_fieldname("body", code))
+                if not text:
+                    continue
+                with tempfile.NamedTemporaryFile(suffix=".wav") as wav:
+                    subprocess.run(  # noqa: S603 (fixed program, text passed as one argument)
+                        [espeak, "-v", voice, "-s", "150", "-w", wav.name, text],
+                        check=True,
+                        capture_output=True,
+                        timeout=60,
+                    )
+                    audio = GuideSectionAudio(section=section, language=code)
+                    audio.file.save(f"{code}.wav", File(open(wav.name, "rb")), save=True)  # noqa: SIM115
+                    made += 1
+        return made

@@ -1,0 +1,259 @@
+import zoneinfo
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname
+
+from portal.languages import LANGUAGE_CODES, LANGUAGES
+from schools.readability import reading_grade
+from schools.validators import validate_audio_file, validate_language_codes
+
+
+def validate_time_zone(value):
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("Unknown time zone: %(zone)s."), params={"zone": value})
+
+
+class LanguageListField(models.JSONField):
+    """A list of the portal's language codes, edited as checkboxes."""
+
+    def formfield(self, **kwargs):
+        return forms.TypedMultipleChoiceField(
+            choices=LANGUAGES,
+            widget=forms.CheckboxSelectMultiple,
+            required=not self.blank,
+            label=self.verbose_name,
+            help_text=self.help_text,
+            error_messages={"required": _("Choose at least one language the school publishes in.")},
+        )
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft (only staff see it)")
+    PUBLISHED = "published", _("Published")
+
+
+class TranslatedContent:
+    """Helpers for content fields translated with modeltranslation."""
+
+    translated_fields: tuple[str, ...] = ()
+
+    def has_translation(self, language: str, field: str | None = None) -> bool:
+        fields = (field,) if field else self.translated_fields
+        return all(getattr(self, build_localized_fieldname(f, language), "") for f in fields)
+
+    def missing_languages(self, languages=None) -> list[str]:
+        return [code for code in (languages or LANGUAGE_CODES) if not self.has_translation(code)]
+
+
+class District(TranslatedContent, models.Model):
+    translated_fields = ("name",)
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("short name for web addresses"), max_length=80, unique=True)
+
+    class Meta:
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("schools:district", kwargs={"slug": self.slug})
+
+
+class SchoolQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def search(self, text: str):
+        # Parents may type the school's name in any script the school uses.
+        text = text.strip()[:100]
+        if not text:
+            return self
+        match = Q()
+        for code in LANGUAGE_CODES:
+            match |= Q(**{f"{build_localized_fieldname('name', code)}__icontains": text})
+            match |= Q(**{f"district__{build_localized_fieldname('name', code)}__icontains": text})
+        return self.filter(match)
+
+
+class School(TranslatedContent, models.Model):
+    translated_fields = ("name", "welcome")
+
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="schools", verbose_name=_("district")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(
+        _("short name for web addresses"),
+        max_length=80,
+        unique=True,
+        help_text=_("Letters, numbers and hyphens only, e.g. lincoln-elementary."),
+    )
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    phone = models.CharField(
+        _("phone"),
+        max_length=30,
+        blank=True,
+        help_text=_("Families call this number to ask for an interpreter."),
+    )
+    languages = LanguageListField(
+        _("languages the school publishes in"),
+        default=list,
+        validators=[validate_language_codes],
+        help_text=_("Guides and events are checked for a translation in each of these."),
+    )
+    welcome = models.TextField(_("welcome text"), max_length=5000, blank=True)
+    safe_zone = models.TextField(
+        _("safe zone statement"),
+        max_length=3000,
+        blank=True,
+        help_text=_(
+            "Shown on every school page. Leave empty to show the portal's standard statement."
+        ),
+    )
+    time_zone = models.CharField(
+        _("time zone"), max_length=60, default="America/New_York", validators=[validate_time_zone]
+    )
+    is_active = models.BooleanField(_("shown to families"), default=True)
+
+    objects = SchoolQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("school")
+        verbose_name_plural = _("schools")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("schools:school", kwargs={"slug": self.slug})
+
+
+class GuideQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+
+class Guide(TranslatedContent, models.Model):
+    """A plain-language "How our school works" guide, made of sections."""
+
+    translated_fields = ("title",)
+
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, related_name="guides", verbose_name=_("school")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), max_length=1000, blank=True)
+    slug = models.SlugField(
+        _("short name for web addresses"),
+        max_length=80,
+        help_text=_("Letters, numbers and hyphens only, e.g. how-our-school-works."),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    objects = GuideQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("guide")
+        verbose_name_plural = _("guides")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "slug"], name="guide_slug_unique_per_school"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("schools:guide", kwargs={"school": self.school.slug, "slug": self.slug})
+
+
+class GuideSectionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+
+class GuideSection(TranslatedContent, models.Model):
+    """One part of a guide: the school day, who to call, report cards, …"""
+
+    translated_fields = ("title", "body")
+
+    guide = models.ForeignKey(
+        Guide, on_delete=models.CASCADE, related_name="sections", verbose_name=_("guide")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(
+        _("text"),
+        max_length=20000,
+        help_text=_("Short sentences and everyday words. Leave an empty line between paragraphs."),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PUBLISHED)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = GuideSectionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("guide section")
+        verbose_name_plural = _("guide sections")
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    def reading_grades(self) -> dict[str, float]:
+        """Estimated school grade needed to read each language version a library can rate."""
+        grades = {}
+        for code in LANGUAGE_CODES:
+            text = getattr(self, build_localized_fieldname("body", code), "")
+            grade = reading_grade(text, code) if text else None
+            if grade is not None:
+                grades[code] = grade
+        return grades
+
+    def too_hard_languages(self) -> list[str]:
+        limit = settings.READING_GRADE_WARNING
+        return [code for code, grade in self.reading_grades().items() if grade > limit]
+
+
+def audio_upload_path(instance, filename):
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "audio"
+    return f"guide-audio/{instance.section_id}/{instance.language}.{extension[:5]}"
+
+
+class GuideSectionAudio(models.Model):
+    """A recording of a section in one language, for parents who prefer to listen."""
+
+    section = models.ForeignKey(
+        GuideSection, on_delete=models.CASCADE, related_name="audio", verbose_name=_("section")
+    )
+    language = models.CharField(_("language"), max_length=10, choices=LANGUAGES)
+    file = models.FileField(
+        _("sound file"),
+        upload_to=audio_upload_path,
+        validators=[validate_audio_file],
+        help_text=_("MP3, M4A, OGG, WAV or WEBM, at most 20 MB."),
+    )
+
+    class Meta:
+        verbose_name = _("recording")
+        verbose_name_plural = _("recordings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["section", "language"], name="one_recording_per_section_language"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.section} ({self.language})"

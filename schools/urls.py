@@ -1,0 +1,14 @@
+from django.urls import path
+
+from schools import views
+
+app_name = "schools"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    # /districts/<slug>/
+    path("districts/<slug:slug>/", views.district_detail, name="district"),
+    # /schools/<slug>/…
+    path("schools/<slug:slug>/", views.school_detail, name="school"),
+    path("schools/<slug:school>/guides/<slug:slug>/", views.guide_detail, name="guide"),
+]

@@ -1,0 +1,83 @@
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, render
+from django.utils import translation
+
+from portal.languages import picker_choices
+from schools.models import District, Guide, GuideSection, GuideSectionAudio, School
+
+
+def home(request):
+    query = request.GET.get("q", "")[:100]
+    district_slug = request.GET.get("district", "")
+    districts = list(District.objects.order_by("name"))
+    schools = None
+    if query or district_slug:
+        schools = School.objects.active().select_related("district").search(query)
+        if district_slug:
+            schools = schools.filter(district__slug=district_slug)
+        schools = list(schools[:50])
+    return render(
+        request,
+        "schools/home.html",
+        {
+            "query": query,
+            "district_slug": district_slug,
+            "districts": districts,
+            "schools": schools,
+            "language_choices": picker_choices(),
+        },
+    )
+
+
+def district_detail(request, slug):
+    district = get_object_or_404(District, slug=slug)
+    schools = School.objects.active().filter(district=district)
+    return render(request, "schools/district.html", {"district": district, "schools": schools})
+
+
+def school_detail(request, slug):
+    school = get_object_or_404(School.objects.active().select_related("district"), slug=slug)
+    guides = school.guides.published()
+    language = translation.get_language()
+    return render(
+        request,
+        "schools/school.html",
+        {
+            "school": school,
+            "guides": guides,
+            "welcome_missing": bool(school.welcome) and not school.has_translation(language, "welcome"),
+        },
+    )
+
+
+def guide_detail(request, school, slug):
+    language = translation.get_language()
+    guide = get_object_or_404(
+        Guide.objects.published()
+        .filter(school__is_active=True)
+        .select_related("school")
+        .prefetch_related(
+            Prefetch("sections", queryset=GuideSection.objects.published()),
+            Prefetch(
+                "sections__audio",
+                queryset=GuideSectionAudio.objects.filter(language__in=[language, "en"]),
+            ),
+        ),
+        school__slug=school,
+        slug=slug,
+    )
+    sections = list(guide.sections.all())
+    for section in sections:
+        section.missing = not section.has_translation(language)
+        recordings = {audio.language: audio for audio in section.audio.all()}
+        section.recording = recordings.get(language) or recordings.get("en")
+    return render(
+        request,
+        "schools/guide.html",
+        {
+            "school": guide.school,
+            "guide": guide,
+            "sections": sections,
+            "title_missing": not guide.has_translation(language, "title"),
+        },
+    )
