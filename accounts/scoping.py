@@ -8,6 +8,7 @@ registry and fails when a school-owned model is registered without it.
 from django.apps import apps
 from django.contrib import admin
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 
 def schools_for(user) -> QuerySet:
@@ -68,6 +69,11 @@ class ScopedAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return self.scope(request, super().get_queryset(request))
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # Another school's object looks exactly like one that does not exist: a 404, not the
+        # admin's usual redirect with a message that would confirm nothing.
+        raise Http404
 
     def _allowed(self, request, action):
         user = request.user

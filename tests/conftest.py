@@ -1,0 +1,154 @@
+"""The shared cast: two schools in two districts, their staff, district staff, an admin.
+
+Tests run on PostgreSQL and Redis when they answer on 127.0.0.1 (see portal/settings/test.py);
+otherwise on SQLite, and tests that need a server are skipped and listed at the end. With
+CI=true a missing server is a failure.
+"""
+
+import os
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.utils import translation
+
+from accounts.models import StaffRole, User
+from schools.models import District, Guide, GuideSection, School, Status
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+PASSWORD = "a-long-test-password-9"
+_skipped_for_servers: list[str] = []
+
+
+def _has_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _has_redis() -> bool:
+    return bool(settings.REDIS_URL)
+
+
+def pytest_sessionstart(session):
+    if IN_CI:
+        missing = [
+            name
+            for name, ok in (("PostgreSQL", _has_postgres()), ("Redis", _has_redis()))
+            if not ok
+        ]
+        if missing:
+            pytest.exit(f"CI needs {', '.join(missing)} on 127.0.0.1, and it did not answer.", 3)
+
+
+def pytest_runtest_setup(item):
+    for marker, ok, server in (("pg", _has_postgres, "PostgreSQL"), ("redis", _has_redis, "Redis")):
+        if item.get_closest_marker(marker) and not ok():
+            _skipped_for_servers.append(f"{item.nodeid} (no {server})")
+            pytest.skip(f"needs {server} on 127.0.0.1")
+
+
+def pytest_terminal_summary(terminalreporter):
+    db = connection.vendor
+    terminalreporter.write_line(f"database: {db}; redis: {'yes' if _has_redis() else 'no'}")
+    if _skipped_for_servers:
+        terminalreporter.write_line(
+            f"{len(_skipped_for_servers)} tests skipped for lack of a server:", yellow=True
+        )
+        for line in _skipped_for_servers:
+            terminalreporter.write_line(f"  {line}", yellow=True)
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default():
+    # reverse() follows the active language; each test starts in English.
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
+def make_school(district, slug, name, **extra):
+    return School.objects.create(
+        district=district,
+        slug=slug,
+        name=name,
+        name_en=name,
+        phone=extra.pop("phone", "+1 555 0100 999"),
+        languages=extra.pop("languages", ["en", "es", "ar"]),
+        **extra,
+    )
+
+
+def make_guide(school, slug="how-it-works", title="How our school works", sections=2, **extra):
+    guide = Guide.objects.create(
+        school=school,
+        slug=slug,
+        title=title,
+        title_en=title,
+        status=extra.pop("status", Status.PUBLISHED),
+        **extra,
+    )
+    for index in range(sections):
+        GuideSection.objects.create(
+            guide=guide,
+            order=index,
+            title=f"Part {index}",
+            title_en=f"Part {index}",
+            body=f"Body of part {index}.",
+            body_en=f"Body of part {index}.",
+        )
+    return guide
+
+
+@pytest.fixture
+def district_a(db):
+    return District.objects.create(slug="district-a", name="District A", name_en="District A")
+
+
+@pytest.fixture
+def district_b(db):
+    return District.objects.create(slug="district-b", name="ZZB District", name_en="ZZB District")
+
+
+@pytest.fixture
+def school_a(district_a):
+    return make_school(district_a, "school-a", "School A")
+
+
+@pytest.fixture
+def school_b(district_b):
+    return make_school(district_b, "school-b", "ZZB School")
+
+
+def make_staff(email, **roles):
+    user = User.objects.create_user(email=email, password=PASSWORD, name=email, is_staff=True)
+    if roles.get("school"):
+        StaffRole.objects.create(user=user, kind="school_staff", school=roles["school"])
+    if roles.get("district"):
+        StaffRole.objects.create(user=user, kind="district_staff", district=roles["district"])
+    return user
+
+
+@pytest.fixture
+def staff_a(school_a):
+    return make_staff("staff.a@example.org", school=school_a)
+
+
+@pytest.fixture
+def staff_b(school_b):
+    return make_staff("staff.b@example.org", school=school_b)
+
+
+@pytest.fixture
+def district_staff_a(district_a):
+    return make_staff("district.a@example.org", district=district_a)
+
+
+@pytest.fixture
+def superuser(db):
+    return User.objects.create_superuser(email="root@example.org", password=PASSWORD)
+
+
+@pytest.fixture
+def secure_client(client):
+    """The test client over https, as production serves every page."""
+    client.defaults["wsgi.url_scheme"] = "https"
+    return client

@@ -1,0 +1,191 @@
+"""RELIABILITY C1: staff of school A never see or change school B's objects in the admin."""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from accounts.scoping import ScopedAdmin
+from schools.models import District, Guide, GuideSection, School
+from tests.conftest import PASSWORD, make_guide
+
+SENTINEL = "ZZB"
+
+
+@pytest.fixture
+def world(school_a, school_b, staff_a):
+    guide_a = make_guide(school_a, title="Guide of A")
+    guide_b = make_guide(school_b, title=f"{SENTINEL} guide", slug=f"{SENTINEL.lower()}-guide")
+    GuideSection.objects.filter(guide=guide_b).update(
+        title=f"{SENTINEL} section", title_en=f"{SENTINEL} section"
+    )
+    return {
+        "a": {District: school_a.district, School: school_a, Guide: guide_a,
+              GuideSection: guide_a.sections.first()},
+        "b": {District: school_b.district, School: school_b, Guide: guide_b,
+              GuideSection: guide_b.sections.first()},
+    }
+
+
+def admin_url(model, view, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+SCOPED_MODELS = [m for m, a in admin.site._registry.items() if isinstance(a, ScopedAdmin)]
+
+
+def test_every_school_owned_model_in_the_admin_is_scoped():
+    """Guard: a model that belongs to a school must be registered with ScopedAdmin."""
+
+    def belongs_to_a_school(model, depth=0):
+        if model in (School, District):
+            return True
+        if depth > 3:
+            return False
+        return any(
+            field.many_to_one and belongs_to_a_school(field.related_model, depth + 1)
+            for field in model._meta.get_fields()
+        )
+
+    for model, model_admin in admin.site._registry.items():
+        if belongs_to_a_school(model):
+            assert isinstance(model_admin, ScopedAdmin), f"{model.__name__} admin is not scoped"
+            assert model_admin.school_path is not None or model_admin.district_path is not None
+    assert {District, School, Guide, GuideSection} <= set(SCOPED_MODELS)
+
+
+@pytest.mark.parametrize("model", SCOPED_MODELS, ids=lambda m: m.__name__)
+@pytest.mark.parametrize("view", ["change", "delete", "history"])
+def test_other_schools_object_pages_are_404(client, world, staff_a, model, view, rf):
+    client.force_login(staff_a)
+    response = client.get(admin_url(model, view, world["b"][model].pk))
+    request = rf.get("/admin/")
+    request.user = staff_a
+    action = {"change": "view", "history": "view", "delete": "delete"}[view]
+    if admin.site._registry[model]._allowed(request, action):
+        assert response.status_code == 404
+    else:
+        # What this role may never do (school staff deleting a school, opening districts)
+        # is refused outright, whichever object is asked for: that tells nothing about B.
+        assert response.status_code in (403, 404)
+
+
+@pytest.mark.parametrize("model", SCOPED_MODELS, ids=lambda m: m.__name__)
+def test_changelist_never_shows_other_schools_rows(client, world, staff_a, model):
+    client.force_login(staff_a)
+    response = client.get(admin_url(model, "changelist"))
+    assert response.status_code in (200, 403)
+    assert SENTINEL not in response.content.decode()
+    # A search whose words match B's rows too ("guide", "section", "school", "district").
+    for word in ("guide", "section", "school", "district"):
+        response = client.get(admin_url(model, "changelist"), {"q": word})
+        assert SENTINEL not in response.content.decode()
+
+
+@pytest.mark.parametrize("model", [Guide, GuideSection], ids=lambda m: m.__name__)
+def test_own_objects_are_editable(client, world, staff_a, model):
+    client.force_login(staff_a)
+    assert client.get(admin_url(model, "change", world["a"][model].pk)).status_code == 200
+    assert client.get(admin_url(model, "changelist")).status_code == 200
+
+
+def test_add_forms_offer_only_own_school_and_refuse_another(client, world, staff_a):
+    client.force_login(staff_a)
+    page = client.get(admin_url(Guide, "add")).content.decode()
+    assert "School A" in page and SENTINEL not in page
+    response = client.post(
+        admin_url(Guide, "add"),
+        {"school": world["b"][School].pk, "title_en": "Sneaky", "slug": "sneaky",
+         "status": "draft", "order": 0, "sections-TOTAL_FORMS": 0, "sections-INITIAL_FORMS": 0},
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not Guide.objects.filter(slug="sneaky").exists()
+
+
+def test_section_add_form_lists_only_own_guides(client, world, staff_a):
+    client.force_login(staff_a)
+    response = client.post(
+        admin_url(GuideSection, "add"),
+        {"guide": world["b"][Guide].pk, "title_en": "Sneaky", "body_en": "x", "status": "published",
+         "order": 0, "audio-TOTAL_FORMS": 0, "audio-INITIAL_FORMS": 0},
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not GuideSection.objects.filter(title_en="Sneaky").exists()
+
+
+def test_autocomplete_never_returns_other_schools_guides(client, world, staff_a):
+    client.force_login(staff_a)
+    response = client.get(
+        "/admin/autocomplete/",
+        {"app_label": "schools", "model_name": "guidesection", "field_name": "guide", "term": ""},
+    )
+    assert response.status_code == 200
+    assert "Guide of A" in response.content.decode()
+    assert SENTINEL not in response.content.decode()
+
+
+@pytest.mark.parametrize("model", [Guide, GuideSection], ids=lambda m: m.__name__)
+def test_posting_changes_or_deletes_to_another_school_is_404_and_changes_nothing(
+    client, world, staff_a, model
+):
+    client.force_login(staff_a)
+    target = world["b"][model]
+    before = model.objects.filter(pk=target.pk).values().get()
+    assert client.post(admin_url(model, "change", target.pk), {"title_en": "hacked"}).status_code == 404
+    assert client.post(admin_url(model, "delete", target.pk), {"post": "yes"}).status_code == 404
+    assert model.objects.filter(pk=target.pk).values().get() == before
+
+
+@pytest.mark.parametrize("model", [Guide, GuideSection], ids=lambda m: m.__name__)
+def test_bulk_delete_action_skips_other_schools_rows(client, world, staff_a, model):
+    client.force_login(staff_a)
+    target = world["b"][model]
+    client.post(
+        admin_url(model, "changelist"),
+        {"action": "delete_selected", "_selected_action": [target.pk], "post": "yes"},
+    )
+    assert model.objects.filter(pk=target.pk).exists()
+
+
+def test_school_staff_cannot_add_or_delete_schools_or_touch_districts(client, world, staff_a):
+    client.force_login(staff_a)
+    assert client.get(admin_url(School, "add")).status_code == 403
+    assert client.get(admin_url(School, "delete", world["a"][School].pk)).status_code == 403
+    assert client.get(admin_url(District, "changelist")).status_code == 403
+    assert client.get(admin_url(School, "change", world["a"][School].pk)).status_code == 200
+
+
+def test_district_staff_see_their_districts_schools_only(client, world, district_staff_a):
+    client.force_login(district_staff_a)
+    page = client.get(admin_url(School, "changelist")).content.decode()
+    assert "School A" in page and SENTINEL not in page
+    assert client.get(admin_url(Guide, "change", world["a"][Guide].pk)).status_code == 200
+    assert client.get(admin_url(Guide, "change", world["b"][Guide].pk)).status_code == 404
+
+
+def test_unscoped_admins_are_closed_to_school_staff(client, world, staff_a):
+    client.force_login(staff_a)
+    for model, model_admin in admin.site._registry.items():
+        if isinstance(model_admin, ScopedAdmin):
+            continue
+        assert client.get(admin_url(model, "changelist")).status_code == 403, model.__name__
+    index = client.get("/admin/").content.decode()
+    assert "/admin/accounts/user/" not in index
+    assert "/admin/schools/guide/" in index
+
+
+def test_superuser_sees_every_school(client, world, superuser):
+    client.force_login(superuser)
+    page = client.get(admin_url(School, "changelist")).content.decode()
+    assert "School A" in page and SENTINEL in page
+
+
+def test_staff_login_goes_through_allauth(client, staff_a):
+    response = client.get("/admin/", follow=True)
+    assert response.redirect_chain[-1][0].startswith("/en/accounts/login/?next=")
+    response = client.post(
+        "/en/accounts/login/", {"login": staff_a.email, "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert client.get("/admin/").status_code == 200
