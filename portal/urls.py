@@ -8,7 +8,7 @@ from portal import views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("robots.txt", views.robots_txt),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -44,12 +44,14 @@ def choose_language(request):
             httponly=True,
         )
         return response
-    return render(
-        request, "portal/language.html", {"choices": picker_choices(), "next": next_path}
-    )
+    return render(request, "portal/language.html", {"choices": picker_choices(), "next": next_path})
 
 
 def robots_txt(request):
     return HttpResponse(
         "User-agent: *\nDisallow: /admin/\nDisallow: /accounts/\n", content_type="text/plain"
     )
+
+
+def csrf_failure(request, reason=""):
+    return render(request, "403_csrf.html", status=403)

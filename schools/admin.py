@@ -25,7 +25,7 @@ def translation_status(obj, languages=None):
     if obj is None or obj.pk is None:
         return "—"
     missing = set(obj.missing_languages(languages))
-    codes = languages or [code for code in ENDONYMS]
+    codes = languages or list(ENDONYMS)
     return format_html_join(
         " ",
         '<span class="{}" title="{}">{} {}</span>',

@@ -45,7 +45,8 @@ def school_detail(request, slug):
         {
             "school": school,
             "guides": guides,
-            "welcome_missing": bool(school.welcome) and not school.has_translation(language, "welcome"),
+            "welcome_missing": bool(school.welcome)
+            and not school.has_translation(language, "welcome"),
         },
     )
 

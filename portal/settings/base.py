@@ -127,7 +127,9 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 install_language_info()
 LANGUAGE_CODE = "en"
 LANGUAGES = LANGUAGES
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale_django/ carries the Django messages families meet (form errors, dates) for the one
+# language Django ships no catalog for (Filipino).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_django"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env_str("TIME_ZONE", "America/New_York")
@@ -240,3 +242,4 @@ PAGE_HTML_BUDGET_GZIP = 14 * 1024
 PAGE_CSS_BUDGET_GZIP = 10 * 1024
 # Plain language: a section above this reading grade gets a warning in the admin.
 READING_GRADE_WARNING = 8
+CSRF_FAILURE_VIEW = "portal.views.csrf_failure"

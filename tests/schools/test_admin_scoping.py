@@ -19,10 +19,18 @@ def world(school_a, school_b, staff_a):
         title=f"{SENTINEL} section", title_en=f"{SENTINEL} section"
     )
     return {
-        "a": {District: school_a.district, School: school_a, Guide: guide_a,
-              GuideSection: guide_a.sections.first()},
-        "b": {District: school_b.district, School: school_b, Guide: guide_b,
-              GuideSection: guide_b.sections.first()},
+        "a": {
+            District: school_a.district,
+            School: school_a,
+            Guide: guide_a,
+            GuideSection: guide_a.sections.first(),
+        },
+        "b": {
+            District: school_b.district,
+            School: school_b,
+            Guide: guide_b,
+            GuideSection: guide_b.sections.first(),
+        },
     }
 
 
@@ -94,8 +102,15 @@ def test_add_forms_offer_only_own_school_and_refuse_another(client, world, staff
     assert "School A" in page and SENTINEL not in page
     response = client.post(
         admin_url(Guide, "add"),
-        {"school": world["b"][School].pk, "title_en": "Sneaky", "slug": "sneaky",
-         "status": "draft", "order": 0, "sections-TOTAL_FORMS": 0, "sections-INITIAL_FORMS": 0},
+        {
+            "school": world["b"][School].pk,
+            "title_en": "Sneaky",
+            "slug": "sneaky",
+            "status": "draft",
+            "order": 0,
+            "sections-TOTAL_FORMS": 0,
+            "sections-INITIAL_FORMS": 0,
+        },
     )
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
@@ -106,8 +121,15 @@ def test_section_add_form_lists_only_own_guides(client, world, staff_a):
     client.force_login(staff_a)
     response = client.post(
         admin_url(GuideSection, "add"),
-        {"guide": world["b"][Guide].pk, "title_en": "Sneaky", "body_en": "x", "status": "published",
-         "order": 0, "audio-TOTAL_FORMS": 0, "audio-INITIAL_FORMS": 0},
+        {
+            "guide": world["b"][Guide].pk,
+            "title_en": "Sneaky",
+            "body_en": "x",
+            "status": "published",
+            "order": 0,
+            "audio-TOTAL_FORMS": 0,
+            "audio-INITIAL_FORMS": 0,
+        },
     )
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
@@ -132,7 +154,10 @@ def test_posting_changes_or_deletes_to_another_school_is_404_and_changes_nothing
     client.force_login(staff_a)
     target = world["b"][model]
     before = model.objects.filter(pk=target.pk).values().get()
-    assert client.post(admin_url(model, "change", target.pk), {"title_en": "hacked"}).status_code == 404
+    assert (
+        client.post(admin_url(model, "change", target.pk), {"title_en": "hacked"}).status_code
+        == 404
+    )
     assert client.post(admin_url(model, "delete", target.pk), {"post": "yes"}).status_code == 404
     assert model.objects.filter(pk=target.pk).values().get() == before
 
@@ -184,8 +209,6 @@ def test_superuser_sees_every_school(client, world, superuser):
 def test_staff_login_goes_through_allauth(client, staff_a):
     response = client.get("/admin/", follow=True)
     assert response.redirect_chain[-1][0].startswith("/en/accounts/login/?next=")
-    response = client.post(
-        "/en/accounts/login/", {"login": staff_a.email, "password": PASSWORD}
-    )
+    response = client.post("/en/accounts/login/", {"login": staff_a.email, "password": PASSWORD})
     assert response.status_code == 302
     assert client.get("/admin/").status_code == 200

@@ -3,6 +3,7 @@ small, need no script, and their query count does not grow with the data."""
 
 import gzip
 import re
+from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -118,7 +119,9 @@ def test_school_finder_filters_by_district(client, school_a, school_b):
     assert school_a.get_absolute_url() not in html
 
 
-@pytest.mark.parametrize("query", ["", " ", "x" * 5000, "<script>alert(1)</script>", "\u202e", "'; DROP TABLE x;--"])
+@pytest.mark.parametrize(
+    "query", ["", " ", "x" * 5000, "<script>alert(1)</script>", "\u202e", "'; DROP TABLE x;--"]
+)
 def test_school_finder_survives_odd_input(client, school_a, query):
     response = client.get("/en/", {"q": query, "district": query})
     assert response.status_code == 200
@@ -128,7 +131,7 @@ def test_school_finder_survives_odd_input(client, school_a, query):
 def page_budgets(response):
     html = response.content
     css_paths = re.findall(rb'<link rel="stylesheet" href="/static/([^"]+)"', html)
-    css = b"".join(open(finders.find(path.decode()), "rb").read() for path in css_paths)
+    css = b"".join(Path(finders.find(path.decode())).read_bytes() for path in css_paths)
     return len(gzip.compress(html)), len(gzip.compress(css)), html
 
 
@@ -162,7 +165,9 @@ def test_school_and_guide_pages_query_count_does_not_grow(
         assert client.get("/en/?q=School").status_code == 200
 
 
-def test_guide_page_offers_the_recording_in_the_readers_language(client, guide_a, tmp_path, settings):
+def test_guide_page_offers_the_recording_in_the_readers_language(
+    client, guide_a, tmp_path, settings
+):
     from django.core.files.base import ContentFile
 
     from schools.models import GuideSectionAudio

@@ -46,16 +46,18 @@ class Command(BaseCommand):
             self.seed_staff(district, schools)
         recordings = 0 if no_audio else self.seed_audio(schools)
         languages = ", ".join(sorted(content))
-        self.stdout.write(self.style.SUCCESS(f"Demo data ready in {len(content)} languages: {languages}"))
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data ready in {len(content)} languages: {languages}")
+        )
         if recordings:
             self.stdout.write(f"Recordings made with espeak-ng: {recordings}")
         self.stdout.write(
-            "\nDemo logins (password for all: %s)\n"
+            f"\nDemo logins (password for all: {DEMO_PASSWORD})\n"
             "  administrator:             admin@example.org\n"
             "  Lincoln Elementary staff:  staff.lincoln@example.org\n"
             "  Rosa Parks Middle staff:   staff.rosaparks@example.org\n"
             "  district staff:            district@example.org\n"
-            "Staff pages: http://127.0.0.1:8000/admin/\n" % DEMO_PASSWORD
+            "Family pages: http://127.0.0.1:8000/   Staff pages: http://127.0.0.1:8000/admin/\n"
         )
 
     def load(self, code):
@@ -121,7 +123,9 @@ class Command(BaseCommand):
 
     def seed_staff(self, district, schools):
         def person(email, name, **flags):
-            user, created = User.objects.get_or_create(email=email, defaults={"name": name, **flags})
+            user, created = User.objects.get_or_create(
+                email=email, defaults={"name": name, **flags}
+            )
             if created:
                 user.set_password(DEMO_PASSWORD)
                 user.save()
