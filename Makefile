@@ -25,7 +25,7 @@ $(BIN)/.installed: requirements.lock pyproject.toml
 install: $(BIN)/.installed
 
 messages: install
-	$(BIN)/python manage.py compilemessages --ignore=.venv -v0
+	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv -v0
 
 run: messages
 	@mkdir -p var/broker
