@@ -32,7 +32,7 @@ run: messages
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput -v0
 	DEBUG=1 $(BIN)/python manage.py seed_demo
 	@echo "Starting the portal at http://127.0.0.1:8000 (Ctrl+C stops it)"
-	DEBUG=1 $(BIN)/honcho -f Procfile.dev start
+	DEBUG=1 PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev start
 
 test: messages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
