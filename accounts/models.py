@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class UserManager(BaseUserManager):
@@ -28,7 +29,7 @@ class UserManager(BaseUserManager):
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who logs in. One name field: names differ across cultures."""
 
-    name = models.CharField(_("name"), max_length=150, blank=True)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=150, blank=True)
     email = models.EmailField(_("email address"), unique=True, null=True, blank=True)
     # E.164 (+15551234567); many parents have a phone and no email.
     phone = models.CharField(_("mobile phone"), max_length=20, unique=True, null=True, blank=True)

@@ -1,3 +1,7 @@
+from django.conf import settings
+from django.utils import translation
+
+
 def private_pages_not_cached(get_response):
     """A page shown to a logged-in person may hold their data: no shared or browser cache."""
 
@@ -6,6 +10,31 @@ def private_pages_not_cached(get_response):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             response["Cache-Control"] = "no-store"
+        return response
+
+    return middleware
+
+
+def remember_language(get_response):
+    """The language of the last page a person read becomes their remembered choice, so the
+    bare address and the staff pages (which carry no language in the URL) open in it."""
+
+    def middleware(request):
+        response = get_response(request)
+        language = translation.get_language_from_path(request.path_info)
+        if (
+            language
+            and response.status_code == 200
+            and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language
+        ):
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                httponly=True,
+            )
         return response
 
     return middleware

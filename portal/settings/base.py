@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.middleware.private_pages_not_cached",
+    "portal.middleware.remember_language",
 ]
 
 ROOT_URLCONF = "portal.urls"
