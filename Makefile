@@ -8,7 +8,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3 \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { command -v $$p; break; }; done)
 
-.PHONY: run test install messages messages-update lint format clean
+.PHONY: run test install messages messages-update lint format bench clean
 
 $(BIN)/.installed: requirements.lock pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -52,3 +52,6 @@ messages-update: install
 	$(BIN)/python manage.py makemessages -a --no-location --no-obsolete \
 		--ignore=.venv --ignore=var --ignore=tests --ignore=bench --ignore=locale_django -v0
 	$(BIN)/python scripts/po_headers.py
+
+bench: messages
+	$(BIN)/python bench/pages.py

@@ -106,7 +106,7 @@ class GuideAdmin(ScopedAdmin, TabbedTranslationAdmin):
     list_editable = ["order"]
     search_fields = ["title"]
     list_select_related = ["school"]
-    readonly_fields = ["translations", "view_on_site_link"]
+    readonly_fields = ["translations"]
     fields = ["school", "title", "slug", "summary", "status", "order", "translations"]
     inlines = [GuideSectionInline]
     prepopulated_fields = {"slug": ["title_en"]}
@@ -114,10 +114,6 @@ class GuideAdmin(ScopedAdmin, TabbedTranslationAdmin):
     @admin.display(description=_("translations of the title"))
     def translations(self, obj):
         return translation_status(obj, obj.school.languages if obj and obj.pk else None)
-
-    @admin.display(description=_("page for families"))
-    def view_on_site_link(self, obj):
-        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), _("Open"))
 
 
 class GuideSectionAudioInline(ScopedInline, admin.TabularInline):

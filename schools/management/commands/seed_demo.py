@@ -23,6 +23,19 @@ SCHOOLS = {
     "rosa-parks-middle": {"start": "7:45", "end": "2:15", "phone": "+1 555 0100 202"},
     "harbor-view-high": {"start": "8:15", "end": "3:00", "phone": "+1 555 0100 303"},
 }
+# A section written only in English and Spanish so far: the demo shows how every other
+# language falls back to English with a note and the school's phone for an interpreter.
+GRADUATION = {
+    "title": {"en": "Graduation", "es": "La graduación"},
+    "body": {
+        "en": "To graduate, your child needs 44 credits and must pass five state exams. "
+        "The school counselor checks your child's credits every year. "
+        "Ask for a meeting with the counselor in grade 9. An interpreter can join.",
+        "es": "Para graduarse, su hijo necesita 44 créditos y debe aprobar cinco exámenes "
+        "del estado. El consejero de la escuela revisa los créditos de su hijo cada año. "
+        "Pida una reunión con el consejero en el grado 9. Puede venir un intérprete.",
+    },
+}
 # espeak-ng voices for the recordings, where the machine has espeak-ng.
 VOICES = {"en": "en-us", "es": "es-419", "fr": "fr-fr"}
 
@@ -116,6 +129,17 @@ class Command(BaseCommand):
                     "title": english["title"],
                     **localized("title", titles),
                     **localized("body", bodies),
+                    "status": Status.PUBLISHED,
+                },
+            )
+        if slug == "harbor-view-high":
+            GuideSection.objects.update_or_create(
+                guide=guide,
+                order=len(guides["en"]["sections"]),
+                defaults={
+                    "title": GRADUATION["title"]["en"],
+                    **localized("title", GRADUATION["title"]),
+                    **localized("body", GRADUATION["body"]),
                     "status": Status.PUBLISHED,
                 },
             )
