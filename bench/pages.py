@@ -100,9 +100,8 @@ def main() -> None:
     try:
         client = Client()
         print(f"database: {connection.vendor}; {args.requests} requests per page; in-process")
-        print(
-            f"{'guides':>6} {'page':<28} {'median ms':>9} {'p95 ms':>7} {'queries':>7} {'gzip KB':>7}"
-        )
+        header = ("guides", "page", "median ms", "p95 ms", "queries", "gzip KB")
+        print("{:>6} {:<28} {:>9} {:>7} {:>7} {:>7}".format(*header))
         for size in [int(s) for s in args.sizes.split(",")]:
             school, guide = seed(size)
             for language in ("en", "ar"):
