@@ -1,8 +1,94 @@
+import hashlib
+import logging
+
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from accounts.models import User
+from accounts.phones import PhoneField, masked
+from messaging.sms import send_sms
+
+log = logging.getLogger("portal.auth")
+
+
+def fingerprint(value: str) -> str:
+    """A short keyed hash: log lines can be correlated without holding the phone or email."""
+    digest = hashlib.blake2b(value.lower().encode(), key=settings.SECRET_KEY[:64].encode())
+    return digest.hexdigest()[:12]
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
-        # Families sign up with a phone or email code (the families issue); until then only
-        # staff accounts exist, created by an administrator.
-        return False
+        return True
+
+    def save_user(self, request, user, form, commit=True):
+        user = super().save_user(request, user, form, commit=False)
+        # No email is NULL, not "": many parents register with a phone only, and the
+        # email column is unique.
+        user.email = user.email or None
+        if commit:
+            user.save()
+        return user
+
+    # Phones live on the User (E.164), with a verified flag.
+    def phone_form_field(self, **kwargs):
+        return PhoneField(**kwargs)
+
+    def set_phone(self, user, phone, verified):
+        user.phone = phone
+        user.phone_verified = verified
+        if user.pk:  # at signup allauth sets the phone before the user is first saved
+            user.save(update_fields=["phone", "phone_verified"])
+
+    def get_phone(self, user):
+        return (user.phone, user.phone_verified) if user.phone else None
+
+    def set_phone_verified(self, user, phone):
+        User.objects.filter(pk=user.pk, phone=phone).update(phone_verified=True)
+        user.phone_verified = True
+
+    def get_user_by_phone(self, phone):
+        # Only a confirmed number can receive login codes (RELIABILITY B5); an unconfirmed
+        # one is treated like an unknown number.
+        return User.objects.filter(phone=phone, phone_verified=True, is_active=True).first()
+
+    def send_verification_code_sms(self, user, phone, code, **kwargs):
+        if not self.sms_allowed(phone):
+            return
+        language = getattr(getattr(user, "family", None), "language", None)
+        with translation.override(language or translation.get_language()):
+            text = gettext("Your school portal code is %(code)s. Do not share it with anyone.") % {
+                "code": code
+            }
+        send_sms(phone, text)
+        log.info("auth.code_sent channel=sms to=%s", masked(phone))
+
+    def send_unknown_account_sms(self, phone, **kwargs):
+        # No text to a number we do not know: it would tell whoever typed it that the
+        # number has no account, and cost money (SMS pumping).
+        log.info("auth.code_not_sent reason=unknown_number to=%s", masked(phone))
+
+    def send_account_already_exists_sms(self, phone):
+        log.info("auth.code_not_sent reason=already_registered to=%s", masked(phone))
+
+    def sms_allowed(self, phone) -> bool:
+        """Cap what one number and one address can make us spend (RELIABILITY B6)."""
+        now = timezone.now()
+        ip = self.get_client_ip(self.request) if self.request else "-"
+        keys = [
+            (
+                f"sms:n:{fingerprint(phone)}:{now:%Y%m%d}",
+                settings.SMS_MAX_PER_NUMBER_PER_DAY,
+                86400,
+            ),
+            (f"sms:ip:{fingerprint(ip)}:{now:%Y%m%d%H}", settings.SMS_MAX_PER_IP_PER_HOUR, 3600),
+        ]
+        for key, limit, ttl in keys:
+            cache.add(key, 0, ttl)
+            if cache.incr(key) > limit:
+                log.warning("auth.sms_capped key=%s", key.split(":")[1])
+                return False
+        return True

@@ -33,6 +33,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("email address"), unique=True, null=True, blank=True)
     # E.164 (+15551234567); many parents have a phone and no email.
     phone = models.CharField(_("mobile phone"), max_length=20, unique=True, null=True, blank=True)
+    phone_verified = models.BooleanField(_("phone confirmed"), default=False)
     is_staff = models.BooleanField(
         _("staff status"),
         default=False,
@@ -72,7 +73,9 @@ class StaffRole(models.Model):
 
     class Kind(models.TextChoices):
         SCHOOL_STAFF = "school_staff", _("School staff")
+        FRONT_DESK = "front_desk", _("Front desk")
         DISTRICT_STAFF = "district_staff", _("District staff")
+        PARTNER_STAFF = "partner_staff", _("Community partner staff")
 
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="staff_roles", verbose_name=_("person")
@@ -94,23 +97,80 @@ class StaffRole(models.Model):
         related_name="staff_roles",
         verbose_name=_("district"),
     )
+    partner = models.ForeignKey(
+        "schools.Partner",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="staff_roles",
+        verbose_name=_("community partner"),
+    )
 
     class Meta:
         verbose_name = _("staff role")
         verbose_name_plural = _("staff roles")
         constraints = [
-            # A school role names a school; a district role names a district; never both.
+            # A school role names a school, a district role a district, a partner role a
+            # partner organisation; exactly one of them.
             models.CheckConstraint(
                 condition=(
-                    Q(kind="school_staff", school__isnull=False, district__isnull=True)
-                    | Q(kind="district_staff", district__isnull=False, school__isnull=True)
+                    Q(
+                        kind__in=["school_staff", "front_desk"],
+                        school__isnull=False,
+                        district__isnull=True,
+                        partner__isnull=True,
+                    )
+                    | Q(
+                        kind="district_staff",
+                        district__isnull=False,
+                        school__isnull=True,
+                        partner__isnull=True,
+                    )
+                    | Q(
+                        kind="partner_staff",
+                        partner__isnull=False,
+                        school__isnull=True,
+                        district__isnull=True,
+                    )
                 ),
-                name="staffrole_kind_matches_scope",
+                name="staffrole_kind_matches_scope_v2",
             ),
             models.UniqueConstraint(
-                fields=["user", "kind", "school", "district"], name="staffrole_unique"
+                fields=["user", "kind", "school", "district", "partner"],
+                name="staffrole_unique_v2",
             ),
         ]
 
     def __str__(self):
-        return f"{self.user} · {self.get_kind_display()} · {self.school or self.district}"
+        return f"{self.user} · {self.get_kind_display()} · {self.school or self.district or self.partner}"
+
+
+class AuditEvent(models.Model):
+    """Who looked at or changed a family's record, and when. Ids only, never personal data."""
+
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("person")
+    )
+    action = models.CharField(_("action"), max_length=40)
+    object_type = models.CharField(_("record type"), max_length=40)
+    object_id = models.CharField(_("record id"), max_length=40)
+    allowed = models.BooleanField(_("allowed"), default=True)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id}"
+
+    @classmethod
+    def record(cls, actor, action: str, obj, allowed: bool = True):
+        return cls.objects.create(
+            actor=actor if actor and actor.is_authenticated else None,
+            action=action,
+            object_type=obj._meta.model_name if hasattr(obj, "_meta") else str(type(obj)),
+            object_id=str(getattr(obj, "pk", obj)),
+            allowed=allowed,
+        )

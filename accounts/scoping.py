@@ -139,3 +139,36 @@ class ScopedInline:
 
     def _parent_admin(self, request):
         return self.admin_site._registry[self.parent_model]
+
+
+def front_desk_schools(user) -> QuerySet:
+    """Schools where this person may check family passes at the door."""
+    School = apps.get_model("schools", "School")
+    if not user.is_authenticated or not user.is_active:
+        return School.objects.none()
+    if user.is_superuser:
+        return School.objects.all()
+    return School.objects.filter(
+        staff_roles__user=user, staff_roles__kind__in=["front_desk", "school_staff"]
+    ).distinct()
+
+
+def partners_for(user) -> QuerySet:
+    Partner = apps.get_model("schools", "Partner")
+    if not user.is_authenticated or not user.is_active:
+        return Partner.objects.none()
+    return Partner.objects.filter(staff_roles__user=user, staff_roles__kind="partner_staff")
+
+
+def assist_schools(user) -> QuerySet:
+    """Schools for which this person may register a family: their own school as school
+    staff, or the schools their community partner works with."""
+    School = apps.get_model("schools", "School")
+    if not user.is_authenticated or not user.is_active:
+        return School.objects.none()
+    if user.is_superuser:
+        return School.objects.all()
+    return School.objects.filter(
+        Q(staff_roles__user=user, staff_roles__kind="school_staff")
+        | Q(partners__staff_roles__user=user, partners__staff_roles__kind="partner_staff")
+    ).distinct()

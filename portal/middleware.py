@@ -38,3 +38,16 @@ def remember_language(get_response):
         return response
 
     return middleware
+
+
+def staff_sessions_expire_sooner(get_response):
+    """Staff pages are often opened on shared computers: a staff session ends after
+    STAFF_SESSION_IDLE_SECONDS without activity; a family's lasts SESSION_COOKIE_AGE."""
+
+    def middleware(request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_staff:
+            request.session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
+        return get_response(request)
+
+    return middleware

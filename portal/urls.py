@@ -4,16 +4,22 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
+from families import views as family_views
 from portal import views
+
+handler429 = "portal.views.too_many_requests"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    # A family pass's QR code: no language in it, it opens in the front desk's language.
+    path("p/<str:token>/", family_views.front_desk_scan, name="pass_scan"),
 ]
 
 urlpatterns += i18n_patterns(
     path("language/", views.choose_language, name="language"),
     path("accounts/", include("allauth.urls")),
+    path("", include("families.urls")),
     path("", include("schools.urls")),
 )
 

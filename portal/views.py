@@ -1,3 +1,5 @@
+import logging
+
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -6,6 +8,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from portal.languages import LANGUAGE_CODES, picker_choices
+
+log = logging.getLogger("portal.auth")
 
 
 def _safe_next(request, default: str) -> str:
@@ -55,3 +59,8 @@ def robots_txt(request):
 
 def csrf_failure(request, reason=""):
     return render(request, "403_csrf.html", status=403)
+
+
+def too_many_requests(request, exception=None):
+    log.info("auth.rate_limited path=%s", request.path)
+    return render(request, "429.html", status=429)

@@ -1,3 +1,4 @@
+import secrets
 import zoneinfo
 
 from django import forms
@@ -17,6 +18,13 @@ from schools.validators import validate_audio_file, validate_language_codes
 def validate_time_zone(value):
     if value not in zoneinfo.available_timezones():
         raise ValidationError(_("Unknown time zone: %(zone)s."), params={"zone": value})
+
+
+def new_join_code() -> str:
+    # Same look-alike-free alphabet as family passes: typed by parents from paper.
+    alphabet = "ACDEFGHJKMNPQRTUVWXY34679"
+    raw = "".join(secrets.choice(alphabet) for _ in range(8))
+    return f"{raw[:4]}-{raw[4:]}"
 
 
 class LanguageListField(models.JSONField):
@@ -124,6 +132,13 @@ class School(TranslatedContent, models.Model):
         _("time zone"), max_length=60, default="America/New_York", validators=[validate_time_zone]
     )
     is_active = models.BooleanField(_("shown to families"), default=True)
+    join_code = models.CharField(
+        _("join code"),
+        max_length=9,
+        unique=True,
+        default=new_join_code,
+        help_text=_("Give it to families on paper: with it they join the school at once."),
+    )
 
     objects = SchoolQuerySet.as_manager()
 
@@ -257,3 +272,21 @@ class GuideSectionAudio(models.Model):
 
     def __str__(self):
         return f"{self.section} ({self.language})"
+
+
+class Partner(models.Model):
+    """A community-based organisation that registers families and co-hosts events."""
+
+    name = models.CharField(_("name"), max_length=200)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    schools = models.ManyToManyField(
+        School, related_name="partners", verbose_name=_("schools it works with")
+    )
+
+    class Meta:
+        verbose_name = _("community partner")
+        verbose_name_plural = _("community partners")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name

@@ -58,6 +58,15 @@ def pytest_terminal_summary(terminalreporter):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Rate-limit counters and SMS caps live in the cache (Redis db 15 in tests).
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _english_by_default():
     # reverse() follows the active language; each test starts in English.
     translation.activate("en")

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "allauth",
     "allauth.account",
+    "allauth.usersessions",
     "portal",
     "accounts",
     "schools",
@@ -53,6 +54,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "portal.middleware.staff_sessions_expire_sooner",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.middleware.private_pages_not_cached",
@@ -113,16 +116,47 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "schools:home"
+LOGIN_REDIRECT_URL = "families:home"
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "families.forms.SignupForm"}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_LOGIN_METHODS = {"email"}
-ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
-ACCOUNT_EMAIL_VERIFICATION = "none"
+# Passwordless first: families sign up and log in with a phone or an email and a code.
+ACCOUNT_LOGIN_METHODS = {"phone", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["phone", "email", "password1"]  # a password is optional
+# allauth wants one of the login methods required at signup; ours requires one of the two,
+# whichever the family has (families.forms.SignupForm.clean).
+SILENCED_SYSTEM_CHECKS = ["account.W001"]
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
+# An email-only family is logged in at once and asked to confirm the address by code;
+# login codes by email then go only to the person who holds that inbox.
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = False
+ACCOUNT_PHONE_VERIFICATION_ENABLED = True
 ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_UNIQUE_EMAIL = True
+# One-time codes live minutes, never more than ten (RELIABILITY B1, B5).
 ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 180
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_TIMEOUT = 600
+ACCOUNT_PHONE_VERIFICATION_TIMEOUT = 600
+ACCOUNT_PASSWORD_RESET_BY_CODE_TIMEOUT = 600
+# Six digits: easy to type on any phone's keypad, whatever the parent's script.
+ALLAUTH_USER_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+PHONE_DEFAULT_REGION = env_str("PHONE_DEFAULT_REGION", "US")
+
+# SMS (login codes now; reminders later): console in development, file in the demo.
+SMS_BACKEND = env_str(
+    "SMS_BACKEND",
+    "messaging.sms.ConsoleBackend" if DEBUG else "messaging.sms.FileBackend",
+)
+SMS_FILE_PATH = env_str("SMS_FILE_PATH", str(VAR_DIR / "sms" / "outbox.jsonl"))
+SMS_MAX_PER_NUMBER_PER_DAY = env_int("SMS_MAX_PER_NUMBER_PER_DAY", 10)
+SMS_MAX_PER_IP_PER_HOUR = env_int("SMS_MAX_PER_IP_PER_HOUR", 30)
+
+# Families inactive this long are warned twice, then anonymised (families.tasks).
+FAMILY_RETENTION_DAYS = env_int("FAMILY_RETENTION_DAYS", 548)
 
 # Languages (DESIGN.md): 15 of them, in the URL, remembered in a cookie.
 install_language_info()
@@ -200,7 +234,10 @@ CSRF_COOKIE_NAME = "csrftoken" if DEBUG else "__Host-csrftoken"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 14 * 24 * 3600)
+# Sessions: families stay logged in for 30 days on their own phone; the admin, used on
+# shared computers, asks again after 12 idle hours (accounts.middleware).
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 24 * 3600)
+STAFF_SESSION_IDLE_SECONDS = env_int("STAFF_SESSION_IDLE_SECONDS", 12 * 3600)
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],

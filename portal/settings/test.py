@@ -38,3 +38,4 @@ SECURE_SSL_REDIRECT = False
 # whitenoise looks for STATIC_ROOT at start-up; tests serve from the finders instead.
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+SMS_BACKEND = "messaging.sms.LocmemBackend"

@@ -13,6 +13,8 @@ PUBLIC = {
     "schools:school",
     "schools:guide",
     "language",
+    "families:feedback",
+    "families:privacy",
     "admin:login",
     "admin:logout",
     "robots_txt",

@@ -1,0 +1,221 @@
+from allauth.account.forms import SignupForm as AllauthSignupForm
+from django import forms
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from accounts.phones import PhoneField
+from families.models import Channel, Family, Feedback
+from portal.languages import LANGUAGES
+from schools.models import School
+
+CONTACT_NEEDED = {
+    Channel.SMS: "phone",
+    Channel.VOICE: "phone",
+    Channel.EMAIL: "email",
+}
+
+
+class FamilyFieldsMixin:
+    """The few things the portal asks a family, shared by every form that registers one."""
+
+    def add_family_fields(self):
+        self.fields["display_name"] = forms.CharField(
+            label=Family._meta.get_field("display_name").verbose_name,
+            help_text=Family._meta.get_field("display_name").help_text,
+            max_length=100,
+        )
+        self.fields["language"] = forms.ChoiceField(
+            label=_("Language for the website and messages"),
+            choices=LANGUAGES,
+            initial=translation.get_language(),
+        )
+        self.fields["channel"] = forms.ChoiceField(
+            label=_("How should the school reach you?"),
+            choices=Channel.choices,
+            widget=forms.RadioSelect,
+            initial=Channel.SMS,
+        )
+        self.fields["wants_interpreter"] = forms.BooleanField(
+            label=_("I would like an interpreter at meetings"), required=False
+        )
+        self.fields["interpreter_language"] = forms.ChoiceField(
+            label=_("Interpreter for which language?"),
+            choices=[("", _("The same as above")), *LANGUAGES],
+            required=False,
+        )
+
+    def clean_contact(self, cleaned):
+        needed = CONTACT_NEEDED.get(cleaned.get("channel"))
+        if needed == "phone" and not cleaned.get("phone"):
+            self.add_error("phone", _("To get text messages or calls, type your mobile number."))
+        if needed == "email" and not cleaned.get("email"):
+            self.add_error("email", _("To get emails, type your email address."))
+        return cleaned
+
+    def family_values(self):
+        data = self.cleaned_data
+        return {
+            "display_name": data["display_name"].strip(),
+            "language": data["language"],
+            "channel": data["channel"],
+            "wants_interpreter": data.get("wants_interpreter", False),
+            "interpreter_language": data.get("interpreter_language") or "",
+        }
+
+
+class SignupForm(FamilyFieldsMixin, AllauthSignupForm):
+    """Registration: a name to show, a language, and a phone or an email. Nothing else."""
+
+    field_order = ["display_name", "language", "phone", "email", "channel"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_family_fields()
+        self.fields["phone"].help_text = _(
+            "We send a code to this number. Not required if you give an email."
+        )
+        self.fields["email"].required = False
+        self.fields["email"].label = _("Email (if you have one)")
+        self.order_fields(self.field_order)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("phone") and not cleaned.get("email") and not self.errors.get("phone"):
+            raise forms.ValidationError(
+                _("Type a mobile number or an email address, so we can send you a code."),
+                code="no_contact",
+            )
+        return self.clean_contact(cleaned)
+
+    def save(self, request):
+        from families.services import register_family
+
+        user = super().save(request)
+        user.name = self.cleaned_data["display_name"].strip()
+        user.save(update_fields=["name"])
+        register_family(user=user, **self.family_values())
+        return user
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = Family
+        fields = [
+            "display_name",
+            "language",
+            "channel",
+            "wants_interpreter",
+            "interpreter_language",
+        ]
+        widgets = {"channel": forms.RadioSelect}
+        labels = {
+            "language": _("Language for the website and messages"),
+            "channel": _("How should the school reach you?"),
+            "interpreter_language": _("Interpreter for which language?"),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        needed = CONTACT_NEEDED.get(cleaned.get("channel"))
+        family = self.instance
+        if needed == "phone" and not family.phone:
+            self.add_error(
+                "channel", _("Add a mobile number first, then choose text messages or calls.")
+            )
+        if needed == "email" and not family.email:
+            self.add_error("channel", _("Add an email address first, then choose email."))
+        return cleaned
+
+
+class JoinForm(forms.Form):
+    school = forms.ModelChoiceField(
+        label=_("School"),
+        queryset=School.objects.active().select_related("district"),
+        required=False,
+        empty_label=_("Choose the school"),
+    )
+    join_code = forms.CharField(
+        label=_("Join code (if the school gave you one on paper)"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "dir": "ltr"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        code = (cleaned.get("join_code") or "").strip().upper().replace(" ", "")
+        if code:
+            if "-" not in code and len(code) == 8:
+                code = f"{code[:4]}-{code[4:]}"
+            school = School.objects.active().filter(join_code=code).first()
+            if school is None:
+                self.add_error(
+                    "join_code",
+                    _("This join code is not right. Check it on the paper, or choose the school."),
+                )
+            cleaned["code_school"] = school
+        elif not cleaned.get("school"):
+            raise forms.ValidationError(_("Choose your child's school, or type the join code."))
+        return cleaned
+
+
+class FeedbackForm(forms.ModelForm):
+    anonymous = forms.BooleanField(
+        label=_("Send without my name (the school cannot answer you)"), required=False
+    )
+
+    class Meta:
+        model = Feedback
+        fields = ["kind", "text"]
+        widgets = {"kind": forms.RadioSelect, "text": forms.Textarea(attrs={"rows": 6})}
+        labels = {
+            "kind": _("What would you like to send?"),
+            "text": _("Your message, in any language"),
+        }
+
+
+class PassCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code printed under the QR code"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "dir": "ltr"}
+        ),
+    )
+
+
+class AssistedRegistrationForm(FamilyFieldsMixin, forms.Form):
+    """A school or partner staff member registers a family, with the family's consent."""
+
+    def __init__(self, *args, schools=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_family_fields()
+        self.fields["phone"] = PhoneField(
+            required=False, label=_("Mobile phone (if they have one)")
+        )
+        self.fields["email"] = forms.EmailField(required=False, label=_("Email (if they have one)"))
+        self.fields["school"] = forms.ModelChoiceField(
+            label=_("School"), queryset=schools if schools is not None else School.objects.none()
+        )
+        self.fields["consent"] = forms.BooleanField(
+            label=_(
+                "The family agreed to be registered and heard the privacy notice in their language."
+            ),
+        )
+        self.order_fields(
+            [
+                "display_name",
+                "language",
+                "phone",
+                "email",
+                "channel",
+                "wants_interpreter",
+                "interpreter_language",
+                "school",
+                "consent",
+            ]
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        return self.clean_contact(cleaned)

@@ -1,0 +1,306 @@
+import secrets
+
+from django.conf import settings
+from django.core import signing
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from portal.languages import LANGUAGES
+
+# Short codes are typed by a person at the door: no 0/O, 1/I/L, or other look-alikes.
+SHORT_CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+
+
+def new_short_code() -> str:
+    raw = "".join(secrets.choice(SHORT_CODE_ALPHABET) for _ in range(8))
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+def new_public_id() -> str:
+    return secrets.token_urlsafe(16)  # 128 bits: not guessable, short enough for a QR code
+
+
+class Channel(models.TextChoices):
+    SMS = "sms", _("Text message (SMS)")
+    VOICE = "voice", _("Phone call")
+    EMAIL = "email", _("Email")
+    NONE = "none", _("No phone: I will print my pass")
+
+
+class FamilyQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(erased_at__isnull=True)
+
+    def at_schools(self, schools):
+        return self.filter(memberships__school__in=schools).distinct()
+
+
+class Family(models.Model):
+    """A family as the portal knows it: a name to show, a language, a way to reach them.
+
+    No legal name, address, birthplace, immigration status or ID number, ever.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="family",
+        verbose_name=_("login"),
+    )
+    display_name = models.CharField(
+        _("name to show"),
+        max_length=100,
+        help_text=_("Any name you like, for example “Maria, mother of Ana”."),
+    )
+    language = models.CharField(_("preferred language"), max_length=10, choices=LANGUAGES)
+    channel = models.CharField(
+        _("how to reach you"), max_length=10, choices=Channel, default=Channel.SMS
+    )
+    wants_interpreter = models.BooleanField(
+        _("I would like an interpreter at meetings"), default=False
+    )
+    interpreter_language = models.CharField(
+        _("interpreter language"), max_length=10, choices=LANGUAGES, blank=True
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registered with the help of"),
+    )
+    registered_by_partner = models.ForeignKey(
+        "schools.Partner",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="families",
+        verbose_name=_("community partner that helped"),
+    )
+    consent_at = models.DateTimeField(_("family agreed to be registered"), null=True, blank=True)
+    created_at = models.DateTimeField(_("registered"), default=timezone.now)
+    last_active_at = models.DateTimeField(_("last active"), default=timezone.now)
+    retention_warnings = models.PositiveSmallIntegerField(default=0, editable=False)
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True, editable=False)
+
+    objects = FamilyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("family")
+        verbose_name_plural = _("families")
+        ordering = ["display_name"]
+        indexes = [
+            # The retention task looks for families inactive for a long time.
+            models.Index(
+                fields=["last_active_at"],
+                name="family_last_active",
+                condition=Q(erased_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_name or _("(erased)")
+
+    def get_absolute_url(self):
+        return reverse("families:profile")
+
+    @property
+    def phone(self) -> str:
+        return (self.user.phone or "") if self.user_id else ""
+
+    @property
+    def email(self) -> str:
+        return (self.user.email or "") if self.user_id else ""
+
+    def current_pass(self):
+        return self.passes.filter(revoked_at__isnull=True).order_by("-issued_at").first()
+
+
+class Membership(models.Model):
+    """A family belongs to a school once the school's staff confirm it (or it used a join code)."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Waiting for the school")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DECLINED = "declined", _("Not confirmed")
+
+    class Via(models.TextChoices):
+        REQUEST = "request", _("Asked online")
+        JOIN_CODE = "join_code", _("Join code")
+        STAFF = "staff", _("School staff")
+        PARTNER = "partner", _("Community partner")
+
+    family = models.ForeignKey(
+        Family, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("family")
+    )
+    school = models.ForeignKey(
+        "schools.School",
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("school"),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.REQUESTED)
+    via = models.CharField(_("how"), max_length=10, choices=Via, default=Via.REQUEST)
+    created_at = models.DateTimeField(_("asked"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("school membership")
+        verbose_name_plural = _("school memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["family", "school"], name="one_membership_per_school"),
+        ]
+
+    def __str__(self):
+        return f"{self.family} · {self.school}"
+
+
+class FamilyPass(models.Model):
+    """The parent ID card. Its QR code carries a signed random id: no personal data."""
+
+    SALT = "families.pass"
+
+    family = models.ForeignKey(
+        Family, on_delete=models.CASCADE, related_name="passes", verbose_name=_("family")
+    )
+    public_id = models.CharField(max_length=32, unique=True, default=new_public_id)
+    short_code = models.CharField(_("code"), max_length=9, unique=True, default=new_short_code)
+    issued_at = models.DateTimeField(_("issued"), default=timezone.now)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("family pass")
+        verbose_name_plural = _("family passes")
+        constraints = [
+            # One valid pass per family at a time; a reissued pass revokes the old one.
+            models.UniqueConstraint(
+                fields=["family"],
+                condition=Q(revoked_at__isnull=True),
+                name="one_valid_pass_per_family",
+            ),
+        ]
+
+    def __str__(self):
+        return self.short_code
+
+    @property
+    def is_valid(self) -> bool:
+        return self.revoked_at is None
+
+    def signed_token(self) -> str:
+        return signing.Signer(salt=self.SALT).sign(self.public_id)
+
+    @classmethod
+    def from_token(cls, token: str):
+        try:
+            public_id = signing.Signer(salt=cls.SALT).unsign(token)
+        except signing.BadSignature:
+            return None
+        return cls.objects.select_related("family").filter(public_id=public_id).first()
+
+    @classmethod
+    def from_short_code(cls, code: str):
+        cleaned = "".join(ch for ch in code.upper() if ch in SHORT_CODE_ALPHABET)
+        if len(cleaned) != 8:
+            return None
+        return (
+            cls.objects.select_related("family")
+            .filter(short_code=f"{cleaned[:4]}-{cleaned[4:]}")
+            .first()
+        )
+
+
+class PassCheck(models.Model):
+    """Every look at a pass by the front desk: when, who, where, and what they were told."""
+
+    class Result(models.TextChoices):
+        VALID = "valid", _("Valid for this school")
+        NOT_HERE = "not_here", _("Not valid for this school")
+        REVOKED = "revoked", _("Not valid (cancelled pass)")
+        UNKNOWN = "unknown", _("Not valid (unknown pass)")
+
+    family_pass = models.ForeignKey(
+        FamilyPass,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="checks",
+        verbose_name=_("pass"),
+    )
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.CASCADE, related_name="+", verbose_name=_("school")
+    )
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("checked by"),
+    )
+    checked_at = models.DateTimeField(_("checked at"), default=timezone.now)
+    result = models.CharField(_("result"), max_length=10, choices=Result)
+
+    class Meta:
+        verbose_name = _("pass check")
+        verbose_name_plural = _("pass checks")
+        ordering = ["-checked_at"]
+
+    def __str__(self):
+        return f"{self.checked_at:%Y-%m-%d %H:%M} · {self.get_result_display()}"
+
+
+class Feedback(models.Model):
+    """A question, a piece of feedback or a family's story, sent to a school."""
+
+    class Kind(models.TextChoices):
+        QUESTION = "question", _("A question")
+        FEEDBACK = "feedback", _("Feedback about the school")
+        STORY = "story", pgettext_lazy("feedback kind", "My story")
+
+    school = models.ForeignKey(
+        "schools.School",
+        on_delete=models.CASCADE,
+        related_name="feedback",
+        verbose_name=_("school"),
+    )
+    family = models.ForeignKey(
+        Family,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="feedback",
+        verbose_name=_("family"),
+        help_text=_("Empty when the family wrote without giving its name."),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.QUESTION)
+    text = models.TextField(_("message"), max_length=5000)
+    language = models.CharField(_("language"), max_length=10, choices=LANGUAGES)
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+    answer = models.TextField(_("answer"), max_length=5000, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+
+    class Meta:
+        verbose_name = _("question or story")
+        verbose_name_plural = _("questions and stories")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.created_at:%Y-%m-%d}"
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_at is not None

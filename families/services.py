@@ -1,0 +1,262 @@
+"""Writes that touch several models: registering, joining, passes, feedback, erasure."""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from accounts.models import AuditEvent, User
+from families.models import Channel, Family, FamilyPass, Feedback, Membership, PassCheck
+from messaging.sms import send_sms
+
+log = logging.getLogger("portal.families")
+
+
+@transaction.atomic
+def register_family(
+    *,
+    user: User | None,
+    display_name: str,
+    language: str,
+    channel: str,
+    wants_interpreter: bool = False,
+    interpreter_language: str = "",
+    registered_by: User | None = None,
+    partner=None,
+    consent: bool = False,
+) -> Family:
+    family = Family(
+        user=user,
+        display_name=display_name,
+        language=language,
+        channel=channel,
+        wants_interpreter=wants_interpreter,
+        interpreter_language=interpreter_language or (language if wants_interpreter else ""),
+        registered_by=registered_by,
+        registered_by_partner=partner,
+        consent_at=timezone.now() if consent else None,
+    )
+    family.full_clean(exclude=["user"])
+    family.save()
+    FamilyPass.objects.create(family=family)
+    return family
+
+
+@transaction.atomic
+def register_family_for(
+    *, staff: User, partner=None, school, phone="", email="", **values
+) -> Family:
+    """Assisted registration: a login only if the family has a phone or an email."""
+    user = None
+    if phone or email:
+        user = User.objects.create_user(
+            email=email or None, phone=phone or None, name=values["display_name"]
+        )
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    family = register_family(
+        user=user, registered_by=staff, partner=partner, consent=True, **values
+    )
+    Membership.objects.create(
+        family=family,
+        school=school,
+        status=Membership.Status.CONFIRMED,
+        via=Membership.Via.PARTNER if partner else Membership.Via.STAFF,
+        decided_at=timezone.now(),
+    )
+    return family
+
+
+def join_school(*, family: Family, school, via: str) -> Membership:
+    """Ask to join (staff confirm later), or join at once with the school's paper code."""
+    confirmed = via == Membership.Via.JOIN_CODE
+    try:
+        with transaction.atomic():
+            membership, created = Membership.objects.get_or_create(
+                family=family,
+                school=school,
+                defaults={
+                    "via": via,
+                    "status": Membership.Status.CONFIRMED
+                    if confirmed
+                    else Membership.Status.REQUESTED,
+                    "decided_at": timezone.now() if confirmed else None,
+                },
+            )
+    except IntegrityError:  # two taps at once: the other one made it
+        membership, created = Membership.objects.get(family=family, school=school), False
+    if not created and confirmed and membership.status != Membership.Status.CONFIRMED:
+        membership.status = Membership.Status.CONFIRMED
+        membership.via = via
+        membership.decided_at = timezone.now()
+        membership.save(update_fields=["status", "via", "decided_at"])
+    return membership
+
+
+def decide_membership(membership: Membership, *, confirm: bool) -> None:
+    membership.status = Membership.Status.CONFIRMED if confirm else Membership.Status.DECLINED
+    membership.decided_at = timezone.now()
+    membership.save(update_fields=["status", "decided_at"])
+
+
+@transaction.atomic
+def reissue_pass(family: Family) -> FamilyPass:
+    """A new pass; the old one reads "not valid" from this moment."""
+    family.passes.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+    return FamilyPass.objects.create(family=family)
+
+
+def revoke_pass(family_pass: FamilyPass) -> None:
+    FamilyPass.objects.filter(pk=family_pass.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
+def check_pass(*, family_pass: FamilyPass | None, school, staff: User) -> PassCheck:
+    if family_pass is None:
+        result = PassCheck.Result.UNKNOWN
+    elif not family_pass.is_valid:
+        result = PassCheck.Result.REVOKED
+    elif Membership.objects.filter(
+        family_id=family_pass.family_id, school=school, status=Membership.Status.CONFIRMED
+    ).exists():
+        result = PassCheck.Result.VALID
+    else:
+        result = PassCheck.Result.NOT_HERE
+    return PassCheck.objects.create(
+        family_pass=family_pass, school=school, checked_by=staff, result=result
+    )
+
+
+def notify(family: Family, text_for_family) -> bool:
+    """Tell a family something by its own channel, in its own language.
+
+    text_for_family is called inside the family's language. Returns False when the family
+    has no channel (a printed pass only). The reminders issue moves this onto the outbox.
+    """
+    with translation.override(family.language):
+        text = str(text_for_family())
+        subject = gettext("A message from your school")
+    if family.channel in (Channel.SMS, Channel.VOICE) and family.phone:
+        send_sms(family.phone, text)
+        return True
+    if family.channel == Channel.EMAIL and family.email:
+        send_mail(subject, text, settings.DEFAULT_FROM_EMAIL, [family.email])
+        return True
+    return False
+
+
+def send_feedback(
+    *, school, family: Family | None, kind: str, text: str, anonymous: bool
+) -> Feedback:
+    return Feedback.objects.create(
+        school=school,
+        family=None if anonymous else family,
+        kind=kind,
+        text=text.strip(),
+        language=translation.get_language(),
+    )
+
+
+def answer_feedback(feedback: Feedback, *, answer: str, by: User) -> bool:
+    feedback.answer = answer
+    feedback.answered_at = timezone.now()
+    feedback.answered_by = by
+    feedback.save(update_fields=["answer", "answered_at", "answered_by"])
+    if feedback.family is None:
+        return False
+    school = feedback.school.name
+    return notify(
+        feedback.family,
+        lambda: (
+            gettext("%(school)s answered your message: %(answer)s")
+            % {"school": school, "answer": answer}
+        ),
+    )
+
+
+def export_family(family: Family) -> dict:
+    """Everything the portal holds about a family (RELIABILITY F3)."""
+    user = family.user
+    return {
+        "family": {
+            "display_name": family.display_name,
+            "language": family.language,
+            "channel": family.channel,
+            "wants_interpreter": family.wants_interpreter,
+            "interpreter_language": family.interpreter_language,
+            "registered": family.created_at.isoformat(),
+            "last_active": family.last_active_at.isoformat(),
+            "registered_with_help_of_partner": str(family.registered_by_partner or ""),
+            "consent_recorded": family.consent_at.isoformat() if family.consent_at else None,
+        },
+        "login": {
+            "email": user.email if user else None,
+            "phone": user.phone if user else None,
+            "last_login": user.last_login.isoformat() if user and user.last_login else None,
+        },
+        "schools": [
+            {"school": m.school.name, "status": m.status, "since": m.created_at.isoformat()}
+            for m in family.memberships.select_related("school")
+        ],
+        "passes": [
+            {
+                "code": p.short_code,
+                "issued": p.issued_at.isoformat(),
+                "revoked": p.revoked_at.isoformat() if p.revoked_at else None,
+                "checks_at_the_door": [
+                    {"school": c.school.name, "at": c.checked_at.isoformat(), "result": c.result}
+                    for c in p.checks.select_related("school")
+                ],
+            }
+            for p in family.passes.all()
+        ],
+        "messages_to_schools": [
+            {
+                "school": f.school.name,
+                "kind": f.kind,
+                "text": f.text,
+                "sent": f.created_at.isoformat(),
+                "answer": f.answer or None,
+            }
+            for f in family.feedback.select_related("school")
+        ],
+    }
+
+
+@transaction.atomic
+def erase_family(family: Family, *, actor: User | None = None) -> None:
+    """Remove a family's personal data at once; keep anonymous counts (RELIABILITY F4).
+
+    The family row stays, without name, login or messages, so reports can still count that
+    a family of this language belonged to a school; nothing left points at a person.
+    """
+    user = family.user
+    family.feedback.all().delete()
+    family.passes.all().delete()
+    family.display_name = ""
+    family.user = None
+    family.registered_by = None
+    family.wants_interpreter = False
+    family.interpreter_language = ""
+    family.channel = Channel.NONE
+    family.consent_at = None
+    family.erased_at = timezone.now()
+    family.save()
+    if user is not None:
+        _delete_login(user)
+    AuditEvent.record(actor, "erase", family)
+
+
+def _delete_login(user: User) -> None:
+    from allauth.account.models import EmailAddress
+    from allauth.usersessions.models import UserSession
+
+    # Every open session of this person ends (allauth keeps the list of them).
+    for user_session in UserSession.objects.filter(user=user):
+        user_session.end()
+    EmailAddress.objects.filter(user=user).delete()
+    user.delete()

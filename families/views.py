@@ -1,0 +1,279 @@
+import json
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.scoping import assist_schools, front_desk_schools, partners_for
+from families import services
+from families.forms import (
+    AssistedRegistrationForm,
+    FeedbackForm,
+    JoinForm,
+    PassCodeForm,
+    ProfileForm,
+)
+from families.models import Family, FamilyPass, Membership
+from families.qr import qr_svg
+from schools.models import School
+
+
+def family_required(view):
+    """Logged in, with a family profile (staff without one are sent to make one)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        family = Family.objects.active().filter(user=request.user).first()
+        if family is None:
+            return redirect("families:setup")
+        request.family = family
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@family_required
+def home(request):
+    family = request.family
+    memberships = family.memberships.select_related("school").order_by("school__name")
+    return render(request, "families/home.html", {"family": family, "memberships": memberships})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def setup(request):
+    """A person who logged in without a family profile (e.g. staff) can make one."""
+    if Family.objects.active().filter(user=request.user).exists():
+        return redirect("families:profile")
+    family = Family(user=request.user, language=translation.get_language())
+    form = ProfileForm(request.POST or None, instance=family)
+    if request.method == "POST" and form.is_valid():
+        values = {f: form.cleaned_data[f] for f in ProfileForm.Meta.fields}
+        services.register_family(user=request.user, **values)
+        return redirect("families:home")
+    return render(request, "families/profile.html", {"form": form, "setup": True})
+
+
+@family_required
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    family = request.family
+    form = ProfileForm(request.POST or None, instance=family)
+    if request.method == "POST" and form.is_valid():
+        family = form.save()
+        messages.success(request, _("Saved."))
+        # The page follows the language the family just chose.
+        response = redirect(_path_in(family.language, "families:profile"))
+        return response
+    return render(request, "families/profile.html", {"form": form, "family": family})
+
+
+def _path_in(language, name):
+    with translation.override(language):
+        return reverse(name)
+
+
+@family_required
+@require_http_methods(["GET", "POST"])
+def join(request):
+    initial = {}
+    if slug := request.GET.get("school"):
+        initial["school"] = School.objects.active().filter(slug=slug[:80]).first()
+    form = JoinForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        school = form.cleaned_data.get("code_school") or form.cleaned_data["school"]
+        via = (
+            Membership.Via.JOIN_CODE
+            if form.cleaned_data.get("code_school")
+            else Membership.Via.REQUEST
+        )
+        membership = services.join_school(family=request.family, school=school, via=via)
+        if membership.status == Membership.Status.CONFIRMED:
+            messages.success(
+                request, _("You are now part of %(school)s.") % {"school": school.name}
+            )
+        else:
+            messages.success(
+                request,
+                _("We asked %(school)s. The school will confirm soon.") % {"school": school.name},
+            )
+        return redirect("families:home")
+    return render(request, "families/join.html", {"form": form})
+
+
+@family_required
+def family_pass(request):
+    family = request.family
+    current = family.current_pass() or services.reissue_pass(family)
+    schools = School.objects.filter(
+        memberships__family=family, memberships__status=Membership.Status.CONFIRMED
+    )
+    return render(
+        request,
+        "families/pass.html",
+        {"family": family, "pass": current, "schools": schools, "qr": pass_qr(request, current)},
+    )
+
+
+def pass_qr(request, family_pass):
+    # The address has no language in it: it opens in the front desk's own language.
+    url = reverse("pass_scan", kwargs={"token": family_pass.signed_token()})
+    return qr_svg(request.build_absolute_uri(url))
+
+
+@family_required
+def my_data(request):
+    return render(
+        request,
+        "families/data.html",
+        {"family": request.family, "data": services.export_family(request.family)},
+    )
+
+
+@family_required
+def my_data_json(request):
+    body = json.dumps(services.export_family(request.family), ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="my-school-portal-data.json"'
+    return response
+
+
+@family_required
+@require_http_methods(["GET", "POST"])
+def erase(request):
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        services.erase_family(request.family, actor=request.user)
+        # The session ended with the login; say goodbye on a plain page.
+        return render(request, "families/erased.html")
+    return render(request, "families/erase.html", {"family": request.family})
+
+
+@require_http_methods(["GET", "POST"])
+def feedback(request, slug):
+    school = get_object_or_404(School.objects.active(), slug=slug)
+    family = None
+    if request.user.is_authenticated:
+        family = Family.objects.active().filter(user=request.user).first()
+    form = FeedbackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.send_feedback(
+            school=school,
+            family=family,
+            kind=form.cleaned_data["kind"],
+            text=form.cleaned_data["text"],
+            anonymous=form.cleaned_data["anonymous"] or family is None,
+        )
+        messages.success(request, _("Thank you. The school received your message."))
+        return redirect(school.get_absolute_url())
+    return render(
+        request, "families/feedback.html", {"school": school, "form": form, "family": family}
+    )
+
+
+def privacy(request):
+    return render(request, "families/privacy.html")
+
+
+# Front desk ---------------------------------------------------------------
+
+
+def front_desk_required(view):
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        schools = list(front_desk_schools(request.user))
+        if not schools:
+            raise PermissionDenied
+        chosen = request.GET.get("school") or request.POST.get("school")
+        request.desk_school = next((s for s in schools if s.slug == chosen), schools[0])
+        request.desk_schools = schools
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@front_desk_required
+@require_http_methods(["GET", "POST"])
+def front_desk(request):
+    form = PassCodeForm(request.POST or None)
+    check = None
+    if request.method == "POST" and form.is_valid():
+        found = FamilyPass.from_short_code(form.cleaned_data["code"])
+        check = services.check_pass(
+            family_pass=found, school=request.desk_school, staff=request.user
+        )
+    return render(request, "families/front_desk.html", {"form": form, "check": check})
+
+
+@front_desk_required
+def front_desk_scan(request, token):
+    """The QR code opens this page on the front desk's phone."""
+    found = FamilyPass.from_token(token[:200])
+    check = services.check_pass(family_pass=found, school=request.desk_school, staff=request.user)
+    return render(request, "families/front_desk.html", {"form": PassCodeForm(), "check": check})
+
+
+# Assisted registration ----------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assist(request):
+    schools = assist_schools(request.user)
+    if not schools.exists():
+        raise PermissionDenied
+    partner = partners_for(request.user).first()
+    form = AssistedRegistrationForm(request.POST or None, schools=schools)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        family = services.register_family_for(
+            staff=request.user,
+            partner=partner,
+            school=data["school"],
+            phone=data.get("phone") or "",
+            email=data.get("email") or "",
+            **form.family_values(),
+        )
+        return redirect("families:assisted", pk=family.pk)
+    registered = (
+        Family.objects.active()
+        .filter(registered_by=request.user)
+        .prefetch_related(
+            Prefetch("memberships", queryset=Membership.objects.select_related("school"))
+        )
+        .order_by("-created_at")[:20]
+    )
+    return render(request, "families/assist.html", {"form": form, "registered": registered})
+
+
+@login_required
+def assisted(request, pk):
+    """After an assisted registration: the family's printable pass, or where its code went."""
+    family = get_object_or_404(
+        Family.objects.active()
+        .filter(registered_by=request.user, memberships__school__in=assist_schools(request.user))
+        .distinct(),
+        pk=pk,
+    )
+    current = family.current_pass()
+    schools = School.objects.filter(memberships__family=family)
+    return render(
+        request,
+        "families/pass.html",
+        {
+            "family": family,
+            "pass": current,
+            "schools": schools,
+            "qr": pass_qr(request, current),
+            "assisted": True,
+        },
+    )

@@ -1,0 +1,52 @@
+"""SMS through a pluggable backend, like Django's email backends.
+
+SMS_BACKEND names the class: console (development), file (the demo and tests that read the
+file), locmem (unit tests). The real provider backend arrives with the reminders issue.
+"""
+
+import json
+import threading
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+outbox: list[dict] = []
+_lock = threading.Lock()
+
+
+class BaseBackend:
+    def send(self, to: str, text: str) -> str:
+        """Send one SMS; returns the provider's id for it."""
+        raise NotImplementedError
+
+
+class ConsoleBackend(BaseBackend):
+    def send(self, to, text):
+        print(f"SMS to {to}: {text}")  # noqa: T201 (development backend)
+        return f"console-{timezone.now().timestamp()}"
+
+
+class FileBackend(BaseBackend):
+    """One JSON object per line in SMS_FILE_PATH."""
+
+    def send(self, to, text):
+        path = Path(settings.SMS_FILE_PATH)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        record = {"to": to, "text": text, "at": timezone.now().isoformat()}
+        with _lock, path.open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        return f"file-{record['at']}"
+
+
+class LocmemBackend(BaseBackend):
+    def send(self, to, text):
+        with _lock:
+            outbox.append({"to": to, "text": text})
+        return f"locmem-{len(outbox)}"
+
+
+def send_sms(to: str, text: str) -> str:
+    backend = import_string(settings.SMS_BACKEND)()
+    return backend.send(to, text)

@@ -1,0 +1,87 @@
+import re
+
+import pytest
+
+from families.models import Family, Membership
+from families.services import register_family
+from messaging import sms
+from tests.conftest import make_staff
+
+
+@pytest.fixture(autouse=True)
+def empty_sms_outbox():
+    sms.outbox.clear()
+    yield sms.outbox
+    sms.outbox.clear()
+
+
+def last_code(phone=None):
+    texts = [m["text"] for m in sms.outbox if phone is None or m["to"] == phone]
+    assert texts, "no SMS was sent"
+    return re.search(r"\b(\d{6})\b", texts[-1]).group(1)
+
+
+def make_family(name, school=None, phone=None, email=None, language="en", confirmed=True):
+    from accounts.models import User
+
+    user = User.objects.create_user(email=email, phone=phone, name=name)
+    if phone:
+        user.phone_verified = True
+        user.save()
+    family = register_family(user=user, display_name=name, language=language, channel="sms")
+    if school is not None:
+        Membership.objects.create(
+            family=family,
+            school=school,
+            status=Membership.Status.CONFIRMED if confirmed else Membership.Status.REQUESTED,
+        )
+    return family
+
+
+@pytest.fixture
+def family_a(school_a):
+    return make_family("ZZX Rina", school_a, phone="+12125550101", email="rina@example.org")
+
+
+@pytest.fixture
+def family_b(school_b):
+    return make_family("ZZY Omar", school_b, phone="+12125550102", email="omar@example.org")
+
+
+@pytest.fixture
+def front_desk_a(school_a):
+    from accounts.models import StaffRole, User
+
+    user = User.objects.create_user(email="desk.a@example.org", password="a-long-test-password-9")
+    StaffRole.objects.create(user=user, kind="front_desk", school=school_a)
+    return user
+
+
+@pytest.fixture
+def front_desk_b(school_b):
+    from accounts.models import StaffRole, User
+
+    user = User.objects.create_user(email="desk.b@example.org", password="a-long-test-password-9")
+    StaffRole.objects.create(user=user, kind="front_desk", school=school_b)
+    return user
+
+
+@pytest.fixture
+def partner_a(school_a):
+    from schools.models import Partner
+
+    partner = Partner.objects.create(name="Casa Comunidad")
+    partner.schools.add(school_a)
+    return partner
+
+
+@pytest.fixture
+def partner_staff_a(partner_a):
+    from accounts.models import StaffRole, User
+
+    user = User.objects.create_user(email="cbo@example.org", password="a-long-test-password-9")
+    StaffRole.objects.create(user=user, kind="partner_staff", partner=partner_a)
+    return user
+
+
+__all__ = ["Family", "last_code", "make_family", "make_staff"]
