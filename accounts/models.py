@@ -142,7 +142,8 @@ class StaffRole(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.user} · {self.get_kind_display()} · {self.school or self.district or self.partner}"
+        where = self.school or self.district or self.partner
+        return f"{self.user} · {self.get_kind_display()} · {where}"
 
 
 class AuditEvent(models.Model):

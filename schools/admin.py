@@ -6,7 +6,7 @@ from modeltranslation.admin import TranslationAdmin
 
 from accounts.scoping import ScopedAdmin, ScopedInline
 from portal.languages import ENDONYMS
-from schools.models import District, Guide, GuideSection, GuideSectionAudio, School
+from schools.models import District, Guide, GuideSection, GuideSectionAudio, Partner, School
 
 
 class TabbedTranslationAdmin(TranslationAdmin):
@@ -165,3 +165,18 @@ class GuideSectionAdmin(ScopedAdmin, TabbedTranslationAdmin):
                 for code, grade in grades.items()
             ),
         )
+
+
+@admin.register(Partner)
+class PartnerAdmin(ScopedAdmin):
+    """Community partners: district staff link them to their district's schools."""
+
+    school_path = "schools"
+    staff_actions = frozenset({"view"})
+    district_actions = frozenset({"view", "add", "change"})
+    list_display = ["name", "phone"]
+    search_fields = ["name"]
+    filter_horizontal = ["schools"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).distinct()

@@ -281,3 +281,10 @@ PAGE_CSS_BUDGET_GZIP = 10 * 1024
 # Plain language: a section above this reading grade gets a warning in the admin.
 READING_GRADE_WARNING = 8
 CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
+
+CELERY_BEAT_SCHEDULE = {
+    "families-retention": {
+        "task": "families.tasks.apply_retention",
+        "schedule": 24 * 3600,
+    },
+}

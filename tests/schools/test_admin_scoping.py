@@ -5,33 +5,47 @@ from django.contrib import admin
 from django.urls import reverse
 
 from accounts.scoping import ScopedAdmin
-from schools.models import District, Guide, GuideSection, School
+from families.models import Family, FamilyPass, Feedback, Membership, PassCheck
+from families.services import register_family
+from schools.models import District, Guide, GuideSection, Partner, School
 from tests.conftest import PASSWORD, make_guide
 
 SENTINEL = "ZZB"
 
 
-@pytest.fixture
-def world(school_a, school_b, staff_a):
-    guide_a = make_guide(school_a, title="Guide of A")
-    guide_b = make_guide(school_b, title=f"{SENTINEL} guide", slug=f"{SENTINEL.lower()}-guide")
-    GuideSection.objects.filter(guide=guide_b).update(
-        title=f"{SENTINEL} section", title_en=f"{SENTINEL} section"
+def objects_for(school, prefix):
+    guide = make_guide(school, title=f"{prefix} guide", slug=f"{prefix.lower()}-guide")
+    GuideSection.objects.filter(guide=guide).update(
+        title=f"{prefix} section", title_en=f"{prefix} section"
+    )
+    partner = Partner.objects.create(name=f"{prefix} partner")
+    partner.schools.add(school)
+    family = register_family(
+        user=None, display_name=f"{prefix} family", language="es", channel="none"
+    )
+    Membership.objects.create(family=family, school=school, status="confirmed")
+    family_pass = family.current_pass()
+    check = PassCheck.objects.create(family_pass=family_pass, school=school, result="valid")
+    feedback = Feedback.objects.create(
+        school=school, family=family, kind="story", text=f"{prefix} story", language="es"
     )
     return {
-        "a": {
-            District: school_a.district,
-            School: school_a,
-            Guide: guide_a,
-            GuideSection: guide_a.sections.first(),
-        },
-        "b": {
-            District: school_b.district,
-            School: school_b,
-            Guide: guide_b,
-            GuideSection: guide_b.sections.first(),
-        },
+        District: school.district,
+        School: school,
+        Guide: guide,
+        GuideSection: guide.sections.first(),
+        Partner: partner,
+        Family: family,
+        Membership: family.memberships.get(),
+        FamilyPass: family_pass,
+        PassCheck: check,
+        Feedback: feedback,
     }
+
+
+@pytest.fixture
+def world(school_a, school_b, staff_a):
+    return {"a": objects_for(school_a, "Own"), "b": objects_for(school_b, SENTINEL)}
 
 
 def admin_url(model, view, *args):
@@ -58,7 +72,7 @@ def test_every_school_owned_model_in_the_admin_is_scoped():
         if belongs_to_a_school(model):
             assert isinstance(model_admin, ScopedAdmin), f"{model.__name__} admin is not scoped"
             assert model_admin.school_path is not None or model_admin.district_path is not None
-    assert {District, School, Guide, GuideSection} <= set(SCOPED_MODELS)
+    assert {District, School, Guide, GuideSection, Family, Feedback, Partner} <= set(SCOPED_MODELS)
 
 
 @pytest.mark.parametrize("model", SCOPED_MODELS, ids=lambda m: m.__name__)
@@ -143,7 +157,7 @@ def test_autocomplete_never_returns_other_schools_guides(client, world, staff_a)
         {"app_label": "schools", "model_name": "guidesection", "field_name": "guide", "term": ""},
     )
     assert response.status_code == 200
-    assert "Guide of A" in response.content.decode()
+    assert "Own guide" in response.content.decode()
     assert SENTINEL not in response.content.decode()
 
 
