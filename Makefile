@@ -49,7 +49,7 @@ clean:
 	rm -rf $(VENV) var
 
 messages-update: install
-	$(BIN)/python manage.py makemessages -a --no-location --no-obsolete --no-fuzzy-matching \
+	DEBUG=1 $(BIN)/python manage.py makemessages -a --no-location --no-obsolete \
 		--ignore=.venv --ignore=var --ignore=tests --ignore=bench --ignore=locale_django -v0
 	$(BIN)/python scripts/po_headers.py
 

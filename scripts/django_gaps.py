@@ -1,18 +1,31 @@
-"""Find the Django messages families meet (form errors, dates, pagination) that Django's own
-catalogs leave untranslated for our languages, and add them, empty, to locale_django/.
+"""Find the messages of Django and django-allauth that families meet (form errors, dates,
+login and code pages) that those projects' own catalogs leave untranslated for our
+languages, and add them, empty, to locale_django/.
 
-Run after upgrading Django, then translate the new entries; tests/portal/test_i18n.py fails
-while any of them is missing.
+Run after upgrading Django or allauth, then translate the new entries;
+tests/portal/test_i18n.py fails while any of them is missing.
 """
 
 import sys
 from pathlib import Path
 
+import allauth
 import django
 import polib
 
 ROOT = Path(__file__).resolve().parent.parent
 DJANGO_LOCALE = Path(django.__file__).parent / "conf" / "locale"
+ALLAUTH_LOCALE = Path(allauth.__file__).parent / "locale"
+# allauth's account pages, forms and messages (the ones our own templates do not replace
+# still show on phone/email change, re-authentication and password pages).
+ALLAUTH_FAMILY_FACING = (
+    "account/forms.py",
+    "account/adapter.py",
+    "account/fields.py",
+    "account/views.py",
+    "templates/account/",
+    "core/",
+)
 FAMILY_FACING = (
     "forms/",
     "core/validators.py",
@@ -30,6 +43,28 @@ DEVELOPER_ONLY_SUFFIXES = ("relationship", "relationships")
 
 
 def family_facing_entries() -> list[polib.POEntry]:
+    return django_entries() + allauth_entries()
+
+
+def allauth_entries() -> list[polib.POEntry]:
+    source = polib.pofile(str(ALLAUTH_LOCALE / "en" / "LC_MESSAGES" / "django.po"))
+    return [
+        e for e in source if any(path.startswith(ALLAUTH_FAMILY_FACING) for path, _ in e.occurrences)
+    ]
+
+
+def shipped_catalogs(locale: str) -> list[Path]:
+    return [
+        path
+        for path in (
+            DJANGO_LOCALE / locale / "LC_MESSAGES" / "django.po",
+            ALLAUTH_LOCALE / locale / "LC_MESSAGES" / "django.po",
+        )
+        if path.exists()
+    ]
+
+
+def django_entries() -> list[polib.POEntry]:
     source = polib.pofile(str(DJANGO_LOCALE / "en" / "LC_MESSAGES" / "django.po"))
     entries = []
     for entry in source:
@@ -58,21 +93,27 @@ def main() -> int:
         if code == "en":
             continue
         locale = code.replace("-hans", "_Hans").replace("-hant", "_Hant")
-        django_po = DJANGO_LOCALE / locale / "LC_MESSAGES" / "django.po"
         have = set()
         plurals = "nplurals=2; plural=(n != 1);"
-        if django_po.exists():
-            shipped = polib.pofile(str(django_po))
-            have = {key(e) for e in shipped if e.translated()}
-            plurals = shipped.metadata.get("Plural-Forms", plurals)
-        gaps = [e for e in wanted if key(e) not in have]
+        for index, path in enumerate(shipped_catalogs(locale)):
+            shipped = polib.pofile(str(path))
+            have |= {key(e) for e in shipped if e.translated() and not e.fuzzy}
+            if index == 0:
+                plurals = shipped.metadata.get("Plural-Forms", plurals)
+        seen = set()
+        gaps = []
+        for entry in wanted:
+            if key(entry) not in have and key(entry) not in seen:
+                seen.add(key(entry))
+                gaps.append(entry)
         path = ROOT / "locale_django" / locale / "LC_MESSAGES" / "django.po"
         if not gaps:
             continue
         po = polib.pofile(str(path), wrapwidth=0) if path.exists() else polib.POFile(wrapwidth=0)
         po.header = (
-            "Django's own messages that families meet (form errors, dates), where Django's\n"
-            "catalog for this language leaves them untranslated (scripts/django_gaps.py)."
+            "Messages of Django and django-allauth that families meet (form errors, dates,\n"
+            "login pages), where their own catalogs leave them untranslated\n"
+            "(scripts/django_gaps.py)."
         )
         po.metadata = {
             "Project-Id-Version": "portal",
@@ -100,7 +141,7 @@ def main() -> int:
             po.append(new)
         path.parent.mkdir(parents=True, exist_ok=True)
         po.save(str(path))
-        print(f"{locale}: {len(gaps)} family-facing Django messages need our translation")
+        print(f"{locale}: {len(gaps)} family-facing Django/allauth messages need our translation")
     return 0
 
 
