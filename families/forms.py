@@ -46,9 +46,9 @@ class FamilyFieldsMixin:
 
     def clean_contact(self, cleaned):
         needed = CONTACT_NEEDED.get(cleaned.get("channel"))
-        if needed == "phone" and not cleaned.get("phone"):
+        if needed == "phone" and not cleaned.get("phone") and "phone" not in self.errors:
             self.add_error("phone", _("To get text messages or calls, type your mobile number."))
-        if needed == "email" and not cleaned.get("email"):
+        if needed == "email" and not cleaned.get("email") and "email" not in self.errors:
             self.add_error("email", _("To get emails, type your email address."))
         return cleaned
 

@@ -52,8 +52,13 @@ def register_family_for(
     """Assisted registration: a login only if the family has a phone or an email."""
     user = None
     if phone or email:
+        # The helper sat with the family and typed the number the family gave them, so it
+        # counts as confirmed: the family can log in with a code from the first day.
         user = User.objects.create_user(
-            email=email or None, phone=phone or None, name=values["display_name"]
+            email=email or None,
+            phone=phone or None,
+            phone_verified=bool(phone),
+            name=values["display_name"],
         )
         user.set_unusable_password()
         user.save(update_fields=["password"])
@@ -66,6 +71,19 @@ def register_family_for(
         status=Membership.Status.CONFIRMED,
         via=Membership.Via.PARTNER if partner else Membership.Via.STAFF,
         decided_at=timezone.now(),
+    )
+    school_name = school.name
+    transaction.on_commit(
+        lambda: notify(
+            family,
+            lambda: (
+                gettext(
+                    "Welcome to %(school)s. To see your family pass, open the school portal, "
+                    "choose Log in and type this number: we send you a code."
+                )
+                % {"school": school_name}
+            ),
+        )
     )
     return family
 
@@ -246,9 +264,21 @@ def erase_family(family: Family, *, actor: User | None = None) -> None:
     family.consent_at = None
     family.erased_at = timezone.now()
     family.save()
+    _forget_in_admin_history(family)
+    # Recorded before the login goes: deleting it then clears the actor (ids only remain).
+    AuditEvent.record(actor, "erase", family)
     if user is not None:
         _delete_login(user)
-    AuditEvent.record(actor, "erase", family)
+
+
+def _forget_in_admin_history(family: Family) -> None:
+    """The admin's history shows each changed row by its name: blank those for this family."""
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Family), object_id=str(family.pk)
+    ).update(object_repr="", change_message="")
 
 
 def _delete_login(user: User) -> None:

@@ -49,7 +49,9 @@ def family_facing_entries() -> list[polib.POEntry]:
 def allauth_entries() -> list[polib.POEntry]:
     source = polib.pofile(str(ALLAUTH_LOCALE / "en" / "LC_MESSAGES" / "django.po"))
     return [
-        e for e in source if any(path.startswith(ALLAUTH_FAMILY_FACING) for path, _ in e.occurrences)
+        e
+        for e in source
+        if any(path.startswith(ALLAUTH_FAMILY_FACING) for path, _ in e.occurrences)
     ]
 
 

@@ -24,11 +24,13 @@ def last_code(phone=None):
 def make_family(name, school=None, phone=None, email=None, language="en", confirmed=True):
     from accounts.models import User
 
-    user = User.objects.create_user(email=email, phone=phone, name=name)
-    if phone:
-        user.phone_verified = True
+    user = None
+    if phone or email:
+        user = User.objects.create_user(email=email, phone=phone, name=name)
+        user.phone_verified = bool(phone)
         user.save()
-    family = register_family(user=user, display_name=name, language=language, channel="sms")
+    channel = "sms" if phone else "email" if email else "none"
+    family = register_family(user=user, display_name=name, language=language, channel=channel)
     if school is not None:
         Membership.objects.create(
             family=family,

@@ -1,0 +1,156 @@
+"""Assisted registration by school and partner staff; staff answers; retention."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from accounts.models import User
+from families.models import Family, Feedback, Membership
+from families.services import answer_feedback, send_feedback
+from families.tasks import apply_retention
+from messaging import sms
+from tests.families.conftest import last_code, make_family
+
+pytestmark = pytest.mark.django_db
+
+
+def assist_form(school, **extra):
+    data = {
+        "display_name": "Fatima",
+        "language": "ar",
+        "channel": "none",
+        "school": school.pk,
+        "consent": "on",
+    }
+    data.update(extra)
+    return data
+
+
+def test_partner_registers_a_family_without_a_phone_and_gets_a_printable_pass(
+    client, partner_staff_a, partner_a, school_a
+):
+    client.force_login(partner_staff_a)
+    response = client.post("/en/assist/", assist_form(school_a))
+    assert response.status_code == 302
+    family = Family.objects.get(display_name="Fatima")
+    assert family.user is None and family.consent_at and family.registered_by_partner == partner_a
+    assert family.memberships.get().status == Membership.Status.CONFIRMED
+    page = client.get(response["Location"]).content.decode()
+    assert "<svg" in page and family.current_pass().short_code in page
+
+
+def test_assisted_family_with_a_phone_is_told_and_can_log_in_with_a_code(
+    client, partner_staff_a, school_a, django_capture_on_commit_callbacks
+):
+    from django.test import Client
+
+    client.force_login(partner_staff_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/en/assist/", assist_form(school_a, phone="212 555 0177", channel="sms", language="es")
+        )
+    user = User.objects.get(phone="+12125550177")
+    assert not user.has_usable_password() and user.phone_verified
+    assert sms.outbox[-1]["to"] == "+12125550177"
+    parent = Client()
+    response = parent.post("/es/accounts/login/code/", {"phone": "2125550177"})
+    response = parent.post(response["Location"], {"code": last_code("+12125550177")})
+    assert parent.get("/es/my/pass/").status_code == 200
+
+
+def test_consent_is_required(client, partner_staff_a, school_a):
+    client.force_login(partner_staff_a)
+    data = assist_form(school_a)
+    del data["consent"]
+    response = client.post("/en/assist/", data)
+    assert response.status_code == 200
+    assert not Family.objects.exists()
+
+
+def test_partner_can_only_register_for_its_schools_and_see_its_families(
+    client, partner_staff_a, school_b, school_a, staff_a
+):
+    client.force_login(partner_staff_a)
+    response = client.post("/en/assist/", assist_form(school_b))
+    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+    # A family registered by school staff is not the partner's to see.
+    client.force_login(staff_a)
+    client.post("/en/assist/", assist_form(school_a, display_name="ZZQ School-registered"))
+    other = Family.objects.get(display_name="ZZQ School-registered")
+    client.force_login(partner_staff_a)
+    assert client.get(f"/en/assist/{other.pk}/").status_code == 404
+    assert "ZZQ" not in client.get("/en/assist/").content.decode()
+
+
+def test_people_without_a_role_cannot_register_families(client, school_a):
+    family = make_family("Parent", school_a, phone="+12125550123")
+    client.force_login(family.user)
+    assert client.get("/en/assist/").status_code == 403
+
+
+def test_school_staff_answer_reaches_the_family_by_sms_in_its_language(client, school_a, staff_a):
+    family = make_family("Rina", school_a, phone="+12125550123", language="es")
+    feedback = send_feedback(
+        school=school_a, family=family, kind="question", text="¿Hay bus?", anonymous=False
+    )
+    client.force_login(staff_a)
+    response = client.post(
+        f"/admin/families/feedback/{feedback.pk}/change/", {"answer": "Sí, a las 7:30."}
+    )
+    assert response.status_code == 302
+    assert sms.outbox[-1]["to"] == "+12125550123"
+    assert "Sí, a las 7:30." in sms.outbox[-1]["text"]
+    assert school_a.name in sms.outbox[-1]["text"]
+    assert Feedback.objects.get().answered_by == staff_a
+
+
+def test_an_anonymous_message_cannot_be_answered_and_staff_are_told(school_a, staff_a):
+    feedback = send_feedback(
+        school=school_a, family=None, kind="story", text="Story", anonymous=True
+    )
+    assert answer_feedback(feedback, answer="Thanks", by=staff_a) is False
+    assert sms.outbox == []
+
+
+def test_staff_confirm_a_join_request(client, school_a, staff_a):
+    family = make_family("Rina", school_a, phone="+12125550123", confirmed=False)
+    membership = family.memberships.get()
+    client.force_login(staff_a)
+    client.post(
+        "/admin/families/membership/",
+        {"action": "confirm", "_selected_action": [membership.pk]},
+    )
+    membership.refresh_from_db()
+    assert membership.status == Membership.Status.CONFIRMED
+
+
+def test_inactive_families_are_warned_twice_then_anonymised(school_a, settings):
+    settings.FAMILY_RETENTION_DAYS = 548
+    family = make_family("ZZR Old", school_a, phone="+12125550123")
+    active = make_family("Active", school_a, phone="+12125550124")
+    start = timezone.now()
+    with time_machine.travel(start + timedelta(days=548 - 29)):
+        Family.objects.filter(pk=active.pk).update(last_active_at=timezone.now())
+        assert apply_retention()["first_warning"] == 1
+        assert apply_retention()["first_warning"] == 0  # once only
+    assert [m["to"] for m in sms.outbox] == ["+12125550123"]
+    with time_machine.travel(start + timedelta(days=548 - 6)):
+        assert apply_retention()["second_warning"] == 1
+    with time_machine.travel(start + timedelta(days=549)):
+        assert apply_retention()["anonymised"] == 1
+    family.refresh_from_db()
+    assert family.erased_at and family.display_name == "" and family.user is None
+    assert Family.objects.get(pk=active.pk).erased_at is None
+
+
+def test_logging_in_resets_the_retention_clock(client, school_a):
+    family = make_family("Rina", school_a, phone="+12125550123")
+    Family.objects.filter(pk=family.pk).update(
+        last_active_at=timezone.now() - timedelta(days=500), retention_warnings=1
+    )
+    client.force_login(family.user)
+    family.refresh_from_db()
+    assert family.retention_warnings == 0
+    assert timezone.now() - family.last_active_at < timedelta(minutes=1)
