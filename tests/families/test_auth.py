@@ -49,7 +49,7 @@ def test_twenty_one_requests_from_one_address_are_limited(client, parent):
 def test_three_wrong_codes_restart_the_flow_and_the_real_code_dies(client, parent):
     confirm = request_code(client)["Location"]
     real = last_code()
-    for attempt in range(3):
+    for _attempt in range(3):
         response = client.post(confirm, {"code": "000000" if real != "000000" else "111111"})
     assert response.status_code == 302
     assert "/accounts/login/code/" in response["Location"] and "confirm" not in response["Location"]
