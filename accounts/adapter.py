@@ -24,6 +24,21 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         return True
 
+    # The code page itself says where the code went; the same words again above it only
+    # add reading for a parent on a small screen.
+    QUIET_MESSAGES = frozenset(
+        {
+            "account/messages/phone_verification_sent.txt",
+            "account/messages/login_code_sent.txt",
+            "account/messages/email_confirmation_sent.txt",
+        }
+    )
+
+    def add_message(self, request, level, message_template=None, *args, **kwargs):
+        if message_template in self.QUIET_MESSAGES:
+            return
+        super().add_message(request, level, message_template, *args, **kwargs)
+
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)
         # No email is NULL, not "": many parents register with a phone only, and the

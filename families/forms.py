@@ -66,7 +66,16 @@ class FamilyFieldsMixin:
 class SignupForm(FamilyFieldsMixin, AllauthSignupForm):
     """Registration: a name to show, a language, and a phone or an email. Nothing else."""
 
-    field_order = ["display_name", "language", "phone", "email", "channel"]
+    field_order = [
+        "display_name",
+        "language",
+        "phone",
+        "email",
+        "channel",
+        "wants_interpreter",
+        "interpreter_language",
+        "password1",
+    ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -76,6 +85,10 @@ class SignupForm(FamilyFieldsMixin, AllauthSignupForm):
         )
         self.fields["email"].required = False
         self.fields["email"].label = _("Email (if you have one)")
+        # Families log in with a code; a password is for those who want one.
+        self.fields["password1"].label = _("Password (optional)")
+        self.fields["password1"].help_text = ""
+        self.fields["password1"].widget.attrs.pop("placeholder", None)
         self.order_fields(self.field_order)
 
     def clean(self):

@@ -1,4 +1,5 @@
 import io
+import re
 
 import segno
 
@@ -17,4 +18,11 @@ def qr_svg(data: str) -> str:
         svgclass="qr",
         lineclass=None,
     )
-    return buffer.getvalue().decode()
+    svg = buffer.getvalue().decode()
+    # A viewBox lets the code scale to the card (on screen and on paper) without cropping.
+    return re.sub(
+        r'width="(\d+)" height="(\d+)"',
+        lambda m: f'width="{m[1]}" height="{m[2]}" viewBox="0 0 {m[1]} {m[2]}"',
+        svg,
+        count=1,
+    )

@@ -13,10 +13,13 @@ from django.db import transaction
 from modeltranslation.utils import build_localized_fieldname
 
 from accounts.models import StaffRole, User
+from families.models import Family, Membership
+from families.services import register_family
 from portal.languages import LANGUAGE_CODES
-from schools.models import District, Guide, GuideSection, GuideSectionAudio, School, Status
+from schools.models import District, Guide, GuideSection, GuideSectionAudio, Partner, School, Status
 
 DEMO_DIR = Path(__file__).resolve().parent.parent.parent / "demo"
+DEMO_PARENT_PHONE = "+12125550100"
 DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105 (demo logins, printed for the person running it)
 SCHOOLS = {
     "lincoln-elementary": {"start": "8:00", "end": "2:45", "phone": "+1 555 0100 101"},
@@ -64,12 +67,18 @@ class Command(BaseCommand):
         )
         if recordings:
             self.stdout.write(f"Recordings made with espeak-ng: {recordings}")
+        join_code = School.objects.get(slug="lincoln-elementary").join_code
         self.stdout.write(
             f"\nDemo logins (password for all: {DEMO_PASSWORD})\n"
             "  administrator:             admin@example.org\n"
             "  Lincoln Elementary staff:  staff.lincoln@example.org\n"
             "  Rosa Parks Middle staff:   staff.rosaparks@example.org\n"
             "  district staff:            district@example.org\n"
+            "  Lincoln front desk:        desk.lincoln@example.org  (checks family passes)\n"
+            "  community partner staff:   cbo@example.org  (registers families)\n"
+            "  parent (Spanish):          phone 212 555 0100, log in with a code;\n"
+            "                             the code is printed in this terminal (console SMS)\n"
+            f"  Lincoln join code:         {join_code}\n"
             "Family pages: http://127.0.0.1:8000/   Staff pages: http://127.0.0.1:8000/admin/\n"
         )
 
@@ -165,6 +174,32 @@ class Command(BaseCommand):
             StaffRole.objects.get_or_create(user=user, kind="school_staff", school=by_slug[slug])
         user = person("district@example.org", "Dana (district family engagement)", is_staff=True)
         StaffRole.objects.get_or_create(user=user, kind="district_staff", district=district)
+        desk = person("desk.lincoln@example.org", "Lincoln front desk")
+        StaffRole.objects.get_or_create(
+            user=desk, kind="front_desk", school=by_slug["lincoln-elementary"]
+        )
+        partner, _ = Partner.objects.get_or_create(
+            name="Casa Comunidad", defaults={"phone": "+1 555 0100 404"}
+        )
+        partner.schools.add(by_slug["lincoln-elementary"], by_slug["rosa-parks-middle"])
+        helper = person("cbo@example.org", "Luz (Casa Comunidad)")
+        StaffRole.objects.get_or_create(user=helper, kind="partner_staff", partner=partner)
+        # A parent who logs in with a phone and a code (the code shows in this terminal).
+        parent = User.objects.filter(phone=DEMO_PARENT_PHONE).first()
+        if parent is None:
+            parent = User.objects.create_user(
+                phone=DEMO_PARENT_PHONE, phone_verified=True, name="Rina"
+            )
+            parent.set_unusable_password()
+            parent.save()
+        family = Family.objects.filter(user=parent).first() or register_family(
+            user=parent, display_name="Rina (mother of Ana)", language="es", channel="sms"
+        )
+        Membership.objects.get_or_create(
+            family=family,
+            school=by_slug["lincoln-elementary"],
+            defaults={"status": Membership.Status.CONFIRMED, "via": Membership.Via.JOIN_CODE},
+        )
 
     def seed_audio(self, schools):
         espeak = shutil.which("espeak-ng")
