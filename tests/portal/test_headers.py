@@ -23,6 +23,10 @@ def pages(school_a):
         guide.get_absolute_url(),
         guide.get_absolute_url().replace("/en/", "/ur/"),
         "/en/accounts/login/",
+        "/en/accounts/login/code/",
+        "/ar/accounts/signup/",
+        "/en/privacy/",
+        f"/ur/schools/{school_a.slug}/write/",
         "/en/schools/does-not-exist/",
     ]
     staff = ["/admin/"] + [
@@ -105,3 +109,23 @@ def test_plain_http_is_redirected_to_https(client, settings):
     response = client.get("/en/")
     assert response.status_code == 301
     assert response["Location"].startswith("https://")
+
+
+def test_family_pages_are_hardened_and_never_cached(client, school_a):
+    from accounts.models import User
+    from families.services import register_family
+
+    user = User.objects.create_user(phone="+12125550123", phone_verified=True)
+    register_family(user=user, display_name="Rina", language="ar", channel="sms")
+    client.force_login(user)
+    for path in (
+        "/ar/my/",
+        "/ar/my/pass/",
+        "/ar/my/profile/",
+        "/ar/my/data/",
+        "/ar/my/schools/join/",
+    ):
+        response = client.get(path, secure=True)
+        assert response.status_code == 200, path
+        assert_hardened(response, path)
+        assert response.headers.get("Cache-Control") == "no-store", path

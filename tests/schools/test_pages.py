@@ -18,6 +18,10 @@ from tests.conftest import make_guide
 
 def family_pages(school, guide):
     return [
+        reverse("account_signup"),
+        reverse("account_request_login_code"),
+        reverse("families:privacy"),
+        reverse("families:feedback", kwargs={"slug": school.slug}),
         reverse("schools:home"),
         reverse("schools:home") + "?q=School",
         reverse("language"),
