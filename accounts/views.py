@@ -4,6 +4,7 @@ from allauth.account import views as allauth_views
 from allauth.account.authentication import get_authentication_records
 from django.conf import settings
 from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,6 +32,7 @@ def recent_login_required(view):
     return wrapper
 
 
+@login_required
 @require_http_methods(["GET", "POST"])
 def confirm_it_is_you(request):
     next_url = request.GET.get("next") or request.POST.get("next") or ""
