@@ -4,6 +4,7 @@ import logging
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.core.cache import cache
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -47,6 +48,15 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user.save()
         return user
+
+    def get_login_redirect_url(self, request):
+        # A family lands on its own page in its own language, whatever page it logged in from.
+        url = super().get_login_redirect_url(request)
+        family = getattr(request.user, "family", None)
+        if family is not None and url == reverse("families:home"):
+            with translation.override(family.language):
+                return reverse("families:home")
+        return url
 
     # Phones live on the User (E.164), with a verified flag.
     def phone_form_field(self, **kwargs):

@@ -118,7 +118,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "families:home"
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "families.forms.SignupForm"}
+ACCOUNT_FORMS = {
+    "signup": "families.forms.SignupForm",
+    "request_login_code": "accounts.forms.RequestLoginCodeForm",
+}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 # Passwordless first: families sign up and log in with a phone or an email and a code.
 ACCOUNT_LOGIN_METHODS = {"phone", "email"}

@@ -191,3 +191,38 @@ def test_feedback_refuses_unknown_kinds(client, school_a, kind):
 
 def test_feedback_for_an_unknown_school_is_404(client):
     assert client.get("/en/schools/nope/write/").status_code == 404
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_code_request_survives_odd_input(client, value):
+    response = client.post("/en/accounts/login/code/", {"phone": value, "email": value})
+    assert response.status_code in (200, 302, 429)
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_code_entry_survives_odd_input(client, school_a, value):
+    make_family("Ana", school_a, phone="+12125550123")
+    confirm = client.post("/en/accounts/login/code/", {"phone": "2125550123"})["Location"]
+    response = client.post(confirm, {"code": value})
+    assert response.status_code in (200, 302)
+    assert client.get("/en/my/").status_code == 302
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_assisted_registration_survives_odd_input(client, staff_a, school_a, value):
+    client.force_login(staff_a)
+    response = client.post(
+        "/en/assist/",
+        {
+            "display_name": value,
+            "language": "es",
+            "phone": value,
+            "email": value,
+            "channel": "sms",
+            "school": school_a.pk,
+            "consent": "on",
+        },
+    )
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        assert "<script>alert" not in response.content.decode()

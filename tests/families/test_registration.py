@@ -72,3 +72,12 @@ def test_email_only_parent_can_register(client):
     assert response.status_code == 302
     family = Family.objects.get(user__email="awa@example.org")
     assert family.channel == "email"
+
+
+def test_login_takes_the_family_to_its_own_language(client, school_a):
+    from tests.families.conftest import make_family
+
+    make_family("Rina", school_a, phone="+12125550123", language="bn")
+    response = client.post("/en/accounts/login/code/", {"phone": "2125550123"})
+    response = client.post(response["Location"], {"code": last_code("+12125550123")})
+    assert response["Location"] == "/bn/my/"
