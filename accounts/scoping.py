@@ -172,3 +172,19 @@ def assist_schools(user) -> QuerySet:
         Q(staff_roles__user=user, staff_roles__kind="school_staff")
         | Q(partners__staff_roles__user=user, partners__staff_roles__kind="partner_staff")
     ).distinct()
+
+
+class SchoolOrDistrictScope:
+    """Rows of the staff member's schools, and for district staff the whole district."""
+
+    scope_prefix = ""
+
+    def scope(self, request, queryset):
+        user = request.user
+        if user.is_superuser:
+            return queryset
+        p = self.scope_prefix
+        return queryset.filter(
+            Q(**{f"{p}school__in": schools_for(user).values("pk")})
+            | Q(**{f"{p}district__in": districts_for(user).values("pk")})
+        )

@@ -8,7 +8,7 @@ from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -43,9 +43,26 @@ def family_required(view):
 
 @family_required
 def home(request):
+    from events.models import CalendarFeed, Rsvp
+
     family = request.family
     memberships = family.memberships.select_related("school").order_by("school__name")
-    return render(request, "families/home.html", {"family": family, "memberships": memberships})
+    answers = (
+        Rsvp.objects.filter(
+            family=family,
+            status__in=[Rsvp.Status.GOING, Rsvp.Status.WAITLISTED],
+            event__ends_at__gte=timezone.now(),
+        )
+        .select_related("event__school")
+        .order_by("event__starts_at")[:20]
+    )
+    feed = CalendarFeed.objects.get_or_create(family=family)[0]
+    feed_url = request.build_absolute_uri(reverse("events:feed", kwargs={"token": feed.token}))
+    return render(
+        request,
+        "families/home.html",
+        {"family": family, "memberships": memberships, "answers": answers, "feed_url": feed_url},
+    )
 
 
 @login_required

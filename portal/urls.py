@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("families.urls")),
+    path("", include("events.urls")),
     path("", include("schools.urls")),
 )
 

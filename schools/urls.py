@@ -11,4 +11,6 @@ urlpatterns = [
     # /schools/<slug>/…
     path("schools/<slug:slug>/", views.school_detail, name="school"),
     path("schools/<slug:school>/guides/<slug:slug>/", views.guide_detail, name="guide"),
+    # /committees/<pk>/
+    path("committees/<int:pk>/", views.committee_detail, name="committee"),
 ]

@@ -67,6 +67,15 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def empty_sms_outbox():
+    from messaging import sms
+
+    sms.outbox.clear()
+    yield sms.outbox
+    sms.outbox.clear()
+
+
+@pytest.fixture(autouse=True)
 def _english_by_default():
     # reverse() follows the active language; each test starts in English.
     translation.activate("en")
@@ -114,7 +123,7 @@ def district_a(db):
 
 @pytest.fixture
 def district_b(db):
-    return District.objects.create(slug="district-b", name="ZZB District", name_en="ZZB District")
+    return District.objects.create(slug="district-b", name="ZZ-B District", name_en="ZZ-B District")
 
 
 @pytest.fixture
@@ -124,7 +133,7 @@ def school_a(district_a):
 
 @pytest.fixture
 def school_b(district_b):
-    return make_school(district_b, "school-b", "ZZB School")
+    return make_school(district_b, "school-b", "ZZ-B School")
 
 
 def make_staff(email, **roles):

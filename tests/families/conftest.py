@@ -8,13 +8,6 @@ from messaging import sms
 from tests.conftest import make_staff
 
 
-@pytest.fixture(autouse=True)
-def empty_sms_outbox():
-    sms.outbox.clear()
-    yield sms.outbox
-    sms.outbox.clear()
-
-
 def last_code(phone=None):
     texts = [m["text"] for m in sms.outbox if phone is None or m["to"] == phone]
     assert texts, "no SMS was sent"

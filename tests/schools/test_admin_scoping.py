@@ -5,12 +5,23 @@ from django.contrib import admin
 from django.urls import reverse
 
 from accounts.scoping import ScopedAdmin
+from events.models import Event, Rsvp, WalkIn
 from families.models import Family, FamilyPass, Feedback, Membership, PassCheck
 from families.services import register_family
-from schools.models import District, Guide, GuideSection, Partner, School
+from schools.models import (
+    Committee,
+    District,
+    Guide,
+    GuideSection,
+    Partner,
+    School,
+    SeatApplication,
+)
 from tests.conftest import PASSWORD, make_guide
+from tests.events.conftest import make_event
 
-SENTINEL = "ZZB"
+# A hyphen: random CSRF tokens on the page are letters and digits, so never match it.
+SENTINEL = "ZZ-B"
 
 
 def objects_for(school, prefix):
@@ -29,7 +40,30 @@ def objects_for(school, prefix):
     feedback = Feedback.objects.create(
         school=school, family=family, kind="story", text=f"{prefix} story", language="es"
     )
+    event = make_event(school, title=f"{prefix} event", capacity=10)
+    event_rsvp = Rsvp.objects.create(
+        event=event, family=family, status="going", other_needs=f"{prefix} needs"
+    )
+    walk_in = WalkIn.objects.create(event=event, name=f"{prefix} walk-in", language="es")
+    committee = Committee.objects.create(
+        school=school,
+        district=school.district,
+        kind="welcoming",
+        name=f"{prefix} committee",
+        name_en=f"{prefix} committee",
+        description="x",
+        description_en="x",
+        status="published",
+    )
+    application = SeatApplication.objects.create(
+        committee=committee, family=family, statement=f"{prefix} statement", language="es"
+    )
     return {
+        Event: event,
+        Rsvp: event_rsvp,
+        WalkIn: walk_in,
+        Committee: committee,
+        SeatApplication: application,
         District: school.district,
         School: school,
         Guide: guide,

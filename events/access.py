@@ -1,0 +1,25 @@
+from accounts.scoping import districts_for, front_desk_schools, schools_for
+
+
+def can_manage(user, event) -> bool:
+    """Staff who may edit the event (and see it while it is a draft)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    if event.school_id:
+        return schools_for(user).filter(pk=event.school_id).exists()
+    return districts_for(user).filter(pk=event.district_id).exists()
+
+
+def can_run_door(user, event) -> bool:
+    """Front desk and school staff of the event's school; district staff for district events."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    if event.school_id:
+        return front_desk_schools(user).filter(pk=event.school_id).exists() or can_manage(
+            user, event
+        )
+    return can_manage(user, event)

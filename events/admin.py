@@ -1,0 +1,248 @@
+import csv
+import io
+
+from django.contrib import admin, messages
+from django.db.models import Count, F, Q, Sum
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from accounts.scoping import SchoolOrDistrictScope, ScopedAdmin
+from events import services
+from events.models import Event, Rsvp, WalkIn
+from portal.languages import ENDONYMS, LANGUAGE_CODES
+from schools.admin import TabbedTranslationAdmin, translation_status
+
+
+class RsvpInline(admin.TabularInline):
+    model = Rsvp
+    extra = 0
+    can_delete = False
+    fields = [
+        "family",
+        "status",
+        "adults",
+        "children",
+        "interpreter_language",
+        "needs_childcare",
+        "other_needs",
+        "arrived_at",
+    ]
+    readonly_fields = fields
+    ordering = ["status", "queued_at"]
+    max_num = 0
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("family")
+
+
+@admin.register(Event)
+class EventAdmin(SchoolOrDistrictScope, ScopedAdmin, TabbedTranslationAdmin):
+    school_path = "school"
+    list_display = ["title", "school", "starts_at", "status", "capacity", "people_going"]
+    list_filter = ["status", "kind"]
+    search_fields = ["title"]
+    list_select_related = ["school"]
+    date_hierarchy = "starts_at"
+    filter_horizontal = ["partners"]
+    readonly_fields = ["answers", "translations", "pages"]
+    fieldsets = [
+        (None, {"fields": ["school", "district", "kind", "status", "title", "description"]}),
+        (
+            _("When and where"),
+            {"fields": ["starts_at", "ends_at", "place", "address", "online_link"]},
+        ),
+        (_("Places and answers"), {"fields": ["capacity", "rsvp_deadline", "answers"]}),
+        (
+            _("What the school offers"),
+            {"fields": ["interpreter_languages", "childcare", "food", "accessible"]},
+        ),
+        (_("Partners and committee"), {"fields": ["partners", "committee"]}),
+        (_("Pages"), {"fields": ["translations", "pages"]}),
+    ]
+    inlines = [RsvpInline]
+    actions = ["cancel_events", "duplicate_events"]
+
+    def get_queryset(self, request):
+        going = Q(rsvps__status=Rsvp.Status.GOING)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(going_people=Sum(F("rsvps__adults") + F("rsvps__children"), filter=going))
+        )
+
+    @admin.display(description=_("people going"), ordering="going_people")
+    def people_going(self, obj):
+        return obj.going_people or 0
+
+    def save_model(self, request, obj, form, change):
+        # Same lock as the answers: lowering the places never leaves too many confirmed.
+        if change:
+            Event.objects.select_for_update(no_key=True).filter(pk=obj.pk).first()
+        super().save_model(request, obj, form, change)
+        if change and "capacity" in form.changed_data:
+            services.rebalance(obj)
+
+    @admin.display(description=_("answers"))
+    def answers(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        totals = obj.rsvps.aggregate(
+            going=Sum(F("adults") + F("children"), filter=Q(status=Rsvp.Status.GOING)),
+            waiting=Sum(F("adults") + F("children"), filter=Q(status=Rsvp.Status.WAITLISTED)),
+            childcare=Sum("children", filter=Q(status=Rsvp.Status.GOING, needs_childcare=True)),
+            arrived=Sum(F("adults") + F("children"), filter=Q(arrived_at__isnull=False)),
+        )
+        interpreters = (
+            obj.rsvps.filter(status=Rsvp.Status.GOING, needs_interpreter=True)
+            .values("interpreter_language")
+            .annotate(n=Count("pk"))
+            .order_by("-n")
+        )
+        languages = format_html_join(
+            ", ",
+            "{}: {}",
+            (
+                (ENDONYMS.get(i["interpreter_language"], i["interpreter_language"]), i["n"])
+                for i in interpreters
+            ),
+        )
+        return format_html(
+            "<ul><li>{}: {}</li><li>{}: {}</li><li>{}: {}</li><li>{}: {}</li><li>{}: {}</li></ul>"
+            '<p><a href="{}">{}</a> · <a href="{}">{}</a></p>',
+            _("People going"),
+            totals["going"] or 0,
+            _("People waiting"),
+            totals["waiting"] or 0,
+            _("Interpreters needed"),
+            languages or "—",
+            _("Childcare places (children)"),
+            totals["childcare"] or 0,
+            _("Arrived"),
+            totals["arrived"] or 0,
+            reverse("admin:events_event_rsvps_csv", args=[obj.pk]),
+            _("Download the list (CSV)"),
+            reverse("events:door", args=[obj.pk]),
+            _("Check-in page"),
+        )
+
+    @admin.display(description=_("translations"))
+    def translations(self, obj):
+        languages = obj.school.languages if obj and obj.pk and obj.school_id else None
+        return translation_status(obj, languages)
+
+    @admin.display(description=_("family page in each language"))
+    def pages(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        path = obj.get_absolute_url()
+        current = path.split("/")[1]
+        return format_html_join(
+            " · ",
+            '<a href="{}" lang="{}">{}</a>',
+            (
+                (path.replace(f"/{current}/", f"/{code}/", 1), code, ENDONYMS[code])
+                for code in LANGUAGE_CODES
+            ),
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/rsvps.csv",
+                self.admin_site.admin_view(self.rsvps_csv),
+                name="events_event_rsvps_csv",
+            ),
+            *super().get_urls(),
+        ]
+
+    def rsvps_csv(self, request, pk):
+        event = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_view_permission(request, event):
+            return HttpResponse(status=403)
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(
+            [
+                _("family"),
+                _("answer"),
+                _("adults"),
+                _("children"),
+                _("interpreter language"),
+                _("needs childcare"),
+                _("other needs"),
+                _("arrived"),
+            ]
+        )
+        for row in event.rsvps.select_related("family").order_by("status", "queued_at"):
+            writer.writerow(
+                [
+                    row.family.display_name,
+                    row.get_status_display(),
+                    row.adults,
+                    row.children,
+                    row.get_interpreter_language_display() if row.needs_interpreter else "",
+                    _("yes") if row.needs_childcare else "",
+                    row.other_needs,
+                    row.arrived_at.isoformat() if row.arrived_at else "",
+                ]
+            )
+        # A byte-order mark, so spreadsheet programs read the names in every script.
+        response = HttpResponse(
+            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="event-{event.pk}-answers.csv"'
+        return response
+
+    @admin.action(description=_("Cancel (families who answered are told)"))
+    def cancel_events(self, request, queryset):
+        told = sum(
+            services.cancel_event(event)
+            for event in queryset.exclude(status=Event.Status.CANCELLED)
+        )
+        self.message_user(
+            request, _("Cancelled. Families told: %(count)s.") % {"count": told}, messages.SUCCESS
+        )
+
+    @admin.action(description=_("Duplicate as a draft"))
+    def duplicate_events(self, request, queryset):
+        for event in queryset:
+            services.duplicate_event(event)
+        self.message_user(request, _("Copies made as drafts."), messages.SUCCESS)
+
+
+@admin.register(Rsvp)
+class RsvpAdmin(SchoolOrDistrictScope, ScopedAdmin):
+    school_path = "event__school"
+    scope_prefix = "event__"
+    staff_actions = frozenset({"view"})
+    district_actions = frozenset({"view"})
+    list_display = [
+        "family",
+        "event",
+        "status",
+        "adults",
+        "children",
+        "interpreter_language",
+        "needs_childcare",
+        "arrived_at",
+    ]
+    list_filter = ["status", "needs_childcare", "needs_interpreter"]
+    list_select_related = ["family", "event"]
+    search_fields = ["family__display_name", "event__title"]
+    readonly_fields = [f.name for f in Rsvp._meta.fields]
+
+
+@admin.register(WalkIn)
+class WalkInAdmin(SchoolOrDistrictScope, ScopedAdmin):
+    school_path = "event__school"
+    scope_prefix = "event__"
+    staff_actions = frozenset({"view", "delete"})
+    district_actions = frozenset({"view"})
+    list_display = ["name", "language", "people", "event", "arrived_at"]
+    list_select_related = ["event"]

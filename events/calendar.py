@@ -1,0 +1,63 @@
+"""Calendar files (.ics) in the reader's language, with the essentials in the text."""
+
+from django.utils.translation import gettext
+from icalendar import Calendar
+from icalendar import Event as CalendarEvent
+
+from events.models import Event
+
+
+def event_summary_lines(event: Event, url: str) -> list[str]:
+    lines = [
+        gettext("Where: %(place)s")
+        % {"place": ", ".join(p for p in (event.place, event.address) if p)},
+    ]
+    help_offered = offered_help(event)
+    if help_offered:
+        lines.append(gettext("Help offered: %(help)s") % {"help": ", ".join(help_offered)})
+    if event.online_link:
+        lines.append(gettext("Online: %(link)s") % {"link": event.online_link})
+    lines.append(gettext("Details and your answer: %(url)s") % {"url": url})
+    return lines
+
+
+def offered_help(event: Event) -> list[str]:
+    from portal.languages import ENDONYMS
+
+    items = []
+    if event.interpreter_languages:
+        names = ", ".join(ENDONYMS.get(code, code) for code in event.interpreter_languages)
+        items.append(gettext("interpreters (%(languages)s)") % {"languages": names})
+    if event.childcare:
+        items.append(gettext("childcare"))
+    if event.food:
+        items.append(gettext("food"))
+    if event.accessible:
+        items.append(gettext("accessible entrance"))
+    return items
+
+
+def calendar_for(events, url_for) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", "-//School portal for families//EN")
+    calendar.add("version", "2.0")
+    for event in events:
+        entry = CalendarEvent()
+        entry.add("uid", f"event-{event.pk}@school-portal")
+        entry.add("dtstamp", event.created_at)
+        entry.add("dtstart", event.local_start)
+        entry.add("dtend", event.local_end)
+        summary = event.title
+        if event.status == Event.Status.CANCELLED:
+            summary = gettext("Cancelled: %(event)s") % {"event": event.title}
+            entry.add("status", "CANCELLED")
+        entry.add("summary", summary)
+        entry.add("location", ", ".join(p for p in (event.place, event.address) if p))
+        url = url_for(event)
+        entry.add(
+            "description",
+            "\n".join([event.description, "", *event_summary_lines(event, url)]).strip(),
+        )
+        entry.add("url", url)
+        calendar.add_component(entry)
+    return calendar.to_ical()

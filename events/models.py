@@ -1,0 +1,263 @@
+import secrets
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.languages import LANGUAGES
+from schools.models import LanguageListField, TranslatedContent
+
+
+class EventQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Event.Status.PUBLISHED)
+
+    def upcoming(self):
+        return self.filter(ends_at__gte=timezone.now())
+
+    def for_school(self, school):
+        """A school's own events and its district's events for all schools."""
+        return self.filter(
+            Q(school=school) | Q(school__isnull=True, district_id=school.district_id)
+        )
+
+
+class Event(TranslatedContent, models.Model):
+    translated_fields = ("title", "description")
+
+    class Kind(models.TextChoices):
+        MEETING = "meeting", _("Meeting")
+        WORKSHOP = "workshop", _("Workshop")
+        CONFERENCE = "conference", _("Parent-teacher conference")
+        COMMITTEE = "committee", _("Committee meeting")
+        CELEBRATION = "celebration", _("Celebration")
+        SUMMIT = "summit", _("Summit")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft (only staff see it)")
+        PUBLISHED = "published", _("Published")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    school = models.ForeignKey(
+        "schools.School",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("school"),
+        help_text=_("Leave empty for a district event open to all its schools."),
+    )
+    district = models.ForeignKey(
+        "schools.District",
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("district"),
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind, default=Kind.MEETING)
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("what it is about"), max_length=5000, blank=True)
+    place = models.CharField(
+        _("place"), max_length=200, help_text=_("For example: school library, room 104.")
+    )
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    capacity = models.PositiveIntegerField(
+        _("places (people)"),
+        null=True,
+        blank=True,
+        help_text=_("Adults and children count. Empty: no limit."),
+    )
+    rsvp_deadline = models.DateTimeField(_("answer by"), null=True, blank=True)
+    interpreter_languages = LanguageListField(
+        _("interpreters offered in"), default=list, blank=True
+    )
+    childcare = models.BooleanField(_("childcare"), default=False)
+    food = models.BooleanField(_("food"), default=False)
+    accessible = models.BooleanField(_("accessible entrance"), default=False)
+    online_link = models.URLField(_("online link"), blank=True)
+    partners = models.ManyToManyField(
+        "schools.Partner", blank=True, related_name="events", verbose_name=_("co-hosting partners")
+    )
+    committee = models.ForeignKey(
+        "schools.Committee",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("committee"),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="event_ends_after_start"
+            ),
+        ]
+        indexes = [
+            # School and district pages: upcoming published events, soonest first.
+            models.Index(
+                fields=["school", "starts_at"],
+                name="event_school_starts",
+                condition=Q(status="published"),
+            ),
+            models.Index(
+                fields=["district", "starts_at"],
+                name="event_district_starts",
+                condition=Q(status="published"),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("events:detail", kwargs={"pk": self.pk})
+
+    def clean(self):
+        if self.school_id:
+            self.district_id = self.school.district_id
+        elif not self.district_id:
+            raise ValidationError(
+                _("Choose a school, or a district for an event open to all its schools."),
+                code="no_organiser",
+            )
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("The end must be after the start.")})
+        if self.rsvp_deadline and self.starts_at and self.rsvp_deadline > self.starts_at:
+            raise ValidationError(
+                {"rsvp_deadline": _("The date to answer must be before the event.")}
+            )
+
+    @property
+    def time_zone(self):
+        name = self.school.time_zone if self.school_id else settings.TIME_ZONE
+        return zoneinfo.ZoneInfo(name)
+
+    @property
+    def local_start(self):
+        return timezone.localtime(self.starts_at, self.time_zone)
+
+    @property
+    def local_end(self):
+        return timezone.localtime(self.ends_at, self.time_zone)
+
+    @property
+    def is_open_for_rsvp(self) -> bool:
+        now = timezone.now()
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.starts_at > now
+            and (self.rsvp_deadline is None or self.rsvp_deadline > now)
+        )
+
+    def people_going(self) -> int:
+        return (
+            self.rsvps.filter(status=Rsvp.Status.GOING).aggregate(
+                n=Sum(F("adults") + F("children"))
+            )["n"]
+            or 0
+        )
+
+
+class Rsvp(models.Model):
+    class Status(models.TextChoices):
+        GOING = "going", _("Going")
+        WAITLISTED = "waitlisted", _("On the waiting list")
+        NOT_GOING = "not_going", _("Not going")
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="rsvps", verbose_name=_("event")
+    )
+    family = models.ForeignKey(
+        "families.Family", on_delete=models.CASCADE, related_name="rsvps", verbose_name=_("family")
+    )
+    status = models.CharField(_("answer"), max_length=10, choices=Status)
+    adults = models.PositiveSmallIntegerField(_("adults"), default=1)
+    children = models.PositiveSmallIntegerField(_("children"), default=0)
+    needs_interpreter = models.BooleanField(_("needs an interpreter"), default=False)
+    interpreter_language = models.CharField(
+        _("interpreter language"), max_length=10, choices=LANGUAGES, blank=True
+    )
+    needs_childcare = models.BooleanField(_("needs childcare"), default=False)
+    other_needs = models.CharField(_("other needs"), max_length=500, blank=True)
+    # The waiting list is served in this order; it is set when a family (re)joins it.
+    queued_at = models.DateTimeField(_("answered"), default=timezone.now)
+    arrived_at = models.DateTimeField(_("arrived"), null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("answer (RSVP)")
+        verbose_name_plural = _("answers (RSVPs)")
+        ordering = ["queued_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "family"], name="one_rsvp_per_family_per_event"
+            ),
+            models.CheckConstraint(
+                condition=Q(adults__lte=20, children__lte=20), name="rsvp_party_size"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["event", "status", "queued_at"], name="rsvp_event_status_queue"),
+        ]
+
+    def __str__(self):
+        return f"{self.family} · {self.event}"
+
+    @property
+    def people(self) -> int:
+        return self.adults + self.children
+
+
+class WalkIn(models.Model):
+    """Someone who came without answering first: a name and a language, nothing more."""
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="walk_ins", verbose_name=_("event")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    language = models.CharField(_("language"), max_length=10, choices=LANGUAGES)
+    people = models.PositiveSmallIntegerField(_("people"), default=1)
+    arrived_at = models.DateTimeField(_("arrived"), default=timezone.now)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("walk-in")
+        verbose_name_plural = _("walk-ins")
+
+    def __str__(self):
+        return self.name
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class CalendarFeed(models.Model):
+    """A private calendar address for a family's events; a new token revokes the old one."""
+
+    family = models.OneToOneField(
+        "families.Family", on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=40, unique=True, default=new_feed_token)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.family}"

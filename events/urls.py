@@ -1,0 +1,16 @@
+from django.urls import path
+
+from events import views
+
+app_name = "events"
+
+urlpatterns = [
+    # /events/<pk>/…
+    path("events/<int:pk>/", views.detail, name="detail"),
+    path("events/<int:pk>/calendar.ics", views.event_ics, name="ics"),
+    path("events/<int:pk>/door/", views.door, name="door"),
+    path("districts/<slug:slug>/events/", views.district_events, name="district"),
+    # /calendar/… : a family's private feed
+    path("calendar/<str:token>.ics", views.feed, name="feed"),
+    path("my/calendar/new/", views.new_feed, name="new_feed"),
+]

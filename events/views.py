@@ -1,0 +1,197 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from events import services
+from events.access import can_manage, can_run_door
+from events.calendar import calendar_for, offered_help
+from events.forms import DoorCodeForm, RsvpForm, WalkInForm
+from events.models import CalendarFeed, Event, Rsvp
+from families.models import Family
+
+
+def _event_or_404(request, pk) -> Event:
+    event = get_object_or_404(Event.objects.select_related("school", "district"), pk=pk)
+    if event.status == Event.Status.DRAFT and not can_manage(request.user, event):
+        raise Http404
+    return event
+
+
+def _family(request):
+    if not request.user.is_authenticated:
+        return None
+    return Family.objects.active().filter(user=request.user).first()
+
+
+@require_http_methods(["GET", "POST"])
+def detail(request, pk):
+    event = _event_or_404(request, pk)
+    family = _family(request)
+    current = Rsvp.objects.filter(event=event, family=family).first() if family else None
+    form = None
+    if family is not None:
+        form = RsvpForm(request.POST or None, initial=RsvpForm.initial_for(family, current))
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            party = services.Party(
+                going=data["going"],
+                adults=data["adults"] or 0,
+                children=data["children"] or 0,
+                needs_interpreter=data["needs_interpreter"],
+                interpreter_language=data["interpreter_language"],
+                needs_childcare=data["needs_childcare"],
+                other_needs=data["other_needs"],
+            )
+            try:
+                answer = services.rsvp(family=family, event=event, party=party)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _answer_message(answer))
+                return redirect(event.get_absolute_url())
+    elif request.method == "POST":
+        return redirect(f"{reverse('account_login')}?next={event.get_absolute_url()}")
+    language = translation.get_language()
+    return render(
+        request,
+        "events/detail.html",
+        {
+            "event": event,
+            "school": event.school,
+            "form": form,
+            "current": current,
+            "help": offered_help(event),
+            "preview": event.status == Event.Status.DRAFT,
+            "title_missing": not event.has_translation(language, "title"),
+            "description_missing": bool(event.description)
+            and not event.has_translation(language, "description"),
+            "map_query": ", ".join(p for p in (event.address or event.place,) if p),
+        },
+    )
+
+
+def _answer_message(answer: Rsvp) -> str:
+    if answer.status == Rsvp.Status.GOING:
+        return _("Thank you. You are on the list.")
+    if answer.status == Rsvp.Status.WAITLISTED:
+        return _(
+            "The event is full. You are on the waiting list; we will tell you if a place opens."
+        )
+    return _("Thank you for telling us. Your answer is: not coming.")
+
+
+def event_ics(request, pk):
+    event = _event_or_404(request, pk)
+    body = calendar_for([event], lambda e: request.build_absolute_uri(e.get_absolute_url()))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="event-{event.pk}.ics"'
+    return response
+
+
+def feed(request, token):
+    """A family's private calendar address: every event it answered "going" or waits for."""
+    calendar_feed = get_object_or_404(
+        CalendarFeed.objects.select_related("family"), token=token[:60]
+    )
+    events = (
+        Event.objects.filter(
+            rsvps__family=calendar_feed.family,
+            rsvps__status__in=[Rsvp.Status.GOING, Rsvp.Status.WAITLISTED],
+        )
+        .exclude(status=Event.Status.DRAFT)
+        .select_related("school")
+        .order_by("starts_at")
+    )
+    body = calendar_for(events, lambda e: request.build_absolute_uri(e.get_absolute_url()))
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+
+
+@require_POST
+@login_required
+def new_feed(request):
+    family = get_object_or_404(Family.objects.active(), user=request.user)
+    CalendarFeed.objects.filter(family=family).delete()
+    CalendarFeed.objects.create(family=family)
+    messages.success(request, _("You have a new calendar address. The old one no longer works."))
+    return redirect("families:home")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def door(request, pk):
+    """Check-in at the door, on a phone: search by name, a pass code, walk-ins, a count."""
+    event = get_object_or_404(Event.objects.select_related("school", "district"), pk=pk)
+    if not can_run_door(request.user, event):
+        raise PermissionDenied
+    code_form = DoorCodeForm(request.POST if request.POST.get("form") == "code" else None)
+    walk_in_form = WalkInForm(
+        request.POST if request.POST.get("form") == "walk_in" else None,
+        initial={"language": translation.get_language(), "people": 1},
+    )
+    if request.method == "POST":
+        action = request.POST.get("form")
+        if action == "arrived":
+            rsvp_id = request.POST.get("rsvp", "")
+            row = get_object_or_404(Rsvp, pk=int(rsvp_id) if rsvp_id.isdigit() else 0, event=event)
+            services.check_in(row, staff=request.user)
+            messages.success(request, _("%(name)s: arrived.") % {"name": row.family.display_name})
+            return redirect(
+                f"{reverse('events:door', args=[event.pk])}?q={request.POST.get('q', '')[:100]}"
+            )
+        if action == "code" and code_form.is_valid():
+            row = services.check_in_pass(
+                event=event, code=code_form.cleaned_data["code"], staff=request.user
+            )
+            if row is None:
+                code_form.add_error(
+                    "code", _("Not valid. Check the code, or add the family as a walk-in.")
+                )
+            else:
+                messages.success(
+                    request, _("%(name)s: arrived.") % {"name": row.family.display_name}
+                )
+                return redirect("events:door", pk=event.pk)
+        if action == "walk_in" and walk_in_form.is_valid():
+            data = walk_in_form.cleaned_data
+            services.add_walk_in(event=event, staff=request.user, **data)
+            messages.success(request, _("%(name)s: arrived.") % {"name": data["name"]})
+            return redirect("events:door", pk=event.pk)
+    query = request.GET.get("q", "")[:100].strip()
+    rows = Rsvp.objects.filter(event=event, status=Rsvp.Status.GOING).select_related("family")
+    if query:
+        rows = rows.filter(family__display_name__icontains=query)
+    else:
+        rows = rows.filter(arrived_at__isnull=True)
+    return render(
+        request,
+        "events/door.html",
+        {
+            "event": event,
+            "rows": list(rows.order_by("family__display_name")[:50]),
+            "query": query,
+            "count": services.door_count(event),
+            "code_form": code_form,
+            "walk_in_form": walk_in_form,
+        },
+    )
+
+
+def district_events(request, slug):
+    from schools.models import District
+
+    district = get_object_or_404(District, slug=slug)
+    events = (
+        Event.objects.published()
+        .upcoming()
+        .filter(Q(district=district))
+        .select_related("school")
+        .order_by("starts_at")[:50]
+    )
+    return render(request, "events/list.html", {"district": district, "events": events})

@@ -1,0 +1,10 @@
+from django import forms
+
+from schools.models import SeatApplication
+
+
+class SeatApplicationForm(forms.ModelForm):
+    class Meta:
+        model = SeatApplication
+        fields = ["statement", "wants_partner_help", "show_name"]
+        widgets = {"statement": forms.Textarea(attrs={"rows": 5})}
