@@ -55,8 +55,10 @@ class Event(TranslatedContent, models.Model):
     district = models.ForeignKey(
         "schools.District",
         on_delete=models.CASCADE,
+        blank=True,
         related_name="events",
         verbose_name=_("district"),
+        help_text=_("Filled in from the school; choose it only for a district event."),
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind, default=Kind.MEETING)
     title = models.CharField(_("title"), max_length=120)

@@ -170,3 +170,39 @@ def secure_client(client):
     """The test client over https, as production serves every page."""
     client.defaults["wsgi.url_scheme"] = "https"
     return client
+
+
+@pytest.fixture
+def front_desk_a(school_a):
+    from accounts.models import StaffRole, User
+
+    user = User.objects.create_user(email="desk.a@example.org", password="a-long-test-password-9")
+    StaffRole.objects.create(user=user, kind="front_desk", school=school_a)
+    return user
+
+
+@pytest.fixture
+def front_desk_b(school_b):
+    from accounts.models import StaffRole, User
+
+    user = User.objects.create_user(email="desk.b@example.org", password="a-long-test-password-9")
+    StaffRole.objects.create(user=user, kind="front_desk", school=school_b)
+    return user
+
+
+@pytest.fixture
+def partner_a(school_a):
+    from schools.models import Partner
+
+    partner = Partner.objects.create(name="Casa Comunidad")
+    partner.schools.add(school_a)
+    return partner
+
+
+@pytest.fixture
+def partner_staff_a(partner_a):
+    from accounts.models import StaffRole, User
+
+    user = User.objects.create_user(email="cbo@example.org", password="a-long-test-password-9")
+    StaffRole.objects.create(user=user, kind="partner_staff", partner=partner_a)
+    return user

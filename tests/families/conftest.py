@@ -43,40 +43,4 @@ def family_b(school_b):
     return make_family("ZZY Omar", school_b, phone="+12125550102", email="omar@example.org")
 
 
-@pytest.fixture
-def front_desk_a(school_a):
-    from accounts.models import StaffRole, User
-
-    user = User.objects.create_user(email="desk.a@example.org", password="a-long-test-password-9")
-    StaffRole.objects.create(user=user, kind="front_desk", school=school_a)
-    return user
-
-
-@pytest.fixture
-def front_desk_b(school_b):
-    from accounts.models import StaffRole, User
-
-    user = User.objects.create_user(email="desk.b@example.org", password="a-long-test-password-9")
-    StaffRole.objects.create(user=user, kind="front_desk", school=school_b)
-    return user
-
-
-@pytest.fixture
-def partner_a(school_a):
-    from schools.models import Partner
-
-    partner = Partner.objects.create(name="Casa Comunidad")
-    partner.schools.add(school_a)
-    return partner
-
-
-@pytest.fixture
-def partner_staff_a(partner_a):
-    from accounts.models import StaffRole, User
-
-    user = User.objects.create_user(email="cbo@example.org", password="a-long-test-password-9")
-    StaffRole.objects.create(user=user, kind="partner_staff", partner=partner_a)
-    return user
-
-
 __all__ = ["Family", "last_code", "make_family", "make_staff"]

@@ -1,0 +1,116 @@
+"""Staff side: create with translations (district filled from the school), totals, CSV,
+cancel and duplicate, all within the staff member's school."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from events import services
+from events.models import Event, Rsvp
+from events.services import Party
+from tests.events.conftest import make_event
+from tests.families.conftest import make_family
+
+pytestmark = pytest.mark.django_db
+
+
+def event_form(school, **extra):
+    start = (timezone.now() + timedelta(days=10)).replace(second=0, microsecond=0)
+    data = {
+        "school": school.pk,
+        "kind": "meeting",
+        "status": "published",
+        "title_en": "Meet the principal",
+        "title_es": "Conozca a la directora",
+        "place": "Cafeteria",
+        "starts_at_0": start.strftime("%Y-%m-%d"),
+        "starts_at_1": start.strftime("%H:%M:%S"),
+        "ends_at_0": start.strftime("%Y-%m-%d"),
+        "ends_at_1": (start + timedelta(hours=1)).strftime("%H:%M:%S"),
+        "capacity": "30",
+        "interpreter_languages": ["es", "ar"],
+        "rsvps-TOTAL_FORMS": 0,
+        "rsvps-INITIAL_FORMS": 0,
+    }
+    data.update(extra)
+    return data
+
+
+def test_school_staff_create_an_event_with_two_translations(client, staff_a, school_a):
+    client.force_login(staff_a)
+    response = client.post("/admin/events/event/add/", event_form(school_a))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    event = Event.objects.get()
+    assert event.district_id == school_a.district_id
+    assert (event.title_en, event.title_es) == ("Meet the principal", "Conozca a la directora")
+    assert "Conozca a la directora" in client.get(f"/es/events/{event.pk}/").content.decode()
+
+
+def test_staff_cannot_create_an_event_for_another_school(client, staff_a, school_b):
+    client.force_login(staff_a)
+    response = client.post("/admin/events/event/add/", event_form(school_b))
+    assert response.status_code == 200 and not Event.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "extra,message",
+    [
+        ({"ends_at_1": "00:00:00", "ends_at_0": "2020-01-01"}, "The end must be after the start."),
+        ({"capacity": "-5"}, "Ensure this value is greater than or equal to 0."),
+        ({"title_en": ""}, "This field is required."),
+        ({"title_en": "x" * 500}, "Ensure this value has at most 120 characters"),
+        ({"starts_at_0": "31/31/2026"}, "Enter a valid date."),
+        ({"interpreter_languages": ["xx"]}, "Select a valid choice."),
+    ],
+)
+def test_bad_event_input_gets_a_clear_message(client, staff_a, school_a, extra, message):
+    client.force_login(staff_a)
+    response = client.post("/admin/events/event/add/", event_form(school_a, **extra))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+
+
+def test_totals_csv_cancel_and_duplicate(client, staff_a, school_a):
+    event = make_event(school_a, capacity=5)
+    rina = make_family("Рина 李", school_a, phone="+12125550123")
+    omar = make_family("Omar", school_a, phone="+12125550124")
+    party = Party(
+        True,
+        adults=1,
+        children=2,
+        needs_interpreter=True,
+        interpreter_language="ht",
+        needs_childcare=True,
+    )
+    services.rsvp(family=rina, event=event, party=party)
+    services.rsvp(family=omar, event=event, party=Party(True, adults=3))
+    client.force_login(staff_a)
+    page = client.get(f"/admin/events/event/{event.pk}/change/").content.decode()
+    assert "People going: 3" in page and "People waiting: 3" in page
+    assert "Kreyòl ayisyen: 1" in page and "Childcare places (children): 2" in page
+    assert "+12125550123" not in page
+    csv = client.get(f"/admin/events/event/{event.pk}/rsvps.csv")
+    body = csv.content.decode("utf-8")
+    assert body.startswith("\ufeff") and "Рина 李" in body and "+1212" not in body
+    client.post(
+        "/admin/events/event/", {"action": "duplicate_events", "_selected_action": [event.pk]}
+    )
+    copy = Event.objects.exclude(pk=event.pk).get()
+    assert copy.status == "draft" and copy.title == event.title and not copy.rsvps.exists()
+    client.post("/admin/events/event/", {"action": "cancel_events", "_selected_action": [event.pk]})
+    assert Event.objects.get(pk=event.pk).status == "cancelled"
+
+
+def test_lowering_places_in_the_admin_moves_extras_to_the_waiting_list(client, staff_a, school_a):
+    event = make_event(school_a, capacity=10)
+    for i in range(4):
+        services.rsvp(
+            family=make_family(f"F{i}", school_a), event=event, party=Party(True, adults=2)
+        )
+    client.force_login(staff_a)
+    data = event_form(school_a, capacity="5", title_en="Family night", title_es="")
+    response = client.post(f"/admin/events/event/{event.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert event.people_going() == 4
+    assert Rsvp.objects.filter(event=event, status="waitlisted").count() == 2

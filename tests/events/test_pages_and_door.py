@@ -1,0 +1,210 @@
+"""Event pages, calendar files, the door, committees; query counts at two data sizes."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone, translation
+from icalendar import Calendar
+
+from events import services
+from events.models import Event, Rsvp, WalkIn
+from events.services import Party
+from families.models import Family
+from schools.models import Committee, Seat, SeatApplication
+from tests.events.conftest import make_event
+from tests.families.conftest import make_family
+
+pytestmark = pytest.mark.django_db
+
+
+def test_event_page_shows_the_essentials_first(client, event_a):
+    page = client.get(f"/es/events/{event_a.pk}/").content.decode()
+    essentials = page.index('class="facts essentials"')
+    for needle in (
+        "Library",
+        "118 River Road",
+        "openstreetmap.org/search?query=118%20River%20Road",
+        "Kreyòl",
+    ):
+        assert needle in page
+    assert page.index("Library") > essentials
+    assert "<script" not in page
+
+
+def test_ics_is_in_the_readers_language_with_the_essentials_and_a_link_back(client, event_a):
+    event_a.title_es = "Noche familiar"
+    event_a.save()
+    response = client.get(f"/es/events/{event_a.pk}/calendar.ics")
+    assert response["Content-Type"].startswith("text/calendar")
+    calendar = Calendar.from_ical(response.content)
+    (vevent,) = calendar.walk("VEVENT")
+    assert str(vevent["SUMMARY"]) == "Noche familiar"
+    description = str(vevent["DESCRIPTION"])
+    assert "Library" in description and "118 River Road" in description
+    assert f"http://testserver/es/events/{event_a.pk}/" in description
+    with translation.override("es"):
+        childcare = translation.gettext("childcare")
+    assert childcare != "childcare" and childcare in description
+    assert vevent.decoded("DTSTART") == event_a.starts_at
+
+
+def test_private_feed_lists_the_familys_events_and_can_be_revoked(client, school_a, event_a):
+    make_event(school_a, title="Other")
+    family = make_family("Rina", school_a, phone="+12125550123")
+    services.rsvp(family=family, event=event_a, party=Party(True))
+    client.force_login(family.user)
+    page = client.get("/en/my/").content.decode()
+    feed_url = page.split('class="feed-url" dir="ltr">')[1].split("<")[0]
+    path = feed_url.replace("http://testserver", "")
+    client.logout()
+    calendar = Calendar.from_ical(client.get(path).content)
+    titles = [str(e["SUMMARY"]) for e in calendar.walk("VEVENT")]
+    assert titles == ["Family night"]  # not the event it did not answer
+    client.force_login(family.user)
+    client.post("/en/my/calendar/new/")
+    client.logout()
+    assert client.get(path).status_code == 404
+
+
+def door(client, event, **data):
+    return client.post(f"/en/events/{event.pk}/door/", data)
+
+
+def test_door_checks_in_by_name_pass_and_walk_in(client, school_a, event_a, front_desk_a):
+    rina = make_family("Rina", school_a, phone="+12125550123")
+    omar = make_family("Omar", school_a, phone="+12125550124")
+    services.rsvp(family=rina, event=event_a, party=Party(True, adults=1, children=2))
+    client.force_login(front_desk_a)
+    page = client.get(f"/en/events/{event_a.pk}/door/?q=rin").content.decode()
+    assert "Rina" in page and "Omar" not in page and "Arrived: 0 · Expected: 3" in page
+    door(client, event_a, form="arrived", rsvp=Rsvp.objects.get(family=rina).pk)
+    door(client, event_a, form="code", code=omar.current_pass().short_code)
+    door(client, event_a, form="walk_in", name="Grandmother", language="bn", people=2)
+    page = client.get(f"/en/events/{event_a.pk}/door/").content.decode()
+    assert "Arrived: 6" in page
+    assert WalkIn.objects.get().language == "bn"
+    assert Rsvp.objects.get(family=omar).arrived_at is not None
+
+
+def test_door_refuses_a_bad_pass_code_clearly(client, event_a, front_desk_a):
+    client.force_login(front_desk_a)
+    page = door(client, event_a, form="code", code="NOPE-NOPE").content.decode()
+    assert "Not valid. Check the code" in page
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"form": "walk_in", "name": "", "language": "bn", "people": 1},
+        {"form": "walk_in", "name": "x" * 500, "language": "xx", "people": -3},
+        {"form": "walk_in", "name": "<script>alert(1)</script>", "language": "ar", "people": 999},
+        {"form": "arrived", "rsvp": "abc"},
+        {"form": "arrived", "rsvp": "999999"},
+        {"form": "code", "code": ""},
+        {"form": "nonsense"},
+    ],
+)
+def test_door_forms_survive_odd_input(client, event_a, front_desk_a, data):
+    client.force_login(front_desk_a)
+    response = door(client, event_a, **data)
+    assert response.status_code in (200, 302, 404)
+    assert b"<script>alert" not in response.content
+
+
+def test_door_is_only_for_that_schools_staff(client, school_a, event_a, front_desk_b, staff_b):
+    for user in (front_desk_b, staff_b):
+        client.force_login(user)
+        assert client.get(f"/en/events/{event_a.pk}/door/").status_code == 403
+    family = make_family("Rina", school_a, phone="+12125550123")
+    client.force_login(family.user)
+    assert client.get(f"/en/events/{event_a.pk}/door/").status_code == 403
+
+
+def test_committee_page_shows_names_only_with_consent_and_takes_applications(client, school_a):
+    committee = Committee.objects.create(
+        school=school_a,
+        district=school_a.district,
+        kind="multicultural",
+        name_en="Multicultural",
+        description_en="We advise the principal.",
+        status="published",
+    )
+    shown = make_family("ZZ-Shown", school_a)
+    hidden = make_family("ZZ-Hidden", school_a)
+    Seat.objects.create(
+        committee=committee,
+        label="1",
+        term_start="2026-09-01",
+        term_end="2027-06-30",
+        holder=shown,
+        show_name=True,
+    )
+    Seat.objects.create(
+        committee=committee,
+        label="2",
+        term_start="2026-09-01",
+        term_end="2027-06-30",
+        holder=hidden,
+    )
+    Seat.objects.create(
+        committee=committee, label="3", term_start="2026-09-01", term_end="2027-06-30"
+    )
+    page = client.get(f"/en/committees/{committee.pk}/").content.decode()
+    assert "ZZ-Shown" in page and "ZZ-Hidden" not in page and "1 seat is open." in page
+    assert committee.name in client.get(school_a.get_absolute_url()).content.decode()
+    family = make_family("Rina", school_a, phone="+12125550123")
+    client.force_login(family.user)
+    response = client.post(
+        f"/ar/committees/{committee.pk}/",
+        {"statement": "أريد المساعدة", "wants_partner_help": "on", "show_name": "on"},
+    )
+    assert response.status_code == 302
+    application = SeatApplication.objects.get()
+    assert (application.language, application.wants_partner_help) == ("ar", True)
+    client.post(f"/ar/committees/{committee.pk}/", {"statement": "again"})
+    assert SeatApplication.objects.count() == 1
+
+
+@pytest.mark.parametrize("size", [5, 5000])
+def test_event_lists_keep_their_query_count(client, school_a, django_assert_max_num_queries, size):
+    start = timezone.now() + timedelta(days=3)
+    Event.objects.bulk_create(
+        Event(
+            school=school_a,
+            district=school_a.district,
+            title=f"E{i}",
+            title_en=f"E{i}",
+            place="Gym",
+            starts_at=start + timedelta(hours=i),
+            ends_at=start + timedelta(hours=i + 1),
+            status="published",
+        )
+        for i in range(size)
+    )
+    with django_assert_max_num_queries(6):
+        assert client.get(school_a.get_absolute_url()).status_code == 200
+    with django_assert_max_num_queries(4):
+        assert client.get(f"/en/districts/{school_a.district.slug}/events/").status_code == 200
+
+
+@pytest.mark.parametrize("size", [10, 10000])
+def test_event_and_door_pages_keep_their_query_count(
+    client, school_a, front_desk_a, django_assert_max_num_queries, size
+):
+    event = make_event(school_a)
+    families = Family.objects.bulk_create(
+        Family(display_name=f"F{i:05d}", language="es", channel="none") for i in range(size)
+    )
+    Rsvp.objects.bulk_create(
+        Rsvp(event=event, family=f, status="going", adults=1) for f in families
+    )
+    me = make_family("Me", school_a, phone="+12125550123")
+    services.rsvp(family=me, event=event, party=Party(True))
+    client.force_login(me.user)
+    with django_assert_max_num_queries(12):
+        assert client.get(f"/en/events/{event.pk}/").status_code == 200
+    client.force_login(front_desk_a)
+    with django_assert_max_num_queries(14):
+        assert client.get(f"/en/events/{event.pk}/door/").status_code == 200
+    with django_assert_max_num_queries(14):
+        assert client.get(f"/en/events/{event.pk}/door/?q=F00").status_code == 200
