@@ -2,6 +2,7 @@
 one answer; staff lowering the places during a rush never leaves too many confirmed; a
 seat is never given twice. Each thread has its own database connection."""
 
+import contextlib
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -34,10 +35,8 @@ def run_together(calls, workers=8):
 
     def run(call):
         try:
-            try:
+            with contextlib.suppress(threading.BrokenBarrierError):
                 barrier.wait(timeout=5)
-            except threading.BrokenBarrierError:
-                pass
             return call()
         except Exception as error:  # noqa: BLE001 (collected and asserted below)
             errors.append(error)

@@ -60,6 +60,7 @@ class Command(BaseCommand):
             district = self.seed_district(content)
             schools = [self.seed_school(district, slug, content) for slug in SCHOOLS]
             self.seed_staff(district, schools)
+            self.seed_events(district, schools)
         recordings = 0 if no_audio else self.seed_audio(schools)
         languages = ", ".join(sorted(content))
         self.stdout.write(
@@ -200,6 +201,73 @@ class Command(BaseCommand):
             school=by_slug["lincoln-elementary"],
             defaults={"status": Membership.Status.CONFIRMED, "via": Membership.Via.JOIN_CODE},
         )
+
+    def seed_events(self, district, schools):
+        """Upcoming events (one full, with a waiting list), a district summit, a committee."""
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from events.models import Event
+        from schools.models import Committee, Seat
+
+        path = DEMO_DIR / "events.json"
+        texts = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        if not texts:
+            english = json.loads((DEMO_DIR / "events.en.json").read_text(encoding="utf-8"))
+            texts = {"en": english}
+        lincoln = schools[0]
+        today = timezone.localtime().replace(hour=18, minute=0, second=0, microsecond=0)
+        plans = [
+            (lincoln, today + timedelta(days=5), 40, "meeting"),
+            (lincoln, today + timedelta(days=12), 20, "workshop"),
+            (None, today + timedelta(days=30), 200, "summit"),  # the district's, for all schools
+        ]
+        for index, (school, start, capacity, kind) in enumerate(plans):
+            titles = {c: t["events"][index]["title"] for c, t in texts.items()}
+            descriptions = {c: t["events"][index]["description"] for c, t in texts.items()}
+            Event.objects.update_or_create(
+                district=district,
+                school=school,
+                kind=kind,
+                defaults={
+                    "title": titles["en"],
+                    **localized("title", titles),
+                    **localized("description", descriptions),
+                    "place": "Library" if school else "Riverside Community Center",
+                    "address": school.address if school else "10 Main Street, Riverside",
+                    "starts_at": start,
+                    "ends_at": start + timedelta(hours=2),
+                    "capacity": capacity,
+                    "interpreter_languages": ["es", "ar", "bn", "zh-hans", "ht"],
+                    "childcare": True,
+                    "food": index != 1,
+                    "accessible": True,
+                    "status": Event.Status.PUBLISHED,
+                },
+            )
+        committee_texts = {c: t["committee"] for c, t in texts.items()}
+        committee, _ = Committee.objects.update_or_create(
+            school=lincoln,
+            kind=Committee.Kind.WELCOMING,
+            defaults={
+                "district": district,
+                "name": committee_texts["en"]["name"],
+                **localized("name", {c: t["name"] for c, t in committee_texts.items()}),
+                **localized(
+                    "description", {c: t["description"] for c, t in committee_texts.items()}
+                ),
+                **localized("meets", {c: t["meets"] for c, t in committee_texts.items()}),
+                "status": Status.PUBLISHED,
+            },
+        )
+        year = today.year if today.month >= 9 else today.year - 1
+        for number in (1, 2, 3):
+            Seat.objects.get_or_create(
+                committee=committee,
+                label=f"{number}",
+                defaults={"term_start": f"{year}-09-01", "term_end": f"{year + 1}-06-30"},
+            )
 
     def seed_audio(self, schools):
         espeak = shutil.which("espeak-ng")
