@@ -1,4 +1,5 @@
 import json
+from datetime import timedelta
 from functools import wraps
 
 from django.contrib import messages
@@ -236,7 +237,26 @@ def front_desk_scan(request, token):
     """The QR code opens this page on the front desk's phone."""
     found = FamilyPass.from_token(token[:200])
     check = services.check_pass(family_pass=found, school=request.desk_school, staff=request.user)
-    return render(request, "families/front_desk.html", {"form": PassCodeForm(), "check": check})
+    return render(
+        request,
+        "families/front_desk.html",
+        {"form": PassCodeForm(), "check": check, "events_today": _events_today(request, check)},
+    )
+
+
+def _events_today(request, check):
+    """After a valid scan, today's events at this school, to mark the family arrived."""
+    from events.models import Event
+
+    if check.result != check.Result.VALID:
+        return []
+    now = timezone.now()
+    return list(
+        Event.objects.published()
+        .for_school(request.desk_school)
+        .filter(starts_at__lte=now + timedelta(hours=12), ends_at__gte=now - timedelta(hours=2))
+        .order_by("starts_at")[:5]
+    )
 
 
 # Assisted registration ----------------------------------------------------

@@ -208,3 +208,13 @@ def test_event_and_door_pages_keep_their_query_count(
         assert client.get(f"/en/events/{event.pk}/door/").status_code == 200
     with django_assert_max_num_queries(14):
         assert client.get(f"/en/events/{event.pk}/door/?q=F00").status_code == 200
+
+
+def test_scanning_a_pass_offers_check_in_at_todays_event(client, school_a, front_desk_a):
+    event = make_event(school_a, starts_at=timezone.now() + timedelta(hours=1))
+    family = make_family("Rina", school_a, phone="+12125550123")
+    client.force_login(front_desk_a)
+    page = client.get(f"/p/{family.current_pass().signed_token()}/").content.decode()
+    assert f'action="/en/events/{event.pk}/door/"' in page
+    door(client, event, form="code", code=family.current_pass().short_code)
+    assert Rsvp.objects.get(event=event, family=family).arrived_at is not None
