@@ -21,11 +21,11 @@ def event_summary_lines(event: Event, url: str) -> list[str]:
     return lines
 
 
-def offered_help(event: Event) -> list[str]:
+def offered_help(event: Event, interpreters: bool = True) -> list[str]:
     from portal.languages import ENDONYMS
 
     items = []
-    if event.interpreter_languages:
+    if interpreters and event.interpreter_languages:
         names = ", ".join(ENDONYMS.get(code, code) for code in event.interpreter_languages)
         items.append(gettext("interpreters (%(languages)s)") % {"languages": names})
     if event.childcare:

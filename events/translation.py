@@ -5,5 +5,5 @@ from events.models import Event
 
 @register(Event)
 class EventTranslation(TranslationOptions):
-    fields = ("title", "description")
+    fields = ("title", "description", "place")
     required_languages = {"en": ("title",)}

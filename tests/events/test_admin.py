@@ -23,7 +23,7 @@ def event_form(school, **extra):
         "status": "published",
         "title_en": "Meet the principal",
         "title_es": "Conozca a la directora",
-        "place": "Cafeteria",
+        "place_en": "Cafeteria",
         "starts_at_0": start.strftime("%Y-%m-%d"),
         "starts_at_1": start.strftime("%H:%M:%S"),
         "ends_at_0": start.strftime("%Y-%m-%d"),
