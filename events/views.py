@@ -14,8 +14,8 @@ from events.access import can_manage, can_run_door
 from events.calendar import calendar_for, offered_help
 from events.forms import DoorCodeForm, RsvpForm, WalkInForm
 from events.models import CalendarFeed, Event, Rsvp
-from portal.languages import ENDONYMS
 from families.models import Family
+from portal.languages import ENDONYMS
 
 
 def _event_or_404(request, pk) -> Event:
@@ -68,7 +68,9 @@ def detail(request, pk):
             "school": event.school,
             "form": form,
             "current": current,
-            "interpreters": [(code, ENDONYMS.get(code, code)) for code in event.interpreter_languages],
+            "interpreters": [
+                (code, ENDONYMS.get(code, code)) for code in event.interpreter_languages
+            ],
             "interpreters_label": Event._meta.get_field("interpreter_languages").verbose_name,
             "other_help": offered_help(event, interpreters=False),
             "preview": event.status == Event.Status.DRAFT,
