@@ -11,25 +11,31 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 
-def schools_for(user) -> QuerySet:
-    School = apps.get_model("schools", "School")
+def _visible(user, model_label: str, condition: Q, superuser_sees_all: bool = True) -> QuerySet:
+    """Rows of model_label this person may see: none when logged out or deactivated,
+    everything for superusers, else the rows matching condition."""
+    model = apps.get_model(model_label)
     if not user.is_authenticated or not user.is_active:
-        return School.objects.none()
-    if user.is_superuser:
-        return School.objects.all()
-    return School.objects.filter(
+        return model.objects.none()
+    if user.is_superuser and superuser_sees_all:
+        return model.objects.all()
+    return model.objects.filter(condition).distinct()
+
+
+def schools_for(user) -> QuerySet:
+    """Schools whose content this person may manage in the admin."""
+    return _visible(
+        user,
+        "schools.School",
         Q(staff_roles__user=user, staff_roles__kind="school_staff")
-        | Q(district__staff_roles__user=user, district__staff_roles__kind="district_staff")
-    ).distinct()
+        | Q(district__staff_roles__user=user, district__staff_roles__kind="district_staff"),
+    )
 
 
 def districts_for(user) -> QuerySet:
-    District = apps.get_model("schools", "District")
-    if not user.is_authenticated or not user.is_active:
-        return District.objects.none()
-    if user.is_superuser:
-        return District.objects.all()
-    return District.objects.filter(staff_roles__user=user, staff_roles__kind="district_staff")
+    return _visible(
+        user, "schools.District", Q(staff_roles__user=user, staff_roles__kind="district_staff")
+    )
 
 
 def role_kinds(user) -> set[str]:
@@ -143,35 +149,31 @@ class ScopedInline:
 
 def front_desk_schools(user) -> QuerySet:
     """Schools where this person may check family passes at the door."""
-    School = apps.get_model("schools", "School")
-    if not user.is_authenticated or not user.is_active:
-        return School.objects.none()
-    if user.is_superuser:
-        return School.objects.all()
-    return School.objects.filter(
-        staff_roles__user=user, staff_roles__kind__in=["front_desk", "school_staff"]
-    ).distinct()
+    return _visible(
+        user,
+        "schools.School",
+        Q(staff_roles__user=user, staff_roles__kind__in=["front_desk", "school_staff"]),
+    )
 
 
 def partners_for(user) -> QuerySet:
-    Partner = apps.get_model("schools", "Partner")
-    if not user.is_authenticated or not user.is_active:
-        return Partner.objects.none()
-    return Partner.objects.filter(staff_roles__user=user, staff_roles__kind="partner_staff")
+    return _visible(
+        user,
+        "schools.Partner",
+        Q(staff_roles__user=user, staff_roles__kind="partner_staff"),
+        superuser_sees_all=False,
+    )
 
 
 def assist_schools(user) -> QuerySet:
     """Schools for which this person may register a family: their own school as school
     staff, or the schools their community partner works with."""
-    School = apps.get_model("schools", "School")
-    if not user.is_authenticated or not user.is_active:
-        return School.objects.none()
-    if user.is_superuser:
-        return School.objects.all()
-    return School.objects.filter(
+    return _visible(
+        user,
+        "schools.School",
         Q(staff_roles__user=user, staff_roles__kind="school_staff")
-        | Q(partners__staff_roles__user=user, partners__staff_roles__kind="partner_staff")
-    ).distinct()
+        | Q(partners__staff_roles__user=user, partners__staff_roles__kind="partner_staff"),
+    )
 
 
 class SchoolOrDistrictScope:
