@@ -10,6 +10,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import SchoolOrDistrictScope, ScopedAdmin
+from events import messages as event_messages
 from events import services
 from events.models import Event, Rsvp, WalkIn
 from portal.languages import ENDONYMS, LANGUAGE_CODES
@@ -87,6 +88,9 @@ class EventAdmin(SchoolOrDistrictScope, ScopedAdmin, TabbedTranslationAdmin):
         super().save_model(request, obj, form, change)
         if change and "capacity" in form.changed_data:
             services.rebalance(obj)
+        moved = {"starts_at", "ends_at", "place", "address"} & set(form.changed_data)
+        if change and moved and obj.status == Event.Status.PUBLISHED:
+            event_messages.event_changed(obj)
 
     @admin.display(description=_("answers"))
     def answers(self, obj):

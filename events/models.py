@@ -95,6 +95,12 @@ class Event(TranslatedContent, models.Model):
         verbose_name=_("committee"),
     )
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
+    reminder_offsets = models.JSONField(
+        _("reminders (minutes before)"),
+        default=list,
+        blank=True,
+        help_text=_("Empty: 2 days and 3 hours before. For example: 1440, 120."),
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = EventQuerySet.as_manager()

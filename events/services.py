@@ -14,17 +14,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from events import messages
 from events.models import Event, Rsvp, WalkIn
 from families.models import Family, FamilyPass
 
 log = logging.getLogger("portal.events")
-
-# Called with each Rsvp promoted from the waiting list, after the transaction commits.
-# The reminders issue replaces the default with a message through the outbox.
-waitlist_promoted_hooks = []
 
 
 @dataclass
@@ -83,7 +79,6 @@ def rsvp(*, family: Family, event: Event, party: Party) -> Rsvp:
             # A double tap inserted the same answer at the same moment: the retry finds it.
             if attempt:
                 raise
-    _after_commit(promoted)
     return result
 
 
@@ -116,6 +111,7 @@ def _rsvp_locked(*, family, event, party):
         # Join the queue; _promote then seats waiting parties in order, this one included
         # if it fits, so an earlier family that fits is never passed over.
         status = Rsvp.Status.WAITLISTED
+    previous_status = current.status if current else None
     if current is None:
         current = Rsvp.objects.create(event=event, family=family, status=status, **fields)
     else:
@@ -131,6 +127,10 @@ def _rsvp_locked(*, family, event, party):
     if current.pk in promoted_ids:
         current.status = Rsvp.Status.GOING
         promoted = [r for r in promoted if r.pk != current.pk]  # no "good news" for oneself
+    current.event = event
+    messages.answer_saved(current, previous_status)
+    for promoted_rsvp in promoted:
+        messages.promoted(promoted_rsvp)
     return current, promoted
 
 
@@ -155,29 +155,6 @@ def _promote(event: Event) -> list[Rsvp]:
             free -= waiting.people
             promoted.append(waiting)
     return promoted
-
-
-def _after_commit(promoted: list[Rsvp]) -> None:
-    for promoted_rsvp in promoted:
-        for hook in waitlist_promoted_hooks or [tell_family_promoted]:
-            transaction.on_commit(lambda r=promoted_rsvp, h=hook: h(r))
-
-
-def tell_family_promoted(promoted_rsvp: Rsvp) -> None:
-    from families.services import notify
-
-    event = promoted_rsvp.event
-
-    def text():
-        start = timezone.localtime(event.starts_at, event.time_zone)
-        return gettext(
-            "Good news: a place opened for you at “%(event)s” on %(date)s. You are on the list."
-        ) % {
-            "event": event.title,
-            "date": start.strftime("%Y-%m-%d %H:%M"),
-        }
-
-    notify(promoted_rsvp.family, text)
 
 
 def cancel_rsvp(*, family: Family, event: Event) -> None:
@@ -208,7 +185,8 @@ def rebalance(event: Event) -> list[Rsvp]:
             newest.save(update_fields=["status"])
             total -= newest.people
     promoted = _promote(event)
-    _after_commit(promoted)
+    for promoted_rsvp in promoted:
+        messages.promoted(promoted_rsvp)
     return promoted
 
 
@@ -260,32 +238,11 @@ def door_count(event: Event) -> dict:
 
 @transaction.atomic
 def cancel_event(event: Event) -> int:
-    """Cancel and tell every family that answered "going" or waits for a place."""
-    from families.services import notify
-
+    """Cancel; every family going or waiting is told, and pending reminders stop."""
     event = _locked_event(event.pk)
     event.status = Event.Status.CANCELLED
     event.save(update_fields=["status"])
-    families = [
-        r.family
-        for r in Rsvp.objects.filter(
-            event=event, status__in=[Rsvp.Status.GOING, Rsvp.Status.WAITLISTED]
-        ).select_related("family__user")
-    ]
-
-    def tell(family):
-        start = timezone.localtime(event.starts_at, event.time_zone)
-        notify(
-            family,
-            lambda: (
-                gettext("“%(event)s” on %(date)s is cancelled. We are sorry.")
-                % {"event": event.title, "date": start.strftime("%Y-%m-%d %H:%M")}
-            ),
-        )
-
-    for family in families:
-        transaction.on_commit(lambda f=family: tell(f))
-    return len(families)
+    return messages.event_cancelled(event)
 
 
 def duplicate_event(event: Event) -> Event:

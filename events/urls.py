@@ -7,6 +7,8 @@ app_name = "events"
 urlpatterns = [
     # /events/<pk>/…
     path("events/<int:pk>/", views.detail, name="detail"),
+    # The short link in text messages.
+    path("e/<int:pk>", views.short_link, name="short"),
     path("events/<int:pk>/calendar.ics", views.event_ics, name="ics"),
     path("events/<int:pk>/door/", views.door, name="door"),
     path("districts/<slug:slug>/events/", views.district_events, name="district"),

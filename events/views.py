@@ -200,3 +200,7 @@ def district_events(request, slug):
         .order_by("starts_at")[:50]
     )
     return render(request, "events/list.html", {"district": district, "events": events})
+
+
+def short_link(request, pk):
+    return redirect("events:detail", pk=pk)

@@ -9,7 +9,10 @@ class FamiliesConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
+        from messaging import outbox
+
         user_logged_in.connect(_family_was_active, dispatch_uid="families.active")
+        outbox.resolvers["family"] = _family_recipient
 
 
 def _family_was_active(sender, request, user, **kwargs):
@@ -19,3 +22,32 @@ def _family_was_active(sender, request, user, **kwargs):
     from families.models import Family
 
     Family.objects.filter(user=user).update(last_active_at=timezone.now(), retention_warnings=0)
+
+
+def _family_recipient(ident: str):
+    """What the outbox needs to reach a family: its language and the channels it accepts."""
+    from django.conf import settings
+
+    from families.models import Channel, Family
+    from messaging.outbox import Recipient
+
+    family = Family.objects.active().select_related("user").filter(pk=int(ident)).first()
+    if family is None:
+        return None
+    phone, email = family.phone, family.email
+    preferred = {
+        Channel.SMS: ["sms", "voice", "email"],
+        Channel.VOICE: ["voice", "sms", "email"],
+        Channel.EMAIL: ["email", "sms", "voice"],
+        Channel.NONE: [],
+    }[family.channel]
+    reachable = [c for c in preferred if (c == "email" and email) or (c != "email" and phone)]
+    membership = family.memberships.select_related("school").first()
+    return Recipient(
+        key=f"family:{family.pk}",
+        language=family.language,
+        channels=reachable,
+        phone=phone,
+        email=email,
+        time_zone=membership.school.time_zone if membership else settings.TIME_ZONE,
+    )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 
 from accounts.models import AuditEvent, User
 from families.models import Channel, Family, FamilyPass, Feedback, Membership, PassCheck
+from messaging import outbox
 from messaging.sms import send_sms
 
 log = logging.getLogger("portal.families")
@@ -265,6 +266,7 @@ def erase_family(family: Family, *, actor: User | None = None) -> None:
     family.erased_at = timezone.now()
     family.save()
     _forget_in_admin_history(family)
+    outbox.forget(f"family:{family.pk}")
     # Recorded before the login goes: deleting it then clears the actor (ids only remain).
     AuditEvent.record(actor, "erase", family)
     if user is not None:

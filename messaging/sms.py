@@ -50,3 +50,31 @@ class LocmemBackend(BaseBackend):
 def send_sms(to: str, text: str) -> str:
     backend = import_string(settings.SMS_BACKEND)()
     return backend.send(to, text)
+
+
+class ConsoleVoiceBackend:
+    """Development: prints what the call would read out."""
+
+    def call(self, to: str, text: str, language: str) -> str:
+        print(f"Call to {to} ({language}): {text}")  # noqa: T201 (development backend)
+        return f"console-call-{timezone.now().timestamp()}"
+
+
+class FileVoiceBackend:
+    def call(self, to: str, text: str, language: str) -> str:
+        path = Path(settings.VOICE_FILE_PATH)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        record = {"to": to, "text": text, "language": language, "at": timezone.now().isoformat()}
+        with _lock, path.open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        return f"file-call-{record['at']}"
+
+
+calls: list[dict] = []
+
+
+class LocmemVoiceBackend:
+    def call(self, to: str, text: str, language: str) -> str:
+        with _lock:
+            calls.append({"to": to, "text": text, "language": language})
+        return f"locmem-call-{len(calls)}"

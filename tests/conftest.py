@@ -206,3 +206,15 @@ def partner_staff_a(partner_a):
     user = User.objects.create_user(email="cbo@example.org", password="a-long-test-password-9")
     StaffRole.objects.create(user=user, kind="partner_staff", partner=partner_a)
     return user
+
+
+def deliver_now():
+    """Send every due message in this process (the send task's own code, without a broker).
+    The reminder tests with a real worker live in tests/messaging/test_worker.py."""
+    from django.utils import timezone
+
+    from messaging.models import Message
+    from messaging.tasks import send_message
+
+    due = Message.objects.filter(status="queued", due_at__lte=timezone.now()).order_by("pk")
+    return [send_message.run(pk) for pk in due.values_list("pk", flat=True)]

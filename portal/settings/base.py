@@ -286,7 +286,26 @@ PAGE_CSS_BUDGET_GZIP = 10 * 1024
 READING_GRADE_WARNING = 8
 CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
 
+# The outbox (messaging.tasks).
+VOICE_BACKEND = env_str(
+    "VOICE_BACKEND",
+    "messaging.sms.ConsoleVoiceBackend" if DEBUG else "messaging.sms.FileVoiceBackend",
+)
+VOICE_FILE_PATH = env_str("VOICE_FILE_PATH", str(VAR_DIR / "sms" / "calls.jsonl"))
+MESSAGING_BATCH_SIZE = env_int("MESSAGING_BATCH_SIZE", 500)
+MESSAGING_LEASE_SECONDS = env_int("MESSAGING_LEASE_SECONDS", 600)
+MESSAGING_REDISPATCH_SECONDS = env_int("MESSAGING_REDISPATCH_SECONDS", 300)
+MESSAGING_MAX_ATTEMPTS = env_int("MESSAGING_MAX_ATTEMPTS", 5)
+MESSAGING_BACKOFF_SECONDS = env_int("MESSAGING_BACKOFF_SECONDS", 30)
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")  # links in messages
+QUIET_HOURS = (21, 8)  # no texts or calls from 21:00 to 08:00, the family's time
+REMINDER_OFFSETS_MINUTES = [2 * 24 * 60, 3 * 60]
+
 CELERY_BEAT_SCHEDULE = {
+    "messaging-dispatch": {
+        "task": "messaging.tasks.dispatch_due",
+        "schedule": env_int("MESSAGING_DISPATCH_EVERY_SECONDS", 60),
+    },
     "families-retention": {
         "task": "families.tasks.apply_retention",
         "schedule": 24 * 3600,

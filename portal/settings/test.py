@@ -38,4 +38,8 @@ SECURE_SSL_REDIRECT = False
 # whitenoise looks for STATIC_ROOT at start-up; tests serve from the finders instead.
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
-SMS_BACKEND = "messaging.sms.LocmemBackend"
+# A worker started by a test reads these from its environment (file backend).
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "messaging.sms.LocmemBackend")
+VOICE_BACKEND = "messaging.sms.LocmemVoiceBackend"
+# Tests run at any hour: quiet hours are tested on their own (tests/messaging/test_outbox.py).
+QUIET_HOURS = None

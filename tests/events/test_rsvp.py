@@ -11,6 +11,8 @@ from events import services
 from events.models import Event, Rsvp
 from events.services import Party
 from messaging import sms
+from messaging.models import Message
+from tests.conftest import deliver_now
 from tests.events.conftest import make_event
 from tests.families.conftest import make_family
 
@@ -38,23 +40,25 @@ def test_capacity_counts_people_and_parties_wait_whole(school_a):
     assert event.people_going() == 5
 
 
-def test_cancelling_promotes_the_first_waiting_party_that_fits_and_tells_it(
-    school_a, django_capture_on_commit_callbacks
-):
+def test_cancelling_promotes_the_first_waiting_party_that_fits_and_tells_it(school_a):
     event = make_event(school_a, capacity=4)
     a, b, c, d = families(school_a, 4)
     services.rsvp(family=a, event=event, party=Party(True, adults=4))
     services.rsvp(family=b, event=event, party=Party(True, adults=3))  # waits first
     services.rsvp(family=c, event=event, party=Party(True, adults=1))  # waits second
     services.rsvp(family=d, event=event, party=Party(True, adults=2))  # waits third
-    with django_capture_on_commit_callbacks(execute=True):
-        services.rsvp(family=a, event=event, party=Party(True, adults=2))  # frees 2 places
+    services.rsvp(family=a, event=event, party=Party(True, adults=2))  # frees 2 places
     status = dict(Rsvp.objects.filter(event=event).values_list("family__display_name", "status"))
     # b (3 people) does not fit in 2; c (1) fits and is promoted; then 1 place: d (2) waits.
     assert status == {"F0": "going", "F1": "waitlisted", "F2": "going", "F3": "waitlisted"}
-    assert [m["to"] for m in sms.outbox] == [c.phone]
-    with django_capture_on_commit_callbacks(execute=True):
-        services.cancel_rsvp(family=a, event=event)  # 2 + 2 free = 3 free
+    assert list(Message.objects.filter(kind="promoted").values_list("recipient", flat=True)) == [
+        f"family:{c.pk}"
+    ]
+    sms.outbox.clear()
+    deliver_now()
+    promoted_texts = [m["text"] for m in sms.outbox if m["to"] == c.phone]
+    assert any(text.startswith("Good news") for text in promoted_texts)
+    services.cancel_rsvp(family=a, event=event)  # 2 + 2 free = 3 free
     status = dict(Rsvp.objects.filter(event=event).values_list("family__display_name", "status"))
     assert status["F1"] == "going" and status["F3"] == "waitlisted"
 
@@ -197,12 +201,13 @@ def test_anonymous_visitors_are_asked_to_log_in(client, event_a):
     assert not Rsvp.objects.exists()
 
 
-def test_cancelling_an_event_tells_the_families(school_a, django_capture_on_commit_callbacks):
+def test_cancelling_an_event_tells_the_families(school_a):
     event = make_event(school_a)
     a, b = families(school_a, 2)
     services.rsvp(family=a, event=event, party=Party(True))
     services.rsvp(family=b, event=event, party=Party(False, adults=0))
-    with django_capture_on_commit_callbacks(execute=True):
-        assert services.cancel_event(event) == 1
+    assert services.cancel_event(event) == 1
+    deliver_now()
+    # The confirmation was cancelled with the event before it went; only the news goes.
     assert [m["to"] for m in sms.outbox] == [a.phone]
-    assert "cancelled" in sms.outbox[0]["text"]
+    assert sms.outbox[0]["text"].startswith("Cancelled:")

@@ -1,0 +1,179 @@
+"""What events tell families, through the outbox: one small function per purpose, called
+inside the transaction that changed the answer or the event (RELIABILITY E1)."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import formats, timezone
+from django.utils.translation import gettext
+
+from events.models import Event, Rsvp
+from messaging import outbox
+from messaging.models import Message
+from messaging.segments import fit
+
+KINDS = (
+    "rsvp_going",
+    "rsvp_waitlisted",
+    "reminder",
+    "promoted",
+    "event_changed",
+    "event_cancelled",
+)
+
+
+def _key(kind, rsvp_or_event, extra=""):
+    if isinstance(rsvp_or_event, Rsvp):
+        base = f"{kind}:event:{rsvp_or_event.event_id}:family:{rsvp_or_event.family_id}"
+    else:
+        base = f"{kind}:event:{rsvp_or_event.pk}"
+    return f"{base}{extra}"
+
+
+def _recipient(rsvp: Rsvp):
+    return outbox.resolve(f"family:{rsvp.family_id}")
+
+
+def answer_saved(rsvp: Rsvp, previous_status: str | None) -> None:
+    """After an answer: a confirmation now; reminders for those going; none for the others."""
+    recipient = _recipient(rsvp)
+    if recipient is None:
+        return
+    if rsvp.status != Rsvp.Status.GOING:
+        cancel_reminders(rsvp)
+    if rsvp.status == previous_status and rsvp.status != Rsvp.Status.GOING:
+        return
+    stamp = f":{timezone.now().timestamp():.0f}"
+    if rsvp.status == Rsvp.Status.GOING and previous_status != Rsvp.Status.GOING:
+        outbox.enqueue(
+            recipient=recipient,
+            kind="rsvp_going",
+            key=_key("rsvp_going", rsvp, stamp),
+            context={"event": rsvp.event_id},
+        )
+    elif rsvp.status == Rsvp.Status.WAITLISTED and previous_status != Rsvp.Status.WAITLISTED:
+        outbox.enqueue(
+            recipient=recipient,
+            kind="rsvp_waitlisted",
+            key=_key("rsvp_waitlisted", rsvp, stamp),
+            context={"event": rsvp.event_id},
+        )
+    if rsvp.status == Rsvp.Status.GOING:
+        schedule_reminders(rsvp, recipient)
+
+
+def promoted(rsvp: Rsvp) -> None:
+    recipient = _recipient(rsvp)
+    if recipient is None:
+        return
+    stamp = f":{timezone.now().timestamp():.0f}"
+    outbox.enqueue(
+        recipient=recipient,
+        kind="promoted",
+        key=_key("promoted", rsvp, stamp),
+        context={"event": rsvp.event_id},
+    )
+    schedule_reminders(rsvp, recipient)
+
+
+def schedule_reminders(rsvp: Rsvp, recipient=None) -> None:
+    """Reminders before the event; one whose time has already passed is not sent."""
+    recipient = recipient or _recipient(rsvp)
+    if recipient is None:
+        return
+    event = rsvp.event
+    now = timezone.now()
+    for minutes in event.reminder_offsets or settings.REMINDER_OFFSETS_MINUTES:
+        due = event.starts_at - timedelta(minutes=minutes)
+        if due <= now:
+            continue
+        outbox.enqueue(
+            recipient=recipient,
+            kind="reminder",
+            key=_key("reminder", rsvp, f":{minutes}m:{event.starts_at.timestamp():.0f}"),
+            due_at=due,
+            context={"event": event.pk},
+        )
+
+
+def cancel_reminders(rsvp: Rsvp) -> int:
+    return outbox.cancel(outbox.pending(_key("reminder", rsvp) + ":"))
+
+
+def event_changed(event: Event) -> None:
+    """Time or place changed: pending reminders move, and everyone going is told."""
+    outbox.cancel(Message.objects.filter(kind="reminder", context__event=event.pk))
+    stamp = f":{timezone.now().timestamp():.0f}"
+    for rsvp in event.rsvps.filter(status=Rsvp.Status.GOING).select_related("event"):
+        recipient = _recipient(rsvp)
+        if recipient is None:
+            continue
+        outbox.enqueue(
+            recipient=recipient,
+            kind="event_changed",
+            key=_key("event_changed", rsvp, stamp),
+            context={"event": event.pk},
+        )
+        schedule_reminders(rsvp, recipient)
+
+
+def event_cancelled(event: Event) -> int:
+    outbox.cancel(Message.objects.filter(context__event=event.pk))
+    told = 0
+    for rsvp in event.rsvps.filter(status__in=[Rsvp.Status.GOING, Rsvp.Status.WAITLISTED]):
+        recipient = _recipient(rsvp)
+        if recipient and outbox.enqueue(
+            recipient=recipient,
+            kind="event_cancelled",
+            key=_key("event_cancelled", rsvp),
+            context={"event": event.pk},
+        ):
+            told += 1
+    return told
+
+
+# Rendering ------------------------------------------------------------------------------
+
+TEXTS = {
+    # Each says what, when and where in its own words, then the link (never only the link).
+    "rsvp_going": lambda: gettext(
+        "You are on the list for “%(title)s”: %(when)s, %(place)s. %(link)s"
+    ),
+    "rsvp_waitlisted": lambda: gettext(
+        "“%(title)s” (%(when)s, %(place)s) is full. You are on the waiting list. %(link)s"
+    ),
+    "reminder": lambda: gettext("Reminder: “%(title)s”, %(when)s, %(place)s. %(link)s"),
+    "promoted": lambda: gettext(
+        "Good news: a place opened for you. “%(title)s”, %(when)s, %(place)s. %(link)s"
+    ),
+    "event_changed": lambda: gettext("Change: “%(title)s” is now %(when)s, %(place)s. %(link)s"),
+    "event_cancelled": lambda: gettext(
+        "Cancelled: “%(title)s”, %(when)s, %(place)s. We are sorry. %(link)s"
+    ),
+}
+
+
+def short_link(event: Event, language: str) -> str:
+    return f"{settings.PORTAL_BASE_URL.rstrip('/')}/{language}/e/{event.pk}"
+
+
+def render(message: Message, recipient) -> outbox.Rendered:
+    event = Event.objects.select_related("school").get(pk=message.context["event"])
+    when = formats.date_format(event.local_start, "SHORT_DATETIME_FORMAT")
+    params = {
+        "when": when,
+        "place": event.place,
+        "link": short_link(event, message.language),
+    }
+    template = TEXTS[message.kind]()
+    sms = fit(lambda title: template % {**params, "title": title}, event.title)
+    school = event.school.name if event.school_id else event.district.name
+    body = "\n\n".join(
+        part for part in (template % {**params, "title": event.title}, event.description) if part
+    )
+    return outbox.Rendered(sms=sms, email_subject=f"{school}: {event.title}", email_body=body)
+
+
+def register() -> None:
+    for kind in KINDS:
+        outbox.renderers[kind] = render

@@ -1,0 +1,40 @@
+"""Sending one rendered message by one channel, through pluggable backends."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.utils.module_loading import import_string
+
+from messaging.outbox import Recipient, Rendered
+from messaging.sms import send_sms
+
+
+class TransientError(Exception):
+    """Worth another try later (provider down, timeout before the request was sent)."""
+
+
+class PermanentError(Exception):
+    """Will not work by retrying (invalid number, opted out)."""
+
+
+def send(channel: str, recipient: Recipient, rendered: Rendered) -> str:
+    if channel == "sms":
+        if not recipient.phone:
+            raise PermanentError("no phone number")
+        return send_sms(recipient.phone, rendered.sms)
+    if channel == "voice":
+        if not recipient.phone:
+            raise PermanentError("no phone number")
+        backend = import_string(settings.VOICE_BACKEND)()
+        return backend.call(recipient.phone, rendered.voice, recipient.language)
+    if channel == "email":
+        if not recipient.email:
+            raise PermanentError("no email address")
+        mail = EmailMultiAlternatives(
+            rendered.email_subject,
+            rendered.email_body,
+            settings.DEFAULT_FROM_EMAIL,
+            [recipient.email],
+        )
+        mail.send()
+        return mail.extra_headers.get("Message-ID", "email")
+    raise PermanentError(f"unknown channel {channel}")

@@ -1,0 +1,63 @@
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.languages import LANGUAGES
+
+
+class Message(models.Model):
+    """One message to one recipient by one channel: the outbox (DESIGN.md, "Reminders").
+
+    No address and no text are stored: the recipient is resolved and the text rendered in
+    the recipient's language when the message is sent, so erasing a family leaves nothing
+    personal here.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+        UNKNOWN = "unknown", _("Unknown (check with the family)")
+
+    class Channel(models.TextChoices):
+        SMS = "sms", _("Text message (SMS)")
+        VOICE = "voice", _("Phone call")
+        EMAIL = "email", _("Email")
+
+    recipient = models.CharField(_("recipient"), max_length=40, help_text="family:<id>")
+    channel = models.CharField(_("channel"), max_length=5, choices=Channel)
+    language = models.CharField(_("language"), max_length=10, choices=LANGUAGES)
+    kind = models.CharField(_("kind"), max_length=40)
+    context = models.JSONField(_("details"), default=dict, blank=True)
+    due_at = models.DateTimeField(_("due"), default=timezone.now)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    provider_id = models.CharField(_("provider id"), max_length=100, blank=True)
+    idempotency_key = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["due_at", "pk"]
+        indexes = [
+            # The dispatcher's query: queued messages whose time has come.
+            models.Index(
+                fields=["due_at"], name="message_due_queued", condition=Q(status="queued")
+            ),
+            # The lease check: messages stuck in "sending".
+            models.Index(
+                fields=["claimed_at"], name="message_sending", condition=Q(status="sending")
+            ),
+            models.Index(fields=["recipient", "status"], name="message_recipient_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} → {self.recipient} ({self.channel}, {self.status})"

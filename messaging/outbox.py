@@ -1,0 +1,119 @@
+"""The outbox: domain code schedules messages here inside its own transaction; the
+dispatcher and the send task (messaging.tasks) deliver them. Messaging knows nothing of
+families or events: a recipient resolver and one renderer per kind are registered by the
+apps that own them."""
+
+import zoneinfo
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from messaging.models import Message
+
+
+@dataclass
+class Recipient:
+    key: str
+    language: str
+    channels: list[str]  # in the order the family prefers; empty: nothing can reach them
+    phone: str = ""
+    email: str = ""
+    time_zone: str = field(default_factory=lambda: settings.TIME_ZONE)
+
+
+@dataclass
+class Rendered:
+    sms: str
+    email_subject: str
+    email_body: str
+
+    @property
+    def voice(self) -> str:
+        return self.sms
+
+
+# "family" -> callable(id) -> Recipient | None
+resolvers: dict[str, Callable[[str], Recipient | None]] = {}
+# kind -> callable(message, recipient) -> Rendered (called inside the recipient's language)
+renderers: dict[str, Callable[[Message, Recipient], Rendered]] = {}
+# Kinds that may wake a family at night or pass the daily limit (none yet: all wait).
+URGENT_KINDS: set[str] = set()
+
+
+def resolve(recipient_key: str) -> Recipient | None:
+    prefix, _, ident = recipient_key.partition(":")
+    resolver = resolvers.get(prefix)
+    return resolver(ident) if resolver else None
+
+
+def outside_quiet_hours(when: datetime, time_zone: str, channel: str) -> datetime:
+    """Texts and calls are not sent from 21:00 to 08:00 the recipient's time; they wait."""
+    if channel == Message.Channel.EMAIL or not settings.QUIET_HOURS:
+        return when
+    zone = zoneinfo.ZoneInfo(time_zone)
+    local = timezone.localtime(when, zone)
+    start, end = settings.QUIET_HOURS
+    if local.time() >= time(start):
+        morning = (local + timedelta(days=1)).replace(hour=end, minute=0, second=0, microsecond=0)
+        return morning
+    if local.time() < time(end):
+        return local.replace(hour=end, minute=0, second=0, microsecond=0)
+    return when
+
+
+def enqueue(
+    *,
+    recipient: Recipient,
+    kind: str,
+    key: str,
+    due_at: datetime | None = None,
+    context: dict | None = None,
+) -> Message | None:
+    """Schedule one message on the recipient's first channel. Idempotent by key: the same
+    key never makes a second message. Returns None when nothing can reach the recipient."""
+    if not recipient.channels:
+        return None
+    channel = recipient.channels[0]
+    due = due_at or timezone.now()
+    if kind not in URGENT_KINDS:
+        due = outside_quiet_hours(due, recipient.time_zone, channel)
+    message, created = Message.objects.get_or_create(
+        idempotency_key=f"{key}:{channel}",
+        defaults={
+            "recipient": recipient.key,
+            "channel": channel,
+            "language": recipient.language,
+            "kind": kind,
+            "context": context or {},
+            "due_at": due,
+        },
+    )
+    if not created and message.status == Message.Status.CANCELLED:
+        # Scheduled again after a cancellation (not going, then going): the same message
+        # comes back rather than a second one.
+        message.status = Message.Status.QUEUED
+        message.due_at = due
+        message.language = recipient.language
+        message.dispatched_at = None
+        message.save(update_fields=["status", "due_at", "language", "dispatched_at"])
+    return message
+
+
+def cancel(queryset: QuerySet) -> int:
+    """Cancel messages not yet handed to a provider."""
+    return queryset.filter(status=Message.Status.QUEUED).update(status=Message.Status.CANCELLED)
+
+
+def pending(key_prefix: str) -> QuerySet:
+    return Message.objects.filter(
+        idempotency_key__startswith=key_prefix, status=Message.Status.QUEUED
+    )
+
+
+def forget(recipient_key: str) -> int:
+    """On erasure: the family's messages go (the outbox holds no address or text)."""
+    return Message.objects.filter(recipient=recipient_key).delete()[0]

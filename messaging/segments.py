@@ -1,0 +1,30 @@
+"""How many SMS segments a text takes: GSM-7 (160, or 153 per part) when every character
+is in the GSM alphabet, otherwise UCS-2 (70, or 67 per part, counted in UTF-16 units)."""
+
+GSM_BASIC = set(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+GSM_EXTENDED = set("^{}\\[~]|€\f")
+
+
+def is_gsm(text: str) -> bool:
+    return all(ch in GSM_BASIC or ch in GSM_EXTENDED for ch in text)
+
+
+def segments(text: str) -> int:
+    if is_gsm(text):
+        units = sum(2 if ch in GSM_EXTENDED else 1 for ch in text)
+        return 1 if units <= 160 else -(-units // 153)
+    units = len(text.encode("utf-16-le")) // 2
+    return 1 if units <= 70 else -(-units // 67)
+
+
+def fit(render, title: str, max_segments: int = 2) -> str:
+    """Render with the title, shortening only the title (with an ellipsis) until it fits."""
+    text = render(title)
+    cut = len(title)
+    while segments(text) > max_segments and cut > 8:
+        cut -= max(1, cut // 10)
+        text = render(title[:cut].rstrip() + "…")
+    return text

@@ -1,0 +1,139 @@
+"""Delivery: a dispatcher (beat, every minute) and a send task per message.
+
+At most once: a send task claims its message with a conditional UPDATE (queued → sending)
+that is committed before the provider is called. A message found still "sending" after the
+lease becomes "unknown" and is shown to staff; it is never sent again by itself.
+Task arguments are ids only: no name, phone or email in Redis or the logs.
+"""
+
+import logging
+import random
+from datetime import timedelta
+
+from celery import shared_task
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone, translation
+
+from messaging import channels, outbox
+from messaging.models import Message
+
+log = logging.getLogger("portal.messaging")
+
+
+@shared_task(ignore_result=True)
+def dispatch_due(batch_size: int | None = None) -> int:
+    """Hand due messages to send tasks. Safe to run in parallel (SKIP LOCKED)."""
+    now = timezone.now()
+    batch = batch_size or settings.MESSAGING_BATCH_SIZE
+    expire_leases(now)
+    redispatch_before = now - timedelta(seconds=settings.MESSAGING_REDISPATCH_SECONDS)
+    with transaction.atomic():
+        due = list(
+            Message.objects.select_for_update(skip_locked=True)
+            .filter(status=Message.Status.QUEUED, due_at__lte=now)
+            .exclude(dispatched_at__gt=redispatch_before)
+            .order_by("due_at")
+            .values_list("pk", flat=True)[:batch]
+        )
+        Message.objects.filter(pk__in=due).update(dispatched_at=now)
+        # Published after commit: a lost publish is picked up again after the re-dispatch time.
+        transaction.on_commit(lambda: [send_message.delay(pk) for pk in due])
+    return len(due)
+
+
+def expire_leases(now=None) -> int:
+    now = now or timezone.now()
+    lease = timedelta(seconds=settings.MESSAGING_LEASE_SECONDS)
+    count = Message.objects.filter(
+        status=Message.Status.SENDING, claimed_at__lt=now - lease
+    ).update(
+        status=Message.Status.UNKNOWN, last_error="no answer from the worker before the lease ended"
+    )
+    if count:
+        log.warning("messaging.unknown count=%s", count)
+    return count
+
+
+def claim(message_id: int) -> bool:
+    """queued → sending, for exactly one worker; committed before anything is sent."""
+    with transaction.atomic():
+        claimed = Message.objects.filter(pk=message_id, status=Message.Status.QUEUED).update(
+            status=Message.Status.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1
+        )
+    return claimed == 1
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True, rate_limit=None)
+def send_message(message_id: int) -> str:
+    if not claim(message_id):
+        return "not-claimed"
+    message = Message.objects.get(pk=message_id)
+    recipient = outbox.resolve(message.recipient)
+    if recipient is None or message.channel not in recipient.channels:
+        return _finish(
+            message, Message.Status.CANCELLED, "the family can no longer be reached this way"
+        )
+    renderer = outbox.renderers.get(message.kind)
+    if renderer is None:
+        return _finish(message, Message.Status.FAILED, f"no renderer for {message.kind}")
+    with translation.override(message.language):
+        rendered = renderer(message, recipient)
+    try:
+        provider_id = channels.send(message.channel, recipient, rendered)
+    except channels.TransientError as error:
+        return _retry_later(message, str(error))
+    except channels.PermanentError as error:
+        _fall_back(message, recipient)
+        return _finish(message, Message.Status.FAILED, str(error))
+    Message.objects.filter(pk=message.pk).update(
+        status=Message.Status.SENT,
+        sent_at=timezone.now(),
+        provider_id=str(provider_id)[:100],
+        last_error="",
+    )
+    log.info("messaging.sent id=%s kind=%s channel=%s", message.pk, message.kind, message.channel)
+    return "sent"
+
+
+def _finish(message: Message, status: str, reason: str) -> str:
+    Message.objects.filter(pk=message.pk).update(status=status, last_error=reason[:300])
+    log.info("messaging.%s id=%s reason=%s", status, message.pk, reason[:80])
+    return status
+
+
+def _retry_later(message: Message, reason: str) -> str:
+    """Back to the queue with exponential backoff and jitter; due times live in the database,
+    so no long countdown sits in the broker (RELIABILITY E4, E5)."""
+    if message.attempts >= settings.MESSAGING_MAX_ATTEMPTS:
+        return _finish(
+            message, Message.Status.FAILED, f"gave up after {message.attempts} tries: {reason}"
+        )
+    delay = min(settings.MESSAGING_BACKOFF_SECONDS * 2 ** (message.attempts - 1), 3600)
+    delay = delay * (0.5 + random.random())  # noqa: S311 (jitter, not security)
+    Message.objects.filter(pk=message.pk).update(
+        status=Message.Status.QUEUED,
+        due_at=timezone.now() + timedelta(seconds=delay),
+        dispatched_at=None,
+        last_error=reason[:300],
+    )
+    return "retry"
+
+
+def _fall_back(message: Message, recipient) -> None:
+    """A channel that cannot work hands over to the next one the family accepts."""
+    channels_left = recipient.channels[recipient.channels.index(message.channel) + 1 :]
+    if not channels_left:
+        return
+    Message.objects.get_or_create(
+        idempotency_key=f"{message.idempotency_key}:then:{channels_left[0]}",
+        defaults={
+            "recipient": message.recipient,
+            "channel": channels_left[0],
+            "language": message.language,
+            "kind": message.kind,
+            "context": message.context,
+            "due_at": timezone.now(),
+        },
+    )

@@ -1,0 +1,242 @@
+"""The outbox in one process: scheduling rules, rendering in every language within two SMS
+segments, quiet hours, the claim, retries and the lease (RELIABILITY E1, E4, E5, E7)."""
+
+import ast
+import zoneinfo
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.db import transaction
+from django.utils import timezone
+
+from events import services
+from events.models import Rsvp
+from events.services import Party
+from messaging import channels, outbox, sms
+from messaging.models import Message
+from messaging.segments import is_gsm, segments
+from messaging.tasks import claim, dispatch_due, expire_leases, send_message
+from portal.languages import LANGUAGE_CODES
+from tests.conftest import deliver_now
+from tests.events.conftest import make_event
+from tests.families.conftest import make_family
+
+pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parents[2]
+NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
+
+
+def at_noon(days):
+    return (timezone.now() + timedelta(days=days)).astimezone(NEW_YORK).replace(hour=12, minute=0)
+
+
+def test_segment_counter_knows_gsm_and_unicode():
+    assert segments("a" * 160) == 1 and segments("a" * 161) == 2 and segments("a" * 306) == 2
+    assert segments("a" * 307) == 3
+    assert segments("€" * 80) == 1 and segments("€" * 81) == 2  # extension characters count twice
+    assert not is_gsm("مرحبا") and segments("م" * 70) == 1 and segments("م" * 71) == 2
+    assert segments("🙂" * 35) == 1 and segments("🙂" * 36) == 2  # UTF-16 pairs
+
+
+def test_going_gets_a_confirmation_now_and_two_reminders(school_a):
+    event = make_event(school_a, starts_at=at_noon(5))
+    family = make_family("Rina", school_a, phone="+12125550123")
+    services.rsvp(family=family, event=event, party=Party(True))
+    kinds = sorted(Message.objects.values_list("kind", flat=True))
+    assert kinds == ["reminder", "reminder", "rsvp_going"]
+    reminders = sorted(Message.objects.filter(kind="reminder").values_list("due_at", flat=True))
+    assert reminders == [event.starts_at - timedelta(days=2), event.starts_at - timedelta(hours=3)]
+
+
+def test_a_reminder_whose_time_has_passed_is_not_scheduled(school_a):
+    event = make_event(school_a, starts_at=at_noon(1))  # "2 days before" is already past
+    family = make_family("Rina", school_a, phone="+12125550123")
+    services.rsvp(family=family, event=event, party=Party(True))
+    assert Message.objects.filter(kind="reminder").count() == 1
+
+
+def test_not_going_stops_the_reminders_and_answering_twice_does_not_duplicate(school_a):
+    event = make_event(school_a, starts_at=at_noon(5))
+    family = make_family("Rina", school_a, phone="+12125550123")
+    services.rsvp(family=family, event=event, party=Party(True))
+    services.rsvp(family=family, event=event, party=Party(True, adults=2))
+    assert Message.objects.filter(kind="reminder", status="queued").count() == 2
+    services.rsvp(family=family, event=event, party=Party(False, adults=0))
+    assert Message.objects.filter(kind="reminder", status="queued").count() == 0
+
+
+def test_messages_exist_only_if_the_answer_committed(school_a):
+    event = make_event(school_a, starts_at=at_noon(5))
+    family = make_family("Rina", school_a, phone="+12125550123")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.rsvp(family=family, event=event, party=Party(True))
+        raise RuntimeError("the view failed after the answer")
+    assert not Rsvp.objects.exists() and not Message.objects.exists()
+
+
+def test_texts_wait_for_the_morning(school_a, settings):
+    settings.QUIET_HOURS = (21, 8)
+    recipient = outbox.Recipient(
+        key="family:1", language="en", channels=["sms"], phone="+1", time_zone="America/New_York"
+    )
+    night = datetime(2026, 12, 1, 23, 30, tzinfo=NEW_YORK)
+    early = datetime(2026, 12, 2, 6, 0, tzinfo=NEW_YORK)
+    day = datetime(2026, 12, 2, 13, 0, tzinfo=NEW_YORK)
+    morning = datetime(2026, 12, 2, 8, 0, tzinfo=NEW_YORK)
+    assert outbox.outside_quiet_hours(night, recipient.time_zone, "sms") == morning
+    assert outbox.outside_quiet_hours(early, recipient.time_zone, "voice") == morning
+    assert outbox.outside_quiet_hours(day, recipient.time_zone, "sms") == day
+    assert outbox.outside_quiet_hours(night, recipient.time_zone, "email") == night
+
+
+@pytest.mark.parametrize("language", [*LANGUAGE_CODES, "xx"])
+def test_every_kind_renders_in_every_language_within_two_segments(school_a, language):
+    long_title = ("Parent information evening about the new reading programme, homework help " * 2)[
+        :119
+    ]
+    event = make_event(school_a, title=long_title, starts_at=at_noon(5))
+    event.place = "Library, room 104"
+    event.save()
+    family = make_family(
+        "Rina", school_a, phone="+12125550123", language=language if language != "xx" else "en"
+    )
+    from events.messages import KINDS, render
+
+    for kind in KINDS:
+        message = Message(
+            kind=kind,
+            language=language,
+            context={"event": event.pk},
+            recipient=f"family:{family.pk}",
+        )
+        from django.utils import translation
+
+        with translation.override(language):
+            text = render(message, None).sms
+        assert text.strip(), (language, kind)
+        assert segments(text) <= 2, (language, kind, len(text), text)
+        assert "Library, room 104" in text and f"/e/{event.pk}" in text  # place and link never cut
+        assert "…" in text  # the long title was shortened, not the time or place
+
+
+def test_sending_renders_in_the_familys_language_with_its_title(school_a):
+    event = make_event(school_a, starts_at=at_noon(5))
+    event.title_ar = "أمسية العائلات"
+    event.save()
+    family = make_family("Rina", school_a, phone="+12125550123", language="ar")
+    services.rsvp(family=family, event=event, party=Party(True))
+    deliver_now()
+    (sent,) = sms.outbox
+    assert sent["to"] == "+12125550123" and "أمسية العائلات" in sent["text"]
+    assert "/ar/e/" in sent["text"]
+    assert Message.objects.get(kind="rsvp_going").status == "sent"
+
+
+def test_a_message_is_claimed_once(school_a):
+    family = make_family("Rina", school_a, phone="+12125550123")
+    event = make_event(school_a, starts_at=at_noon(5))
+    services.rsvp(family=family, event=event, party=Party(True))
+    message = Message.objects.get(kind="rsvp_going")
+    assert claim(message.pk) is True
+    assert claim(message.pk) is False
+    assert send_message.run(message.pk) == "not-claimed"
+    assert sms.outbox == []
+
+
+def test_transient_errors_retry_with_backoff_then_send(school_a, monkeypatch, settings):
+    family = make_family("Rina", school_a, phone="+12125550123")
+    event = make_event(school_a, starts_at=at_noon(5))
+    services.rsvp(family=family, event=event, party=Party(True))
+    message = Message.objects.get(kind="rsvp_going")
+    calls = {"n": 0}
+    real_send = channels.send
+
+    def flaky(channel, recipient, rendered):  # the provider answers 500 three times
+        calls["n"] += 1
+        if calls["n"] <= 3:
+            raise channels.TransientError("provider said 500")
+        return real_send(channel, recipient, rendered)
+
+    monkeypatch.setattr(channels, "send", flaky)
+    delays = []
+    for _ in range(4):
+        send_message.run(message.pk)
+        message.refresh_from_db()
+        if message.status == "queued":
+            delays.append((message.due_at - timezone.now()).total_seconds())
+            Message.objects.filter(pk=message.pk).update(due_at=timezone.now())
+    assert message.status == "sent" and message.attempts == 4 and len(sms.outbox) == 1
+    assert delays[0] < delays[1] < delays[2]  # exponential (with jitter within ±50 %)
+
+
+def test_permanent_errors_fail_at_once_and_fall_back_to_the_next_channel(school_a, monkeypatch):
+    family = make_family("Rina", school_a, phone="+12125550123", email="rina@example.org")
+    event = make_event(school_a, starts_at=at_noon(5))
+    services.rsvp(family=family, event=event, party=Party(True))
+    message = Message.objects.get(kind="rsvp_going")
+
+    def rejected(channel, recipient, rendered):
+        if channel == "sms":
+            raise channels.PermanentError("21211 invalid number")
+        return "ok"
+
+    monkeypatch.setattr(channels, "send", rejected)
+    send_message.run(message.pk)
+    message.refresh_from_db()
+    assert (message.status, message.attempts, message.last_error) == (
+        "failed",
+        1,
+        "21211 invalid number",
+    )
+    assert Message.objects.filter(kind="rsvp_going", channel="voice").exists()
+
+
+def test_a_message_stuck_in_sending_becomes_unknown_and_is_never_resent(school_a):
+    family = make_family("Rina", school_a, phone="+12125550123")
+    event = make_event(school_a, starts_at=at_noon(5))
+    services.rsvp(family=family, event=event, party=Party(True))
+    message = Message.objects.get(kind="rsvp_going")
+    claim(message.pk)  # a worker died right after claiming
+    with time_machine.travel(timezone.now() + timedelta(minutes=11)):
+        assert expire_leases() == 1
+        deliver_now()
+    message.refresh_from_db()
+    assert message.status == "unknown" and sms.outbox == []
+
+
+def test_two_dispatchers_split_the_due_messages(school_a, settings, monkeypatch):
+    published = []
+    monkeypatch.setattr(send_message, "delay", lambda pk: published.append(pk))
+    family = make_family("Rina", school_a, phone="+12125550123")
+    for i in range(30):
+        event = make_event(school_a, title=f"E{i}", starts_at=at_noon(5))
+        services.rsvp(family=family, event=event, party=Party(True))
+    with transaction.atomic():
+        first = dispatch_due(batch_size=20)
+    with transaction.atomic():
+        second = dispatch_due(batch_size=20)
+    assert (first, second) == (20, 10)
+
+
+def test_no_countdown_or_eta_longer_than_five_minutes_in_the_code():
+    for path in ROOT.glob("*/**/*.py"):
+        if ".venv" in path.parts or "tests" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.keyword) and node.arg in ("countdown", "eta"):
+                value = node.value
+                assert isinstance(value, ast.Constant) and value.value <= 300, (
+                    f"{path}:{node.lineno}"
+                )
+
+
+def test_erasing_a_family_removes_its_messages(school_a):
+    from families.services import erase_family
+
+    family = make_family("Rina", school_a, phone="+12125550123")
+    event = make_event(school_a, starts_at=at_noon(5))
+    services.rsvp(family=family, event=event, party=Party(True))
+    erase_family(family)
+    assert not Message.objects.exists()
