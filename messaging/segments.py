@@ -20,11 +20,37 @@ def segments(text: str) -> int:
     return 1 if units <= 70 else -(-units // 67)
 
 
+# Typographic characters outside the GSM alphabet. One of them would switch a whole French
+# or Filipino text to UCS-2 (70 characters a segment instead of 160).
+PLAIN = str.maketrans(
+    {
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "«": '"',
+        "»": '"',
+        "‘": "'",
+        "’": "'",
+        "–": "-",
+        "—": "-",
+        "…": "...",
+        "\u00a0": " ",
+        "\u202f": " ",
+    }
+)
+
+
+def gsm_friendly(text: str) -> str:
+    """The same text in the GSM alphabet when only typography keeps it out."""
+    plain = text.translate(PLAIN)
+    return plain if is_gsm(plain) else text
+
+
 def fit(render, title: str, max_segments: int = 2) -> str:
     """Render with the title, shortening only the title (with an ellipsis) until it fits."""
-    text = render(title)
+    text = gsm_friendly(render(title))
     cut = len(title)
     while segments(text) > max_segments and cut > 8:
         cut -= max(1, cut // 10)
-        text = render(title[:cut].rstrip() + "…")
+        text = gsm_friendly(render(title[:cut].rstrip() + "…"))
     return text

@@ -6,6 +6,7 @@ file), locmem (unit tests). The real provider backend arrives with the reminders
 
 import json
 import threading
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -29,9 +30,13 @@ class ConsoleBackend(BaseBackend):
 
 
 class FileBackend(BaseBackend):
-    """One JSON object per line in SMS_FILE_PATH."""
+    """One JSON object per line in SMS_FILE_PATH. SMS_FILE_DELAY_MS makes it as slow as a
+    real provider, for the tests that stop a worker in the middle of a batch."""
 
     def send(self, to, text):
+        delay = getattr(settings, "SMS_FILE_DELAY_MS", 0)
+        if delay:
+            time.sleep(delay / 1000)
         path = Path(settings.SMS_FILE_PATH)
         path.parent.mkdir(parents=True, exist_ok=True)
         record = {"to": to, "text": text, "at": timezone.now().isoformat()}

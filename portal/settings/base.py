@@ -156,6 +156,7 @@ SMS_BACKEND = env_str(
     "messaging.sms.ConsoleBackend" if DEBUG else "messaging.sms.FileBackend",
 )
 SMS_FILE_PATH = env_str("SMS_FILE_PATH", str(VAR_DIR / "sms" / "outbox.jsonl"))
+SMS_FILE_DELAY_MS = env_int("SMS_FILE_DELAY_MS", 0)
 SMS_MAX_PER_NUMBER_PER_DAY = env_int("SMS_MAX_PER_NUMBER_PER_DAY", 10)
 SMS_MAX_PER_IP_PER_HOUR = env_int("SMS_MAX_PER_IP_PER_HOUR", 30)
 
@@ -257,6 +258,12 @@ SECURE_CSP = {
 # Celery: Redis when REDIS_URL is set; otherwise a broker that needs no server, so the demo
 # runs reminders on a fresh machine.
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+if REDIS_URL:
+    # A task taken by a worker that died comes back after this long (the outbox's claim
+    # keeps it from being sent twice).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
+    }
 if not REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(VAR_DIR / "broker"),

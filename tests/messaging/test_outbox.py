@@ -40,6 +40,14 @@ def test_segment_counter_knows_gsm_and_unicode():
     assert segments("🙂" * 35) == 1 and segments("🙂" * 36) == 2  # UTF-16 pairs
 
 
+def test_typography_does_not_force_unicode_on_latin_texts():
+    from messaging.segments import gsm_friendly
+
+    assert gsm_friendly("Rappel : « Réunion » – l’école…") == 'Rappel : " Réunion " - l\'école...'
+    assert is_gsm(gsm_friendly("Paalala: “Pulong”"))
+    assert gsm_friendly("تذكير: «اجتماع»") == "تذكير: «اجتماع»"  # Arabic stays Unicode anyway
+
+
 def test_going_gets_a_confirmation_now_and_two_reminders(school_a):
     event = make_event(school_a, starts_at=at_noon(5))
     family = make_family("Rina", school_a, phone="+12125550123")
@@ -119,7 +127,7 @@ def test_every_kind_renders_in_every_language_within_two_segments(school_a, lang
         assert segments(text) <= 2, (language, kind, len(text), text)
         assert "Library, room 104" in text and f"/e/{event.pk}" in text  # place and link never cut
         # The whole title, or the title shortened with an ellipsis; never the time or place.
-        assert event.title in text or "…" in text
+        assert event.title in text or "…" in text or "..." in text
 
 
 def test_sending_renders_in_the_familys_language_with_its_title(school_a):

@@ -2,16 +2,10 @@
 PostgreSQL as the outbox, the file SMS backend as the provider."""
 
 import json
-import os
-import signal
-import subprocess
-import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from events import services
@@ -19,43 +13,9 @@ from events.services import Party
 from messaging.models import Message
 from tests.events.conftest import make_event
 from tests.families.conftest import make_family
+from tests.messaging.conftest import start, stop
 
 pytestmark = [pytest.mark.pg, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def start(args, env):
-    return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "portal", *args],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,  # its own process group, to stop it whole
-    )
-
-
-def stop(process):
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=20)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        os.killpg(process.pid, signal.SIGKILL)
-
-
-@pytest.fixture
-def worker_env(tmp_path, settings):
-    database = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "portal.settings.test",
-        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
-        "REDIS_URL": settings.REDIS_URL,
-        "SMS_BACKEND": "messaging.sms.FileBackend",
-        "SMS_FILE_PATH": str(tmp_path / "sms.jsonl"),
-        "MESSAGING_DISPATCH_EVERY_SECONDS": "1",
-    }
-    return env, tmp_path / "sms.jsonl"
 
 
 def test_arabic_family_gets_confirmation_and_both_reminders_once(school_a, worker_env, tmp_path):
