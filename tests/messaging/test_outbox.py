@@ -14,7 +14,7 @@ from django.utils import timezone
 from events import services
 from events.models import Rsvp
 from events.services import Party
-from messaging import channels, outbox, sms
+from messaging import outbox, sms
 from messaging.models import Message
 from messaging.segments import is_gsm, segments
 from messaging.tasks import claim, dispatch_due, expire_leases, send_message
@@ -154,21 +154,15 @@ def test_a_message_is_claimed_once(school_a):
     assert sms.outbox == []
 
 
-def test_transient_errors_retry_with_backoff_then_send(school_a, monkeypatch, settings):
+def test_transient_errors_retry_with_backoff_then_send(school_a, settings):
+    from tests.fakes import FlakySmsBackend
+
+    settings.SMS_BACKEND = "tests.fakes.FlakySmsBackend"
+    FlakySmsBackend.calls = 0
     family = make_family("Rina", school_a, phone="+12125550123")
     event = make_event(school_a, starts_at=at_noon(5))
     services.rsvp(family=family, event=event, party=Party(True))
     message = Message.objects.get(kind="rsvp_going")
-    calls = {"n": 0}
-    real_send = channels.send
-
-    def flaky(channel, recipient, rendered):  # the provider answers 500 three times
-        calls["n"] += 1
-        if calls["n"] <= 3:
-            raise channels.TransientError("provider said 500")
-        return real_send(channel, recipient, rendered)
-
-    monkeypatch.setattr(channels, "send", flaky)
     delays = []
     for _ in range(4):
         send_message.run(message.pk)
@@ -177,23 +171,35 @@ def test_transient_errors_retry_with_backoff_then_send(school_a, monkeypatch, se
             delays.append((message.due_at - timezone.now()).total_seconds())
             Message.objects.filter(pk=message.pk).update(due_at=timezone.now())
     assert message.status == "sent" and message.attempts == 4 and len(sms.outbox) == 1
+    assert FlakySmsBackend.calls == 4
     # Exponential: 30, 60, 120 seconds, each with jitter between half and one and a half.
     for delay, base in zip(delays, (30, 60, 120), strict=True):
         assert 0.5 * base - 1 <= delay <= 1.5 * base + 1
 
 
-def test_permanent_errors_fail_at_once_and_fall_back_to_the_next_channel(school_a, monkeypatch):
+def test_transient_errors_give_up_after_five_tries(school_a, settings):
+    from tests.fakes import FlakySmsBackend
+
+    settings.SMS_BACKEND = "tests.fakes.FlakySmsBackend"
+    FlakySmsBackend.calls = -100  # never recovers
+    family = make_family("Rina", school_a, phone="+12125550123")
+    event = make_event(school_a, starts_at=at_noon(5))
+    services.rsvp(family=family, event=event, party=Party(True))
+    message = Message.objects.get(kind="rsvp_going")
+    for _ in range(6):
+        Message.objects.filter(pk=message.pk).update(due_at=timezone.now())
+        send_message.run(message.pk)
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == ("failed", 5)
+    assert "gave up after 5 tries" in message.last_error
+
+
+def test_permanent_errors_fail_at_once_and_fall_back_to_the_next_channel(school_a, settings):
+    settings.SMS_BACKEND = "tests.fakes.RejectingSmsBackend"
     family = make_family("Rina", school_a, phone="+12125550123", email="rina@example.org")
     event = make_event(school_a, starts_at=at_noon(5))
     services.rsvp(family=family, event=event, party=Party(True))
     message = Message.objects.get(kind="rsvp_going")
-
-    def rejected(channel, recipient, rendered):
-        if channel == "sms":
-            raise channels.PermanentError("21211 invalid number")
-        return "ok"
-
-    monkeypatch.setattr(channels, "send", rejected)
     send_message.run(message.pk)
     message.refresh_from_db()
     assert (message.status, message.attempts, message.last_error) == (
@@ -201,7 +207,10 @@ def test_permanent_errors_fail_at_once_and_fall_back_to_the_next_channel(school_
         1,
         "21211 invalid number",
     )
-    assert Message.objects.filter(kind="rsvp_going", channel="voice").exists()
+    fallback = Message.objects.get(kind="rsvp_going", channel="voice")
+    send_message.run(fallback.pk)
+    fallback.refresh_from_db()
+    assert fallback.status == "sent"
 
 
 def test_a_message_stuck_in_sending_becomes_unknown_and_is_never_resent(school_a):
@@ -217,9 +226,7 @@ def test_a_message_stuck_in_sending_becomes_unknown_and_is_never_resent(school_a
     assert message.status == "unknown" and sms.outbox == []
 
 
-def test_two_dispatchers_split_the_due_messages(school_a, settings, monkeypatch):
-    published = []
-    monkeypatch.setattr(send_message, "delay", lambda pk: published.append(pk))
+def test_two_dispatchers_split_the_due_messages(school_a):
     family = make_family("Rina", school_a, phone="+12125550123")
     for i in range(30):
         event = make_event(school_a, title=f"E{i}", starts_at=at_noon(5))
