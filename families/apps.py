@@ -41,7 +41,16 @@ def _family_recipient(ident: str):
         Channel.EMAIL: ["email", "sms", "voice"],
         Channel.NONE: [],
     }[family.channel]
-    reachable = [c for c in preferred if (c == "email" and email) or (c != "email" and phone)]
+    from messaging.optout import is_opted_out
+
+    texts_off = is_opted_out(phone)
+    reachable = [
+        c
+        for c in preferred
+        if (c == "email" and email)
+        or (c == "voice" and phone)
+        or (c == "sms" and phone and not texts_off)
+    ]
     membership = family.memberships.select_related("school").first()
     return Recipient(
         key=f"family:{family.pk}",

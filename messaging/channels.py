@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.utils.module_loading import import_string
 
+from messaging.optout import is_opted_out
 from messaging.outbox import Recipient, Rendered
 from messaging.sms import send_sms
 
@@ -20,6 +21,8 @@ def send(channel: str, recipient: Recipient, rendered: Rendered) -> str:
     if channel == "sms":
         if not recipient.phone:
             raise PermanentError("no phone number")
+        if is_opted_out(recipient.phone):
+            raise PermanentError("the family replied STOP")
         return send_sms(recipient.phone, rendered.sms)
     if channel == "voice":
         if not recipient.phone:

@@ -61,3 +61,18 @@ class Message(models.Model):
 
     def __str__(self):
         return f"{self.kind} → {self.recipient} ({self.channel}, {self.status})"
+
+
+class SmsOptOut(models.Model):
+    """A number that replied STOP (or ARRET, PARA, …). Only a keyed hash of the number is
+    kept, so the opt-out outlives an erasure without keeping the number."""
+
+    number_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("text messages turned off")
+        verbose_name_plural = _("text messages turned off")
+
+    def __str__(self):
+        return self.number_hash[:12]

@@ -71,9 +71,16 @@ def send_message(message_id: int) -> str:
         return "not-claimed"
     message = Message.objects.get(pk=message_id)
     recipient = outbox.resolve(message.recipient)
-    if recipient is None or message.channel not in recipient.channels:
+    if recipient is None or not recipient.channels:
+        return _finish(message, Message.Status.CANCELLED, "the family can no longer be reached")
+    if message.channel not in recipient.channels:
+        # The family turned this channel off (a STOP reply, a removed number) since the
+        # message was scheduled: the next channel it accepts takes over.
+        _hand_over(message, recipient.channels[0])
         return _finish(
-            message, Message.Status.CANCELLED, "the family can no longer be reached this way"
+            message,
+            Message.Status.CANCELLED,
+            f"channel turned off; sent by {recipient.channels[0]}",
         )
     renderer = outbox.renderers.get(message.kind)
     if renderer is None:
@@ -124,13 +131,16 @@ def _retry_later(message: Message, reason: str) -> str:
 def _fall_back(message: Message, recipient) -> None:
     """A channel that cannot work hands over to the next one the family accepts."""
     channels_left = recipient.channels[recipient.channels.index(message.channel) + 1 :]
-    if not channels_left:
-        return
+    if channels_left:
+        _hand_over(message, channels_left[0])
+
+
+def _hand_over(message: Message, channel: str) -> None:
     Message.objects.get_or_create(
-        idempotency_key=f"{message.idempotency_key}:then:{channels_left[0]}",
+        idempotency_key=f"{message.idempotency_key}:then:{channel}",
         defaults={
             "recipient": message.recipient,
-            "channel": channels_left[0],
+            "channel": channel,
             "language": message.language,
             "kind": message.kind,
             "context": message.context,

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.static import serve
 
 from families import views as family_views
+from messaging import views as messaging_views
 from portal import views
 
 handler429 = "portal.views.too_many_requests"
@@ -14,6 +15,7 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots_txt"),
     # A family pass's QR code: no language in it, it opens in the front desk's language.
     path("p/<str:token>/", family_views.front_desk_scan, name="pass_scan"),
+    path("messaging/sms/inbound", messaging_views.inbound_sms, name="sms_inbound"),
 ]
 
 urlpatterns += i18n_patterns(

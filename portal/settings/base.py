@@ -157,6 +157,12 @@ SMS_BACKEND = env_str(
 )
 SMS_FILE_PATH = env_str("SMS_FILE_PATH", str(VAR_DIR / "sms" / "outbox.jsonl"))
 SMS_FILE_DELAY_MS = env_int("SMS_FILE_DELAY_MS", 0)
+# Production SMS and calls: SMS_BACKEND=messaging.twilio_backends.TwilioSmsBackend and
+# VOICE_BACKEND=messaging.twilio_backends.TwilioVoiceBackend with these.
+TWILIO_ACCOUNT_SID = env_str("TWILIO_ACCOUNT_SID", "")
+TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN", "")
+TWILIO_FROM_NUMBER = env_str("TWILIO_FROM_NUMBER", "")
+TWILIO_API_BASE_URL = env_str("TWILIO_API_BASE_URL", "")
 SMS_MAX_PER_NUMBER_PER_DAY = env_int("SMS_MAX_PER_NUMBER_PER_DAY", 10)
 SMS_MAX_PER_IP_PER_HOUR = env_int("SMS_MAX_PER_IP_PER_HOUR", 30)
 

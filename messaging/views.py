@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseForbidden
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+from twilio.request_validator import RequestValidator
+
+from messaging import optout
+
+
+@csrf_exempt  # called by the SMS provider, which signs every request instead
+@require_POST
+def inbound_sms(request):
+    """STOP-style replies turn text messages off for that number."""
+    validator = RequestValidator(settings.TWILIO_AUTH_TOKEN)
+    signature = request.headers.get("X-Twilio-Signature", "")
+    if not settings.TWILIO_AUTH_TOKEN or not validator.validate(
+        request.build_absolute_uri(), request.POST.dict(), signature
+    ):
+        return HttpResponseForbidden("bad signature")
+    optout.handle_reply(request.POST.get("From", ""), request.POST.get("Body", ""))
+    return HttpResponse("<Response/>", content_type="text/xml")
