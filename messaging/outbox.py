@@ -40,8 +40,10 @@ class Rendered:
 resolvers: dict[str, Callable[[str], Recipient | None]] = {}
 # kind -> callable(message, recipient) -> Rendered (called inside the recipient's language)
 renderers: dict[str, Callable[[Message, Recipient], Rendered]] = {}
-# Kinds that may wake a family at night or pass the daily limit (none yet: all wait).
+# Kinds that may wake a family at night (none: all wait for the morning).
 URGENT_KINDS: set[str] = set()
+# Kinds that are not held back by the daily limit: their time is the point.
+TIME_CRITICAL_KINDS = {"reminder", "event_changed", "event_cancelled"}
 
 
 def resolve(recipient_key: str) -> Recipient | None:

@@ -65,8 +65,31 @@ def claim(message_id: int) -> bool:
     return claimed == 1
 
 
+def over_daily_limit(message_id: int) -> bool:
+    """Families are not flooded: past MESSAGING_DAILY_LIMIT messages in 24 hours, a message
+    that can wait (not a reminder, change or cancellation) waits until the next morning."""
+    message = Message.objects.filter(pk=message_id, status=Message.Status.QUEUED).first()
+    if message is None or message.kind in outbox.TIME_CRITICAL_KINDS:
+        return False
+    since = timezone.now() - timedelta(hours=24)
+    sent = Message.objects.filter(
+        recipient=message.recipient, status=Message.Status.SENT, sent_at__gte=since
+    ).count()
+    if sent < settings.MESSAGING_DAILY_LIMIT:
+        return False
+    later = outbox.outside_quiet_hours(
+        timezone.now() + timedelta(hours=12), settings.TIME_ZONE, Message.Channel.SMS
+    )
+    Message.objects.filter(pk=message.pk, status=Message.Status.QUEUED).update(
+        due_at=later, dispatched_at=None, last_error="waiting: the family's daily limit was reached"
+    )
+    return True
+
+
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True, rate_limit=None)
 def send_message(message_id: int) -> str:
+    if over_daily_limit(message_id):
+        return "later"
     if not claim(message_id):
         return "not-claimed"
     message = Message.objects.get(pk=message_id)

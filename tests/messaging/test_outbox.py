@@ -258,3 +258,22 @@ def test_erasing_a_family_removes_its_messages(school_a):
     services.rsvp(family=family, event=event, party=Party(True))
     erase_family(family)
     assert not Message.objects.exists()
+
+
+def test_families_get_at_most_three_messages_that_can_wait_a_day(school_a):
+    family = make_family("Rina", school_a, phone="+12125550123")
+    for i in range(5):
+        services.rsvp(
+            family=family,
+            event=make_event(school_a, title=f"E{i}", starts_at=at_noon(9)),
+            party=Party(True),
+        )
+    deliver_now()
+    assert len(sms.outbox) == 3
+    waiting = Message.objects.filter(kind="rsvp_going", status="queued")
+    assert waiting.count() == 2
+    assert all(m.due_at > timezone.now() + timedelta(hours=11) for m in waiting)
+    # Reminders are not held back: their time is the point.
+    Message.objects.filter(kind="reminder").update(due_at=timezone.now())
+    deliver_now()
+    assert Message.objects.filter(kind="reminder", status="sent").count() == 10
