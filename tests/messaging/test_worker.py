@@ -1,6 +1,7 @@
 """End to end with real processes: a Celery worker and Celery beat, Redis as the broker,
 PostgreSQL as the outbox, the file SMS backend as the provider."""
 
+import base64
 import json
 import time
 from datetime import timedelta
@@ -52,3 +53,36 @@ def test_arabic_family_gets_confirmation_and_both_reminders_once(school_a, worke
         ("reminder", "sent"),
         ("rsvp_going", "sent"),
     ]
+
+
+def test_the_broker_carries_ids_only(school_a, settings):
+    """RELIABILITY E6: no name, phone or email in Redis: tasks carry message ids."""
+    import redis
+
+    from messaging.tasks import dispatch_due
+
+    family = make_family(
+        "ZZ-SENTINEL-NAME", school_a, phone="+12125559876", email="zz-sentinel@example.org"
+    )
+    services.rsvp(family=family, event=make_event(school_a), party=Party(True))
+    Message.objects.update(due_at=timezone.now() - timedelta(minutes=1))
+    connection = redis.Redis.from_url(settings.REDIS_URL)
+    connection.flushdb()
+    assert dispatch_due() == 3  # published at commit, nobody consumes them here
+    bodies = []
+    for key in connection.keys("*"):
+        if connection.type(key) != b"list":
+            continue
+        for raw in connection.lrange(key, 0, -1):
+            envelope = json.loads(raw)
+            # kombu keeps the task's arguments base64-encoded in "body": look inside.
+            bodies.append(
+                base64.b64decode(envelope["body"]).decode() + json.dumps(envelope["headers"])
+            )
+    assert len(bodies) == 3
+    ids = sorted(Message.objects.values_list("pk", flat=True))
+    assert sorted(json.loads(body.split("]")[0] + "]]")[0][0] for body in bodies) == ids
+    for body in bodies:
+        for sentinel in ("ZZ-SENTINEL", "2125559876", "zz-sentinel@"):
+            assert sentinel not in body
+    connection.flushdb()
