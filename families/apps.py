@@ -13,6 +13,7 @@ class FamiliesConfig(AppConfig):
 
         user_logged_in.connect(_family_was_active, dispatch_uid="families.active")
         outbox.resolvers["family"] = _family_recipient
+        outbox.renderers["notice"] = _render_notice
 
 
 def _family_was_active(sender, request, user, **kwargs):
@@ -60,3 +61,12 @@ def _family_recipient(ident: str):
         email=email,
         time_zone=membership.school.time_zone if membership else settings.TIME_ZONE,
     )
+
+
+def _render_notice(message, recipient):
+    """Notices (answers, welcome, seat decisions) were written in the family's language
+    when they were scheduled."""
+    from messaging.outbox import Rendered
+
+    text = message.context.get("text", "")
+    return Rendered(sms=text, email_subject=message.context.get("subject", ""), email_body=text)

@@ -1,9 +1,8 @@
 """Writes that touch several models: registering, joining, passes, feedback, erasure."""
 
 import logging
+import uuid
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -11,7 +10,6 @@ from django.utils.translation import gettext
 from accounts.models import AuditEvent, User
 from families.models import Channel, Family, FamilyPass, Feedback, Membership, PassCheck
 from messaging import outbox
-from messaging.sms import send_sms
 
 log = logging.getLogger("portal.families")
 
@@ -73,18 +71,15 @@ def register_family_for(
         via=Membership.Via.PARTNER if partner else Membership.Via.STAFF,
         decided_at=timezone.now(),
     )
-    school_name = school.name
-    transaction.on_commit(
-        lambda: notify(
-            family,
-            lambda: (
-                gettext(
-                    "Welcome to %(school)s. To see your family pass, open the school portal, "
-                    "choose Log in and type this number: we send you a code."
-                )
-                % {"school": school_name}
-            ),
-        )
+    notify(
+        family,
+        lambda: (
+            gettext(
+                "Welcome to %(school)s. To see your family pass, open the school portal, "
+                "choose Log in and type this number: we send you a code."
+            )
+            % {"school": school.name}
+        ),
     )
     return family
 
@@ -151,21 +146,24 @@ def check_pass(*, family_pass: FamilyPass | None, school, staff: User) -> PassCh
 
 
 def notify(family: Family, text_for_family) -> bool:
-    """Tell a family something by its own channel, in its own language.
+    """Tell a family something by its own channel, in its own language, through the outbox.
 
-    text_for_family is called inside the family's language. Returns False when the family
-    has no channel (a printed pass only). The reminders issue moves this onto the outbox.
+    text_for_family is called inside the family's language now; the outbox sends the text.
+    Returns False when nothing reaches the family (a printed pass only).
     """
+    recipient = outbox.resolve(f"family:{family.pk}")
+    if recipient is None or not recipient.channels:
+        return False
     with translation.override(family.language):
         text = str(text_for_family())
         subject = gettext("A message from your school")
-    if family.channel in (Channel.SMS, Channel.VOICE) and family.phone:
-        send_sms(family.phone, text)
-        return True
-    if family.channel == Channel.EMAIL and family.email:
-        send_mail(subject, text, settings.DEFAULT_FROM_EMAIL, [family.email])
-        return True
-    return False
+    outbox.enqueue(
+        recipient=recipient,
+        kind="notice",
+        key=f"notice:family:{family.pk}:{uuid.uuid4().hex}",
+        context={"text": text, "subject": subject},
+    )
+    return True
 
 
 def send_feedback(

@@ -69,4 +69,4 @@ def _tell(application: SeatApplication, *, selected: bool) -> None:
             "We hope you apply again."
         ) % {"committee": committee.name}
 
-    transaction.on_commit(lambda: notify(application.family, text))
+    notify(application.family, text)

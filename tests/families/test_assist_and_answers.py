@@ -11,6 +11,7 @@ from families.models import Family, Feedback, Membership
 from families.services import answer_feedback, send_feedback
 from families.tasks import apply_retention
 from messaging import sms
+from tests.conftest import deliver_now
 from tests.families.conftest import last_code, make_family
 
 pytestmark = pytest.mark.django_db
@@ -42,15 +43,15 @@ def test_partner_registers_a_family_without_a_phone_and_gets_a_printable_pass(
 
 
 def test_assisted_family_with_a_phone_is_told_and_can_log_in_with_a_code(
-    client, partner_staff_a, school_a, django_capture_on_commit_callbacks
+    client, partner_staff_a, school_a
 ):
     from django.test import Client
 
     client.force_login(partner_staff_a)
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            "/en/assist/", assist_form(school_a, phone="212 555 0177", channel="sms", language="es")
-        )
+    client.post(
+        "/en/assist/", assist_form(school_a, phone="212 555 0177", channel="sms", language="es")
+    )
+    deliver_now()
     user = User.objects.get(phone="+12125550177")
     assert not user.has_usable_password() and user.phone_verified
     assert sms.outbox[-1]["to"] == "+12125550177"
@@ -100,6 +101,7 @@ def test_school_staff_answer_reaches_the_family_by_sms_in_its_language(client, s
         f"/admin/families/feedback/{feedback.pk}/change/", {"answer": "Sí, a las 7:30."}
     )
     assert response.status_code == 302
+    deliver_now()
     assert sms.outbox[-1]["to"] == "+12125550123"
     assert "Sí, a las 7:30." in sms.outbox[-1]["text"]
     assert school_a.name in sms.outbox[-1]["text"]
@@ -135,6 +137,7 @@ def test_inactive_families_are_warned_twice_then_anonymised(school_a, settings):
         Family.objects.filter(pk=active.pk).update(last_active_at=timezone.now())
         assert apply_retention()["first_warning"] == 1
         assert apply_retention()["first_warning"] == 0  # once only
+        deliver_now()
     assert [m["to"] for m in sms.outbox] == ["+12125550123"]
     with time_machine.travel(start + timedelta(days=548 - 6)):
         assert apply_retention()["second_warning"] == 1
