@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.languages import LANGUAGES
-from schools.models import LanguageListField, TranslatedContent
+from schools.models import LanguageListField, OrganisedBySchoolOrDistrict, TranslatedContent
 
 
 class EventQuerySet(models.QuerySet):
@@ -27,8 +27,9 @@ class EventQuerySet(models.QuerySet):
         )
 
 
-class Event(TranslatedContent, models.Model):
+class Event(OrganisedBySchoolOrDistrict, TranslatedContent, models.Model):
     translated_fields = ("title", "description")
+    organiser_missing = _("Choose a school, or a district for an event open to all its schools.")
 
     class Kind(models.TextChoices):
         MEETING = "meeting", _("Meeting")
@@ -135,13 +136,7 @@ class Event(TranslatedContent, models.Model):
         return reverse("events:detail", kwargs={"pk": self.pk})
 
     def clean(self):
-        if self.school_id:
-            self.district_id = self.school.district_id
-        elif not self.district_id:
-            raise ValidationError(
-                _("Choose a school, or a district for an event open to all its schools."),
-                code="no_organiser",
-            )
+        self.clean_organiser()
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": _("The end must be after the start.")})
         if self.rsvp_deadline and self.starts_at and self.rsvp_deadline > self.starts_at:

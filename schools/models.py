@@ -293,10 +293,23 @@ class Partner(models.Model):
         return self.name
 
 
-class Committee(TranslatedContent, models.Model):
+class OrganisedBySchoolOrDistrict:
+    """Events and committees belong to a school, or to a district for all its schools."""
+
+    organiser_missing = ""  # each model says it in its own words
+
+    def clean_organiser(self):
+        if self.school_id:
+            self.district_id = self.school.district_id
+        elif not self.district_id:
+            raise ValidationError(self.organiser_missing, code="no_organiser")
+
+
+class Committee(OrganisedBySchoolOrDistrict, TranslatedContent, models.Model):
     """An advisory committee parents can join: a school's, or the district's."""
 
     translated_fields = ("name", "description")
+    organiser_missing = _("Choose a school, or a district for a district committee.")
 
     class Kind(models.TextChoices):
         WELCOMING = "welcoming", _("Parent welcoming committee")
@@ -348,12 +361,7 @@ class Committee(TranslatedContent, models.Model):
         return reverse("schools:committee", kwargs={"pk": self.pk})
 
     def clean(self):
-        if self.school_id:
-            self.district_id = self.school.district_id
-        elif not self.district_id:
-            raise ValidationError(
-                _("Choose a school, or a district for a district committee."), code="no_organiser"
-            )
+        self.clean_organiser()
 
 
 class Seat(models.Model):
