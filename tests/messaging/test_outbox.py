@@ -277,3 +277,26 @@ def test_families_get_at_most_three_messages_that_can_wait_a_day(school_a):
     Message.objects.filter(kind="reminder").update(due_at=timezone.now())
     deliver_now()
     assert Message.objects.filter(kind="reminder", status="sent").count() == 10
+
+
+def test_answers_succeed_while_redis_is_down_and_go_out_when_it_is_back(client, school_a, settings):
+    """The answer only writes to PostgreSQL; messages wait in the outbox for the broker."""
+    from django.core.cache import caches
+
+    family = make_family("Rina", school_a, phone="+12125550123")
+    event = make_event(school_a, starts_at=at_noon(5))
+    client.force_login(family.user)
+    dead = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+    }
+    settings.CACHES = {"default": dead}
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    response = client.post(f"/en/events/{event.pk}/", {"going": "yes", "adults": 1, "children": 0})
+    assert response.status_code == 302
+    assert Rsvp.objects.get().status == "going"
+    assert Message.objects.filter(status="queued").count() == 3
+    del settings.CACHES
+    caches.close_all()
+    deliver_now()  # Redis is back: the dispatcher's work goes through
+    assert len(sms.outbox) == 1 and Message.objects.filter(status="sent").count() == 1
