@@ -4,8 +4,9 @@ import io
 from django.contrib import admin, messages
 from django.db.models import Count, F, Q, Sum
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +14,8 @@ from accounts.scoping import SchoolOrDistrictScope, ScopedAdmin
 from events import messages as event_messages
 from events import services
 from events.models import Event, Rsvp, WalkIn
+from families.models import Family
+from messaging.models import Message
 from portal.languages import ENDONYMS, LANGUAGE_CODES
 from schools.admin import TabbedTranslationAdmin, translation_status
 
@@ -118,7 +121,7 @@ class EventAdmin(SchoolOrDistrictScope, ScopedAdmin, TabbedTranslationAdmin):
         )
         return format_html(
             "<ul><li>{}: {}</li><li>{}: {}</li><li>{}: {}</li><li>{}: {}</li><li>{}: {}</li></ul>"
-            '<p><a href="{}">{}</a> · <a href="{}">{}</a></p>',
+            '<p><a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a></p>',
             _("People going"),
             totals["going"] or 0,
             _("People waiting"),
@@ -133,6 +136,8 @@ class EventAdmin(SchoolOrDistrictScope, ScopedAdmin, TabbedTranslationAdmin):
             _("Download the list (CSV)"),
             reverse("events:door", args=[obj.pk]),
             _("Check-in page"),
+            reverse("admin:events_event_messages", args=[obj.pk]),
+            _("Messages to families"),
         )
 
     @admin.display(description=_("translations"))
@@ -162,8 +167,63 @@ class EventAdmin(SchoolOrDistrictScope, ScopedAdmin, TabbedTranslationAdmin):
                 self.admin_site.admin_view(self.rsvps_csv),
                 name="events_event_rsvps_csv",
             ),
+            path(
+                "<int:pk>/messages/",
+                self.admin_site.admin_view(self.messages_view),
+                name="events_event_messages",
+            ),
             *super().get_urls(),
         ]
+
+    def messages_view(self, request, pk):
+        """The event's messages: status and reasons, a preview in any language and channel,
+        "send a reminder now", and a new try for a message that failed or is in doubt."""
+        event = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_view_permission(request, event):
+            return HttpResponse(status=403)
+        if request.method == "POST" and self.has_change_permission(request, event):
+            action = request.POST.get("action")
+            if action == "remind_now":
+                count = event_messages.remind_now(event)
+                self.message_user(
+                    request, _("Reminders queued: %(count)s.") % {"count": count}, messages.SUCCESS
+                )
+            elif action == "resend":
+                message_id = request.POST.get("message", "")
+                message = Message.objects.filter(
+                    pk=int(message_id) if message_id.isdigit() else 0, context__event=event.pk
+                ).first()
+                if message is not None and event_messages.resend(message):
+                    self.message_user(request, _("Queued again."), messages.SUCCESS)
+            return redirect(request.path)
+        rows = list(Message.objects.filter(context__event=event.pk).order_by("-due_at")[:200])
+        ids = [int(m.recipient.split(":")[1]) for m in rows if m.recipient.startswith("family:")]
+        names = {f"family:{f.pk}": f.display_name for f in Family.objects.filter(pk__in=ids)}
+        for row in rows:
+            row.family_name = names.get(row.recipient, "—")
+        preview_language = request.GET.get("language", "en")
+        preview_kind = request.GET.get("kind", "reminder")
+        preview = None
+        if preview_language in LANGUAGE_CODES and preview_kind in event_messages.KINDS:
+            with translation.override(preview_language):
+                sample = Message(
+                    kind=preview_kind, language=preview_language, context={"event": event.pk}
+                )
+                preview = event_messages.render(sample, None)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Messages: %(event)s") % {"event": event.title},
+            "event": event,
+            "rows": rows,
+            "preview": preview,
+            "preview_language": preview_language,
+            "preview_kind": preview_kind,
+            "kinds": event_messages.KINDS,
+            "languages": [(code, ENDONYMS[code]) for code in LANGUAGE_CODES],
+            "can_change": self.has_change_permission(request, event),
+            "opts": self.model._meta,
+        }
+        return render(request, "admin/events/event_messages.html", context)
 
     def rsvps_csv(self, request, pk):
         event = get_object_or_404(self.get_queryset(request), pk=pk)

@@ -177,3 +177,36 @@ def render(message: Message, recipient) -> outbox.Rendered:
 def register() -> None:
     for kind in KINDS:
         outbox.renderers[kind] = render
+
+
+def remind_now(event: Event) -> int:
+    """Staff's "send a reminder now": one reminder to every family going, due at once."""
+    stamp = f":now:{timezone.now().timestamp():.0f}"
+    count = 0
+    for rsvp in event.rsvps.filter(status=Rsvp.Status.GOING):
+        recipient = _recipient(rsvp)
+        if recipient and outbox.enqueue(
+            recipient=recipient,
+            kind="reminder",
+            key=_key("reminder", rsvp, stamp),
+            context={"event": event.pk},
+        ):
+            count += 1
+    return count
+
+
+def resend(message: Message) -> bool:
+    """A person decided to try again a message that failed or is in doubt."""
+    if message.status not in (Message.Status.FAILED, Message.Status.UNKNOWN):
+        return False
+    recipient = outbox.resolve(message.recipient)
+    if recipient is None:
+        return False
+    return bool(
+        outbox.enqueue(
+            recipient=recipient,
+            kind=message.kind,
+            key=f"{message.idempotency_key}:again:{timezone.now().timestamp():.0f}",
+            context=message.context,
+        )
+    )

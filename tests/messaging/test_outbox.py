@@ -300,3 +300,30 @@ def test_answers_succeed_while_redis_is_down_and_go_out_when_it_is_back(client, 
     caches.close_all()
     deliver_now()  # Redis is back: the dispatcher's work goes through
     assert len(sms.outbox) == 1 and Message.objects.filter(status="sent").count() == 1
+
+
+def test_staff_see_preview_resend_and_remind_from_the_event(
+    client, school_a, staff_a, staff_b, settings
+):
+    settings.SMS_BACKEND = "tests.fakes.RejectingSmsBackend"
+    family = make_family("ZZ-Rina", school_a, phone="+12125550123")
+    event = make_event(school_a, starts_at=at_noon(5))
+    event.title_ko = "가족의 밤"
+    event.save()
+    services.rsvp(family=family, event=event, party=Party(True))
+    failed = Message.objects.get(kind="rsvp_going")
+    send_message.run(failed.pk)
+    url = f"/admin/events/event/{event.pk}/messages/"
+    client.force_login(staff_b)
+    assert client.get(url).status_code == 404  # another school's event
+    client.force_login(staff_a)
+    page = client.get(url, {"kind": "reminder", "language": "ko"}).content.decode()
+    assert "ZZ-Rina" in page and "21211 invalid number" in page and "가족의 밤" in page
+    assert "+12125550123" not in page
+    client.post(url, {"action": "resend", "message": failed.pk})
+    assert (
+        Message.objects.filter(kind="rsvp_going", idempotency_key__contains=":again:").count() == 1
+    )
+    client.post(url, {"action": "remind_now"})
+    now_reminders = Message.objects.filter(kind="reminder", idempotency_key__contains=":now:")
+    assert now_reminders.count() == 1 and now_reminders.get().due_at <= timezone.now()
