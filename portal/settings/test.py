@@ -20,11 +20,17 @@ PG_HOST = os.environ.get("TEST_PG_HOST", "127.0.0.1")
 REDIS_HOST = os.environ.get("TEST_REDIS_HOST", "127.0.0.1")
 if "DATABASE_URL" not in os.environ and _answers(PG_HOST, 5432):
     os.environ["DATABASE_URL"] = f"postgres://postgres@{PG_HOST}:5432/portal"
+# TEST_ISOLATION=N gives a second checkout its own test database and Redis db, so two
+# test runs on one machine do not trample each other (N in 1..9).
+ISOLATION = os.environ.get("TEST_ISOLATION", "")
 if "REDIS_URL" not in os.environ and _answers(REDIS_HOST, 6379):
-    os.environ["REDIS_URL"] = f"redis://{REDIS_HOST}:6379/15"
+    os.environ["REDIS_URL"] = f"redis://{REDIS_HOST}:6379/{15 - int(ISOLATION or 0)}"
 
 from portal.settings.base import *  # noqa: E402, F403
 from portal.settings.base import STORAGES  # noqa: E402
+
+if ISOLATION:
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = f"test_portal_{ISOLATION}"  # noqa: F405
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
