@@ -158,20 +158,39 @@ def short_link(event: Event, language: str) -> str:
 
 
 def render(message: Message, recipient) -> outbox.Rendered:
-    event = Event.objects.select_related("school").get(pk=message.context["event"])
+    event = Event.objects.select_related("school", "district").get(pk=message.context["event"])
     when = formats.date_format(event.local_start, "SHORT_DATETIME_FORMAT")
-    params = {
-        "when": when,
-        "place": event.place,
-        "link": short_link(event, message.language),
-    }
+    link = short_link(event, message.language)
+    params = {"when": when, "place": event.place, "link": link}
     template = TEXTS[message.kind]()
     sms = fit(lambda title: template % {**params, "title": title}, event.title)
     school = event.school.name if event.school_id else event.district.name
+    headline = template % {**params, "title": event.title, "link": ""}
+    subject = f"{school}: {event.title}"
+    fallback = not event.has_translation(message.language, "title") or (
+        bool(event.description) and not event.has_translation(message.language, "description")
+    )
     body = "\n\n".join(
         part for part in (template % {**params, "title": event.title}, event.description) if part
     )
-    return outbox.Rendered(sms=sms, email_subject=f"{school}: {event.title}", email_body=body)
+    html = outbox.email_html(
+        subject=subject,
+        headline=headline.strip(),
+        school=school,
+        title=event.title,
+        when=when,
+        place=event.place,
+        description=event.description,
+        link=link,
+        fallback=fallback,
+    )
+    return outbox.Rendered(
+        sms=sms,
+        email_subject=subject,
+        email_body=body,
+        email_html=html,
+        voice_script=f"{school}. {headline.strip()}",
+    )
 
 
 def register() -> None:

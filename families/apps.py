@@ -68,5 +68,13 @@ def _render_notice(message, recipient):
     when they were scheduled."""
     from messaging.outbox import Rendered
 
+    from messaging.outbox import email_html
+
     text = message.context.get("text", "")
-    return Rendered(sms=text, email_subject=message.context.get("subject", ""), email_body=text)
+    subject = message.context.get("subject", "")
+    return Rendered(
+        sms=text,
+        email_subject=subject,
+        email_body=text,
+        email_html=email_html(subject=subject, headline=text, school=""),
+    )

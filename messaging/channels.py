@@ -38,6 +38,8 @@ def send(channel: str, recipient: Recipient, rendered: Rendered) -> str:
             settings.DEFAULT_FROM_EMAIL,
             [recipient.email],
         )
+        if rendered.email_html:
+            mail.attach_alternative(rendered.email_html, "text/html")
         mail.send()
         return mail.extra_headers.get("Message-ID", "email")
     raise PermanentError(f"unknown channel {channel}")

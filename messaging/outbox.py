@@ -30,10 +30,35 @@ class Rendered:
     sms: str
     email_subject: str
     email_body: str
+    email_html: str = ""
+    voice_script: str = ""  # read aloud: no web address, which means nothing on a call
 
     @property
     def voice(self) -> str:
-        return self.sms
+        return self.voice_script or self.sms
+
+
+def email_html(*, subject: str, headline: str, school: str, **details) -> str:
+    """The HTML part of an email, in the active language and its direction. details: title,
+    when, place, description, link, fallback (the event is shown in English)."""
+    from django.template.loader import render_to_string
+    from django.utils.translation import get_language
+
+    from portal.languages import ENDONYMS, is_rtl
+
+    language = get_language()
+    return render_to_string(
+        "messaging/email.html",
+        {
+            "subject": subject,
+            "headline": headline,
+            "school": school,
+            "language": language,
+            "language_name": ENDONYMS.get(language, language),
+            "bidi": is_rtl(language),
+            **details,
+        },
+    )
 
 
 # "family" -> callable(id) -> Recipient | None

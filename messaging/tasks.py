@@ -35,11 +35,11 @@ def dispatch_due(batch_size: int | None = None) -> int:
             .filter(status=Message.Status.QUEUED, due_at__lte=now)
             .exclude(dispatched_at__gt=redispatch_before)
             .order_by("due_at")
-            .values_list("pk", flat=True)[:batch]
+            .values_list("pk", "channel")[:batch]
         )
-        Message.objects.filter(pk__in=due).update(dispatched_at=now)
+        Message.objects.filter(pk__in=[pk for pk, _ in due]).update(dispatched_at=now)
         # Published after commit: a lost publish is picked up again after the re-dispatch time.
-        transaction.on_commit(lambda: [send_message.delay(pk) for pk in due])
+        transaction.on_commit(lambda: [sender(channel).delay(pk) for pk, channel in due])
     return len(due)
 
 
@@ -86,8 +86,43 @@ def over_daily_limit(message_id: int) -> bool:
     return True
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True, rate_limit=None)
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def send_message(message_id: int) -> str:
+    """Send one message. A task redelivered after its worker died finds the message no longer
+    queued and does nothing: the claim is the redelivery cap, counted in the database."""
+    return deliver(message_id)
+
+
+def _channel_task(channel: str):
+    # One task per channel so each has its own rate limit (a provider's pace for texts is not
+    # its pace for calls or emails). Celery applies rate limits per worker process.
+    @shared_task(
+        name=f"messaging.tasks.send_{channel}",
+        acks_late=True,
+        reject_on_worker_lost=True,
+        ignore_result=True,
+        rate_limit=settings.MESSAGING_RATE_LIMITS.get(channel),
+    )
+    def send(message_id: int) -> str:
+        return deliver(message_id)
+
+    return send
+
+
+send_sms_message = _channel_task("sms")
+send_voice_message = _channel_task("voice")
+send_email_message = _channel_task("email")
+
+
+def sender(channel: str):
+    return {
+        "sms": send_sms_message,
+        "voice": send_voice_message,
+        "email": send_email_message,
+    }.get(channel, send_message)
+
+
+def deliver(message_id: int) -> str:
     if over_daily_limit(message_id):
         return "later"
     if not claim(message_id):

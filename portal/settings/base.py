@@ -311,6 +311,12 @@ MESSAGING_REDISPATCH_SECONDS = env_int("MESSAGING_REDISPATCH_SECONDS", 300)
 MESSAGING_MAX_ATTEMPTS = env_int("MESSAGING_MAX_ATTEMPTS", 5)
 MESSAGING_DAILY_LIMIT = env_int("MESSAGING_DAILY_LIMIT", 3)  # messages that can wait, per family
 MESSAGING_BACKOFF_SECONDS = env_int("MESSAGING_BACKOFF_SECONDS", 30)
+# Celery rate limits per channel and worker process ("10/s", "100/m"; empty: no limit).
+MESSAGING_RATE_LIMITS = {
+    "sms": env_str("MESSAGING_SMS_RATE", "10/s") or None,
+    "voice": env_str("MESSAGING_VOICE_RATE", "1/s") or None,
+    "email": env_str("MESSAGING_EMAIL_RATE", "20/s") or None,
+}
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")  # links in messages
 QUIET_HOURS = (21, 8)  # no texts or calls from 21:00 to 08:00, the family's time
 REMINDER_OFFSETS_MINUTES = [2 * 24 * 60, 3 * 60]

@@ -42,5 +42,7 @@ def worker_env(tmp_path, settings):
         "SMS_BACKEND": "messaging.sms.FileBackend",
         "SMS_FILE_PATH": str(tmp_path / "sms.jsonl"),
         "MESSAGING_DISPATCH_EVERY_SECONDS": "1",
+        # No per-channel rate limit unless a test sets one (test_worker.py tests it).
+        "MESSAGING_SMS_RATE": "",
     }
     return env, tmp_path / "sms.jsonl"

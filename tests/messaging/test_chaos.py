@@ -127,3 +127,34 @@ def test_tasks_lost_by_redis_are_dispatched_again(school_a, worker_env, tmp_path
     assert done
     phones = [line["to"] for line in provider_log(sms_file)]
     assert len(phones) == 200 == len(set(phones))
+
+
+def children_of(pid):
+    with open(f"/proc/{pid}/task/{pid}/children") as handle:
+        return [int(child) for child in handle.read().split()]
+
+
+def test_killing_one_child_mid_batch_sends_nothing_twice(school_a, worker_env, tmp_path):
+    """The pool's parent stays up and starts a new child; the killed child's task comes back
+    (reject_on_worker_lost) and finds its message already claimed: in doubt, not resent."""
+    env, sms_file = chaos_env(worker_env)
+    many_messages(school_a, 600)
+    beat = start(["beat", "--schedule", str(tmp_path / "beat"), "--loglevel", "WARNING"], env)
+    worker = start(["worker", "-c", "2", "-P", "prefork", "--loglevel", "WARNING"], env)
+    try:
+        assert wait_until(lambda: len(provider_log(sms_file)) >= 100, 120)
+        victim = children_of(worker.pid)[0]
+        os.kill(victim, signal.SIGKILL)
+        done = wait_until(
+            lambda: Message.objects.filter(status__in=["queued", "sending"]).count() == 0, 240
+        )
+    finally:
+        stop(worker)
+        stop(beat)
+    assert done, Message.objects.values_list("status").distinct()
+    phones = [line["to"] for line in provider_log(sms_file)]
+    sent = Message.objects.filter(status="sent").count()
+    unknown = Message.objects.filter(status="unknown").count()
+    assert len(phones) == len(set(phones)), "a family got the same reminder twice"
+    assert sent + unknown == 600
+    assert unknown <= 1  # only what the one killed child held

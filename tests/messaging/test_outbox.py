@@ -143,6 +143,39 @@ def test_sending_renders_in_the_familys_language_with_its_title(school_a):
     assert Message.objects.get(kind="rsvp_going").status == "sent"
 
 
+def test_an_email_has_a_plain_and_an_html_part_in_the_familys_language(school_a, mailoutbox):
+    event = make_event(school_a, starts_at=at_noon(5), title="Family night")
+    event.title_ar = "أمسية العائلات"
+    event.description = "Dinner and games."  # no Arabic description yet: the note says so
+    event.save()
+    family = make_family("Rina", school_a, email="rina@example.org", language="ar")
+    services.rsvp(family=family, event=event, party=Party(True))
+    deliver_now()
+    (mail,) = mailoutbox
+    assert mail.to == ["rina@example.org"]
+    assert "أمسية العائلات" in mail.subject and "أمسية العائلات" in mail.body
+    ((html, mimetype),) = mail.alternatives
+    assert mimetype == "text/html"
+    assert 'lang="ar" dir="rtl"' in html
+    assert "أمسية العائلات" in html and "Dinner and games." in html
+    assert f'/ar/e/{event.pk}"' in html  # the link to the event page in Arabic
+    assert "العربية" in html  # the fallback note names the language the reader chose
+    assert Message.objects.get(kind="rsvp_going").status == "sent"
+
+
+def test_a_call_reads_what_when_and_where_without_a_web_address(school_a):
+    from events.messages import render
+
+    event = make_event(school_a, starts_at=at_noon(5), title="Family night")
+    family = make_family("Rina", school_a, phone="+12125550123", language="en")
+    services.rsvp(family=family, event=event, party=Party(True))
+    message = Message.objects.get(kind="rsvp_going")
+    rendered = render(message, outbox.resolve(message.recipient))
+    assert "Family night" in rendered.voice and event.place in rendered.voice
+    assert school_a.name in rendered.voice
+    assert "http" not in rendered.voice and "http" in rendered.sms
+
+
 def test_a_message_is_claimed_once(school_a):
     family = make_family("Rina", school_a, phone="+12125550123")
     event = make_event(school_a, starts_at=at_noon(5))

@@ -4,7 +4,7 @@ PostgreSQL as the outbox, the file SMS backend as the provider."""
 import base64
 import json
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -86,3 +86,23 @@ def test_the_broker_carries_ids_only(school_a, settings):
         for sentinel in ("ZZ-SENTINEL", "2125559876", "zz-sentinel@"):
             assert sentinel not in body
     connection.flushdb()
+
+
+def test_texts_keep_to_the_channel_rate_limit(school_a, worker_env, tmp_path):
+    """MESSAGING_SMS_RATE=10/s: twenty texts take about two seconds, even with two processes
+    free to send; without a limit they go out in a fraction of a second."""
+    from messaging.tasks import dispatch_due
+    from tests.messaging.test_chaos import many_messages, provider_log, wait_until
+
+    env, sms_file = worker_env
+    env = {**env, "MESSAGING_SMS_RATE": "10/s"}
+    many_messages(school_a, 20)
+    worker = start(["worker", "-c", "2", "-P", "prefork", "--loglevel", "WARNING"], env)
+    try:
+        time.sleep(3)  # let the worker connect before the burst
+        assert dispatch_due() == 20
+        assert wait_until(lambda: len(provider_log(sms_file)) == 20, 60)
+    finally:
+        stop(worker)
+    times = sorted(datetime.fromisoformat(line["at"]) for line in provider_log(sms_file))
+    assert (times[-1] - times[0]).total_seconds() >= 1.5
