@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 
 from accounts.models import User
 from accounts.phones import PhoneField, masked
-from messaging.sms import send_sms
+from messaging import outbox
 
 log = logging.getLogger("portal.auth")
 
@@ -85,11 +85,18 @@ class AccountAdapter(DefaultAccountAdapter):
             return
         language = getattr(getattr(user, "family", None), "language", None)
         with translation.override(language or translation.get_language()):
+            message_language = translation.get_language()
             text = gettext("Your school portal code is %(code)s. Do not share it with anyone.") % {
                 "code": code
             }
-        send_sms(phone, text)
-        log.info("auth.code_sent channel=sms to=%s", masked(phone))
+        message = outbox.send_at_once(
+            kind="login_code",
+            channel="sms",
+            phone=phone,
+            language=message_language,
+            text=text,
+        )
+        log.info("auth.code_%s channel=sms to=%s", message.status, masked(phone))
 
     def send_unknown_account_sms(self, phone, **kwargs):
         # No text to a number we do not know: it would tell whoever typed it that the

@@ -144,3 +144,39 @@ def pending(key_prefix: str) -> QuerySet:
 def forget(recipient_key: str) -> int:
     """On erasure: the family's messages go (the outbox holds no address or text)."""
     return Message.objects.filter(recipient=recipient_key).delete()[0]
+
+
+def send_at_once(*, kind: str, channel: str, phone: str, language: str, text: str) -> Message:
+    """For what a person waits for with the phone in hand (a login code): one outbox row,
+    claimed and sent within the request, not queued, since a code that arrives minutes
+    later is useless. The row says what happened; neither the text (it holds the secret)
+    nor the number is stored, and the row is tied to no family."""
+    import uuid
+
+    from messaging import channels
+
+    now = timezone.now()
+    message = Message.objects.create(
+        recipient="login",
+        channel=channel,
+        language=language,
+        kind=kind,
+        due_at=now,
+        status=Message.Status.SENDING,
+        attempts=1,
+        dispatched_at=now,
+        claimed_at=now,
+        idempotency_key=f"{kind}:{uuid.uuid4().hex}",
+    )
+    recipient = Recipient(key="login", language=language, channels=[channel], phone=phone)
+    try:
+        provider_id = channels.send(
+            channel, recipient, Rendered(sms=text, email_subject="", email_body=text)
+        )
+    except (channels.TransientError, channels.PermanentError) as error:
+        message.status, message.last_error = Message.Status.FAILED, str(error)[:300]
+    else:
+        message.status, message.provider_id = Message.Status.SENT, str(provider_id)[:100]
+        message.sent_at = timezone.now()
+    message.save(update_fields=["status", "last_error", "provider_id", "sent_at"])
+    return message

@@ -243,3 +243,19 @@ def test_auth_events_are_logged_without_phone_email_or_code(client, parent, staf
         assert event in text
     for secret in (PHONE, PHONE[2:], "2125550123", code, staff_a.email, "127.0.0.1"):
         assert secret not in text
+
+
+def test_a_login_code_goes_through_the_outbox_at_once_without_keeping_the_code(client, parent):
+    from messaging.models import Message
+
+    parent.language = "es"
+    parent.save()
+    request_code(client)
+    (sent,) = sms.outbox
+    code = last_code()
+    assert code in sent["text"] and "código" in sent["text"]  # in the family's language
+    message = Message.objects.get(kind="login_code")
+    assert (message.status, message.channel, message.language) == ("sent", "sms", "es")
+    stored = " ".join(str(value) for value in Message.objects.values_list().get(pk=message.pk))
+    assert code not in stored and "5550123" not in stored
+    assert message.recipient == "login"  # tied to no family
