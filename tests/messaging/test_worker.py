@@ -3,6 +3,7 @@ PostgreSQL as the outbox, the file SMS backend as the provider."""
 
 import base64
 import json
+import logging
 import time
 from datetime import datetime, timedelta
 
@@ -12,6 +13,7 @@ from django.utils import timezone
 from events import services
 from events.services import Party
 from messaging.models import Message
+from tests.conftest import deliver_now
 from tests.events.conftest import make_event
 from tests.families.conftest import make_family
 from tests.messaging.conftest import start, stop
@@ -55,7 +57,7 @@ def test_arabic_family_gets_confirmation_and_both_reminders_once(school_a, worke
     ]
 
 
-def test_the_broker_carries_ids_only(school_a, settings):
+def test_the_broker_and_the_logs_carry_ids_only(school_a, settings, caplog):
     """RELIABILITY E6: no name, phone or email in Redis: tasks carry message ids."""
     import redis
 
@@ -82,9 +84,12 @@ def test_the_broker_carries_ids_only(school_a, settings):
     assert len(bodies) == 3
     ids = sorted(Message.objects.values_list("pk", flat=True))
     assert sorted(json.loads(body.split("]")[0] + "]]")[0][0] for body in bodies) == ids
-    for body in bodies:
+    with caplog.at_level(logging.DEBUG):
+        assert deliver_now() == ["sent"] * 3
+    for text in [*bodies, caplog.text]:
         for sentinel in ("ZZ-SENTINEL", "2125559876", "zz-sentinel@"):
-            assert sentinel not in body
+            assert sentinel not in text
+    assert "messaging.sent" in caplog.text  # the log does say what happened, by id
     connection.flushdb()
 
 
