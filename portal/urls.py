@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("", include("families.urls")),
     path("", include("events.urls")),
     path("", include("schools.urls")),
+    path("", include("reports.urls")),
 )
 
 if settings.DEBUG:

@@ -1,0 +1,63 @@
+"""Who may read which report: district staff their district (and its schools), school staff
+their own school, superusers everything. Every look, allowed or not, is an AuditEvent with
+ids only (RELIABILITY F5)."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from accounts.models import AuditEvent
+from accounts.scoping import districts_for, schools_for
+from reports.queries import Scope
+
+
+def audit(request, action: str, object_type: str, object_id, allowed: bool = True):
+    AuditEvent.objects.create(
+        actor=request.user if request.user.is_authenticated else None,
+        action=action[:40],
+        object_type=object_type[:40],
+        object_id=str(object_id)[:40],
+        allowed=allowed,
+    )
+
+
+def resolve_scope(request, action: str) -> Scope:
+    """The scope asked for in ?district= or ?school=, else the person's own; 404 for one
+    that is not theirs (as if it did not exist), 403 for people with no report at all."""
+    user = request.user
+    school_slug = request.GET.get("school", "")[:80]
+    district_slug = request.GET.get("district", "")[:80]
+    # The scope menu sends where=district=<slug> or where=school=<slug>.
+    kind, _sep, slug = request.GET.get("where", "").partition("=")
+    if kind == "school":
+        school_slug, district_slug = slug[:80], ""
+    elif kind == "district":
+        school_slug, district_slug = "", slug[:80]
+    if school_slug:
+        school = schools_for(user).filter(slug=school_slug).select_related("district").first()
+        if school is None:
+            audit(request, action, "school", school_slug, allowed=False)
+            raise Http404
+        return Scope(school.district, school)
+    if district_slug:
+        district = districts_for(user).filter(slug=district_slug).first()
+        if district is None:
+            audit(request, action, "district", district_slug, allowed=False)
+            raise Http404
+        return Scope(district)
+    district = districts_for(user).order_by("name", "pk").first()
+    if district is not None:
+        return Scope(district)
+    school = schools_for(user).select_related("district").order_by("name", "pk").first()
+    if school is not None:
+        return Scope(school.district, school)
+    audit(request, action, "report", "-", allowed=False)
+    raise PermissionDenied
+
+
+def scope_choices(user) -> list[tuple[str, str]]:
+    """(query string, name) of every scope this person may pick, for the scope menu."""
+    choices = [(f"district={d.slug}", str(d)) for d in districts_for(user).order_by("name")[:50]]
+    choices += [
+        (f"school={s.slug}", str(s)) for s in schools_for(user).order_by("name")[:300]
+    ]
+    return choices

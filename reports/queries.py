@@ -1,0 +1,636 @@
+"""The numbers behind the reports: aggregate queries only, a fixed number per page whatever
+the size of the district, and never a row that names a family.
+
+Definitions (shown to staff on the pages too):
+- scope: a district (its schools' events, its district-wide events, its committees) or one
+  school (its own events and committees);
+- families registered: families not erased with a confirmed membership at a school of the
+  scope, registered before the end of the period;
+- events held: published events that start in the period (cancelled and draft ones are not
+  counted); RSVPs: "going" answers to those events; attended: those RSVPs checked in at the
+  door; no-shows: RSVPs not checked in;
+- an interpreter request is met when the event offers an interpreter in the language asked
+  for (or the family's language when none was named); a childcare request when the event
+  offers childcare;
+- reminders: outbox messages of kind "reminder" for the events held, by channel and status.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    F,
+    Func,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Coalesce, NullIf, TruncWeek
+from django.utils import timezone
+from modeltranslation.utils import build_localized_fieldname
+
+from events.models import Event, Rsvp, WalkIn
+from families.models import Family, Membership
+from messaging.models import Message
+from portal.languages import LANGUAGE_CODES
+from schools.models import (
+    Committee,
+    District,
+    Guide,
+    GuideSection,
+    Partner,
+    School,
+    Seat,
+    SeatApplication,
+    Status,
+)
+
+OTHER = "other"
+LANGUAGE_KEYS = [*LANGUAGE_CODES, OTHER]
+
+
+def language_key(code: str | None) -> str:
+    return code if code in LANGUAGE_CODES else OTHER
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a report covers: a whole district, or one school."""
+
+    district: District
+    school: School | None = None
+
+    @property
+    def obj(self):
+        return self.school or self.district
+
+    @property
+    def is_district(self) -> bool:
+        return self.school is None
+
+    def query_string(self) -> str:
+        return f"school={self.school.slug}" if self.school else f"district={self.district.slug}"
+
+    def school_filter(self, prefix: str = "") -> Q:
+        if self.school:
+            return Q(**{f"{prefix}school": self.school})
+        return Q(**{f"{prefix}school__district": self.district})
+
+    def events(self):
+        if self.school:
+            return Event.objects.filter(school=self.school)
+        return Event.objects.filter(district=self.district)
+
+    def committees(self):
+        if self.school:
+            return Committee.objects.filter(school=self.school)
+        return Committee.objects.filter(district=self.district)
+
+
+@dataclass(frozen=True)
+class Period:
+    first: date
+    last: date  # inclusive
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+    @property
+    def start(self) -> datetime:
+        return timezone.make_aware(datetime.combine(self.first, time.min), _zone())
+
+    @property
+    def end(self) -> datetime:
+        """Exclusive end: midnight after the last day."""
+        return timezone.make_aware(
+            datetime.combine(self.last + timedelta(days=1), time.min), _zone()
+        )
+
+    def previous(self) -> "Period":
+        return Period(self.first - timedelta(days=self.days), self.first - timedelta(days=1))
+
+
+def _zone():
+    import zoneinfo
+
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def default_period(today: date | None = None) -> Period:
+    today = today or timezone.localdate()
+    return Period(today - timedelta(days=89), today)
+
+
+class JsonListHas(Func):
+    """True when a JSON list of language codes holds a text value (PostgreSQL's jsonb `?`,
+    called as jsonb_exists so no placeholder-like character reaches the driver)."""
+
+    function = "jsonb_exists"
+    arity = 2
+    output_field = BooleanField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        lst, value = self.get_source_expressions()
+        lst_sql, lst_params = compiler.compile(lst)
+        value_sql, value_params = compiler.compile(value)
+        # Both parts are compiled SQL with their own parameters, not user text.
+        sql = f"EXISTS (SELECT 1 FROM json_each({lst_sql}) WHERE value = {value_sql})"  # noqa: S608
+        return sql, (*lst_params, *value_params)
+
+
+def _events_held(scope: Scope, start: datetime, end: datetime):
+    return scope.events().filter(
+        status=Event.Status.PUBLISHED, starts_at__gte=start, starts_at__lt=end
+    )
+
+
+# --- families -------------------------------------------------------------------------
+
+
+def families_by_language(scope: Scope, period: Period) -> dict[str, dict[str, int]]:
+    """{language: {"now": n, "before": n, "new": n}}: distinct families registered by the end
+    of this period and of the previous one, and those new in this period. One query."""
+    previous = period.previous()
+    rows = (
+        Family.objects.filter(
+            erased_at__isnull=True,
+            created_at__lt=period.end,
+            memberships__status=Membership.Status.CONFIRMED,
+        )
+        .filter(scope.school_filter("memberships__"))
+        .values("language")
+        .annotate(
+            now=Count("id", distinct=True),
+            before=Count("id", distinct=True, filter=Q(created_at__lt=previous.end)),
+            new=Count("id", distinct=True, filter=Q(created_at__gte=period.start)),
+            before_new=Count(
+                "id",
+                distinct=True,
+                filter=Q(created_at__gte=previous.start, created_at__lt=previous.end),
+            ),
+        )
+    )
+    names = ("now", "before", "new", "before_new")
+    result = {key: dict.fromkeys(names, 0) for key in LANGUAGE_KEYS}
+    for row in rows:
+        bucket = result[language_key(row["language"])]
+        for name in names:
+            bucket[name] += row[name]
+    return result
+
+
+def families_by_school_and_language(scope: Scope, period: Period) -> dict[int, dict[str, int]]:
+    """{school id: {language: families}}: each school counts its own families (a family at
+    two schools counts at each). One query."""
+    rows = (
+        Membership.objects.filter(
+            status=Membership.Status.CONFIRMED,
+            family__erased_at__isnull=True,
+            family__created_at__lt=period.end,
+        )
+        .filter(scope.school_filter())
+        .values("school_id", "family__language")
+        .annotate(n=Count("id"))
+    )
+    result: dict[int, dict[str, int]] = {}
+    for row in rows:
+        bucket = result.setdefault(row["school_id"], dict.fromkeys(LANGUAGE_KEYS, 0))
+        bucket[language_key(row["family__language"])] += row["n"]
+    return result
+
+
+# --- events and RSVPs -----------------------------------------------------------------
+
+RSVP_MEASURES = (
+    "going",
+    "attended",
+    "interpreter_asked",
+    "interpreter_met",
+    "childcare_asked",
+    "childcare_met",
+)
+
+
+def _asked_language():
+    """The interpreter language an RSVP asked for, or the family's own when none was named."""
+    return Coalesce(
+        NullIf(F("interpreter_language"), Value("")),
+        F("family__language"),
+        output_field=CharField(),
+    )
+
+
+def _rsvp_measures():
+    met = JsonListHas(F("event__interpreter_languages"), _asked_language())
+    return {
+        "going": Count("id"),
+        "attended": Count("id", filter=Q(arrived_at__isnull=False)),
+        "interpreter_asked": Count("id", filter=Q(needs_interpreter=True)),
+        "interpreter_met": Count("id", filter=Q(needs_interpreter=True, met_check=True)),
+        "childcare_asked": Count("id", filter=Q(needs_childcare=True)),
+        "childcare_met": Count("id", filter=Q(needs_childcare=True, event__childcare=True)),
+    }, met
+
+
+def rsvp_facts(scope: Scope, period: Period) -> list[dict]:
+    """RSVP measures by school (None: district-wide events), family language and period
+    ("now" or "before"). Every RSVP figure on every page is a sum of these rows. One query."""
+    previous = period.previous()
+    measures, met = _rsvp_measures()
+    rows = (
+        Rsvp.objects.filter(
+            status=Rsvp.Status.GOING,
+            event__status=Event.Status.PUBLISHED,
+            event__starts_at__gte=previous.start,
+            event__starts_at__lt=period.end,
+            event__in=scope.events(),
+        )
+        .annotate(
+            met_check=met,
+            current=Case(
+                When(event__starts_at__gte=period.start, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+        )
+        .values("event__school_id", "family__language", "current")
+        .annotate(**measures)
+    )
+    facts = []
+    for row in rows:
+        facts.append(
+            {
+                "school": row["event__school_id"],
+                "language": language_key(row["family__language"]),
+                "when": "now" if row["current"] else "before",
+                **{name: row[name] for name in RSVP_MEASURES},
+            }
+        )
+    return facts
+
+
+def sum_facts(facts, **match) -> dict[str, int]:
+    total = dict.fromkeys(RSVP_MEASURES, 0)
+    for fact in facts:
+        if all(fact[key] == value for key, value in match.items()):
+            for name in RSVP_MEASURES:
+                total[name] += fact[name]
+    return total
+
+
+def events_held_by_school(scope: Scope, period: Period) -> dict[int | None, dict[str, int]]:
+    """{school id or None: {"now": events, "before": events}}. One query."""
+    previous = period.previous()
+    rows = (
+        _events_held(scope, previous.start, period.end)
+        .values("school_id")
+        .annotate(
+            now=Count("id", filter=Q(starts_at__gte=period.start)),
+            before=Count("id", filter=Q(starts_at__lt=period.start)),
+        )
+    )
+    return {row["school_id"]: {"now": row["now"], "before": row["before"]} for row in rows}
+
+
+def walk_ins(scope: Scope, period: Period) -> dict[str, int]:
+    previous = period.previous()
+    row = WalkIn.objects.filter(
+        event__in=_events_held(scope, previous.start, period.end)
+    ).aggregate(
+        now=Coalesce(Sum("people", filter=Q(event__starts_at__gte=period.start)), 0),
+        before=Coalesce(Sum("people", filter=Q(event__starts_at__lt=period.start)), 0),
+    )
+    return row
+
+
+def weekly_rsvps(scope: Scope, period: Period) -> list[dict]:
+    """RSVPs and attendance by the week the event started in. One query."""
+    rows = (
+        Rsvp.objects.filter(
+            status=Rsvp.Status.GOING,
+            event__in=_events_held(scope, period.start, period.end),
+        )
+        .annotate(week=TruncWeek("event__starts_at", tzinfo=_zone()))
+        .values("week")
+        .annotate(going=Count("id"), attended=Count("id", filter=Q(arrived_at__isnull=False)))
+        .order_by("week")
+    )
+    found = {row["week"].date(): row for row in rows}
+    weeks = []
+    monday = period.first - timedelta(days=period.first.weekday())
+    while monday <= period.last:
+        row = found.get(monday, {})
+        weeks.append(
+            {"week": monday, "going": row.get("going", 0), "attended": row.get("attended", 0)}
+        )
+        monday += timedelta(days=7)
+    return weeks
+
+
+def event_rows(scope: Scope, period: Period) -> list[dict]:
+    """One row per event held: its RSVPs and attendance. Two queries."""
+    measures, met = _rsvp_measures()
+    events = list(
+        _events_held(scope, period.start, period.end)
+        .select_related("school")
+        .order_by("starts_at", "pk")
+    )
+    counts = {
+        row["event_id"]: row
+        for row in Rsvp.objects.filter(
+            status=Rsvp.Status.GOING, event__in=_events_held(scope, period.start, period.end)
+        )
+        .annotate(met_check=met)
+        .values("event_id")
+        .annotate(**measures)
+    }
+    empty = dict.fromkeys(RSVP_MEASURES, 0)
+    return [{"event": event, **counts.get(event.pk, empty)} for event in events]
+
+
+def event_by_language(event: Event) -> dict[str, dict[str, int]]:
+    """{language: measures} for one event's RSVPs. One query."""
+    measures, met = _rsvp_measures()
+    rows = (
+        Rsvp.objects.filter(status=Rsvp.Status.GOING, event=event)
+        .annotate(met_check=met)
+        .values("family__language")
+        .annotate(**measures)
+    )
+    result = {key: dict.fromkeys(RSVP_MEASURES, 0) for key in LANGUAGE_KEYS}
+    for row in rows:
+        bucket = result[language_key(row["family__language"])]
+        for name in RSVP_MEASURES:
+            bucket[name] += row[name]
+    return result
+
+
+def event_interpreter_needs(event: Event) -> dict[str, int]:
+    """{language asked for: RSVPs needing an interpreter}. One query."""
+    asked = _asked_language()
+    rows = (
+        Rsvp.objects.filter(status=Rsvp.Status.GOING, event=event, needs_interpreter=True)
+        .annotate(asked=asked)
+        .values("asked")
+        .annotate(n=Count("id"))
+    )
+    result = dict.fromkeys(LANGUAGE_KEYS, 0)
+    for row in rows:
+        result[language_key(row["asked"])] += row["n"]
+    return result
+
+
+# --- reminders and partners -------------------------------------------------------------
+
+
+def reminders_by_channel(scope: Scope, period: Period) -> dict[str, dict[str, int]]:
+    """{channel: {"sent", "failed", "unknown", "before_sent", "before_failed"}}. One query."""
+    previous = period.previous()
+    now_events = _events_held(scope, period.start, period.end).values("pk")
+    before_events = _events_held(scope, previous.start, previous.end).values("pk")
+    rows = (
+        Message.objects.filter(kind="reminder")
+        .annotate(event_id=Cast(KeyTextTransform("event", "context"), BigIntegerField()))
+        .filter(Q(event_id__in=now_events) | Q(event_id__in=before_events))
+        .values("channel")
+        .annotate(
+            sent=Count("id", filter=Q(status=Message.Status.SENT, event_id__in=now_events)),
+            failed=Count("id", filter=Q(status=Message.Status.FAILED, event_id__in=now_events)),
+            unknown=Count("id", filter=Q(status=Message.Status.UNKNOWN, event_id__in=now_events)),
+            before_sent=Count(
+                "id", filter=Q(status=Message.Status.SENT, event_id__in=before_events)
+            ),
+            before_failed=Count(
+                "id", filter=Q(status=Message.Status.FAILED, event_id__in=before_events)
+            ),
+        )
+    )
+    result = {
+        channel: dict.fromkeys(("sent", "failed", "unknown", "before_sent", "before_failed"), 0)
+        for channel in Message.Channel.values
+    }
+    for row in rows:
+        if row["channel"] in result:
+            result[row["channel"]] = {key: row[key] for key in result[row["channel"]]}
+    return result
+
+
+def active_partners(scope: Scope, period: Period) -> dict[str, int]:
+    """Community partners working with the scope's schools that co-hosted an event held in
+    the period or helped a family register in it. One query."""
+    previous = period.previous()
+    school_match = (
+        scope.school_filter("schools__") if scope.school else Q(schools__district=scope.district)
+    )
+
+    def active(start, end):
+        return Q(events__in=_events_held(scope, start, end)) | Q(
+            families__created_at__gte=start, families__created_at__lt=end
+        )
+
+    partners = Partner.objects.filter(school_match)
+    return {
+        "now": partners.filter(active(period.start, period.end)).distinct().count(),
+        "before": partners.filter(active(previous.start, previous.end)).distinct().count(),
+    }
+
+
+# --- committees -----------------------------------------------------------------------
+
+
+def committee_rows(scope: Scope, period: Period) -> list[dict]:
+    """Published committees with seats filled and open (terms overlapping the period) and
+    applications received in the period. Two queries."""
+    committees = list(
+        scope.committees()
+        .filter(status=Status.PUBLISHED)
+        .select_related("school")
+        .annotate(
+            filled=Count(
+                "seats",
+                filter=Q(
+                    seats__holder__isnull=False,
+                    seats__term_start__lte=period.last,
+                    seats__term_end__gte=period.first,
+                ),
+                distinct=True,
+            ),
+            open=Count(
+                "seats",
+                filter=Q(
+                    seats__holder__isnull=True,
+                    seats__term_start__lte=period.last,
+                    seats__term_end__gte=period.first,
+                ),
+                distinct=True,
+            ),
+        )
+        .order_by("name", "pk")
+    )
+    applications = {
+        row["committee_id"]: row["n"]
+        for row in SeatApplication.objects.filter(
+            committee__in=[c.pk for c in committees],
+            created_at__gte=period.start,
+            created_at__lt=period.end,
+        )
+        .values("committee_id")
+        .annotate(n=Count("id"))
+    }
+    return [
+        {
+            "committee": c,
+            "filled": c.filled,
+            "open": c.open,
+            "applications": applications.get(c.pk, 0),
+        }
+        for c in committees
+    ]
+
+
+def seat_holders_by_language(scope: Scope, period: Period) -> dict[str, int]:
+    """Families holding a seat whose term overlaps the period, by language. One query."""
+    rows = (
+        Seat.objects.filter(
+            committee__in=scope.committees().filter(status=Status.PUBLISHED),
+            holder__isnull=False,
+            holder__erased_at__isnull=True,
+            term_start__lte=period.last,
+            term_end__gte=period.first,
+        )
+        .values("holder__language")
+        .annotate(n=Count("holder", distinct=True))
+    )
+    result = dict.fromkeys(LANGUAGE_KEYS, 0)
+    for row in rows:
+        result[language_key(row["holder__language"])] += row["n"]
+    return result
+
+
+# --- translation coverage -------------------------------------------------------------
+
+
+def _filled(field: str, code: str) -> Q:
+    name = build_localized_fieldname(field, code)
+    return Q(**{f"{name}__isnull": False}) & ~Q(**{name: ""})
+
+
+def _available(fields: tuple[str, ...], optional: tuple[str, ...], code: str) -> Q:
+    """A translation exists when every required field is filled in that language, and every
+    optional field is filled wherever the English one is."""
+    condition = Q()
+    for field in fields:
+        condition &= _filled(field, code)
+    for field in optional:
+        condition &= _filled(field, code) | ~_filled(field, "en")
+    return condition
+
+
+def coverage(scope: Scope) -> dict:
+    """For each school: how many published guides, sections and upcoming events it has, and
+    how many exist in each language. Three queries, plus one for the schools."""
+    schools = list(
+        School.objects.filter(pk=scope.school.pk)
+        if scope.school
+        else School.objects.filter(district=scope.district).order_by("name", "pk")
+    )
+    school_ids = [s.pk for s in schools]
+    sources = [
+        (
+            "guides",
+            Guide.objects.filter(school__in=school_ids, status=Status.PUBLISHED),
+            "school_id",
+            ("title",),
+            (),
+        ),
+        (
+            "sections",
+            GuideSection.objects.filter(
+                guide__school__in=school_ids,
+                guide__status=Status.PUBLISHED,
+                status=Status.PUBLISHED,
+            ),
+            "guide__school_id",
+            ("title", "body"),
+            (),
+        ),
+        (
+            "events",
+            Event.objects.filter(school__in=school_ids, status=Event.Status.PUBLISHED).filter(
+                ends_at__gte=timezone.now()
+            ),
+            "school_id",
+            ("title",),
+            ("description", "place"),
+        ),
+    ]
+    counts: dict[int, dict[str, dict[str, int]]] = {
+        pk: {kind: {"total": 0} for kind, *_ in sources} for pk in school_ids
+    }
+    for kind, queryset, school_field, required, optional in sources:
+        annotations = {"total": Count("id")}
+        for code in LANGUAGE_CODES:
+            annotations[f"l_{code}"] = Count("id", filter=_available(required, optional, code))
+        for row in queryset.values(school_field).annotate(**annotations):
+            bucket = counts[row[school_field]][kind]
+            bucket["total"] = row["total"]
+            for code in LANGUAGE_CODES:
+                bucket[code] = row[f"l_{code}"]
+    return {"schools": schools, "counts": counts}
+
+
+def missing_items(scope: Scope, limit: int = 200) -> list[dict]:
+    """For one school: each published guide, section and upcoming event missing a language
+    the school publishes in. Three queries."""
+    if scope.school is None:
+        return []
+    school = scope.school
+    languages = [code for code in school.languages if code in LANGUAGE_CODES]
+    items = []
+    kinds = (
+        (
+            "guide",
+            Guide.objects.filter(school=school, status=Status.PUBLISHED),
+            ("title",),
+            (),
+        ),
+        (
+            "section",
+            GuideSection.objects.filter(
+                guide__school=school, guide__status=Status.PUBLISHED, status=Status.PUBLISHED
+            ).select_related("guide"),
+            ("title", "body"),
+            (),
+        ),
+        (
+            "event",
+            Event.objects.filter(
+                school=school, status=Event.Status.PUBLISHED, ends_at__gte=timezone.now()
+            ),
+            ("title",),
+            ("description", "place"),
+        ),
+    )
+    for kind, queryset, required, optional in kinds:
+        flags = {
+            f"has_{code}": Case(
+                When(_available(required, optional, code), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+            for code in languages
+        }
+        for obj in queryset.annotate(**flags).order_by("pk")[:limit]:
+            missing = [code for code in languages if not getattr(obj, f"has_{code}")]
+            if missing:
+                items.append({"kind": kind, "obj": obj, "missing": missing})
+    return items

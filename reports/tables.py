@@ -1,0 +1,103 @@
+"""Report tables: what a page shows and what its CSV holds come from the same object, so the
+two cannot disagree. Counts arrive here already suppressed (reports.suppression)."""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from reports.suppression import Entry, percent, threshold
+
+
+@dataclass
+class Cell:
+    text: str
+    sort: float = 0  # hidden counts sort as -1, so the order gives nothing away
+    number: bool = True
+    hidden: bool = False
+    link: str = ""
+
+    @classmethod
+    def count(cls, entry: Entry | None) -> "Cell":
+        if entry is None:
+            return cls("", -1)
+        if entry.hidden:
+            return cls(f"<{threshold()}", -1, hidden=True)
+        return cls(f"{entry.value}", entry.value)
+
+    @classmethod
+    def share(cls, part: Entry | None, whole: Entry | None) -> "Cell":
+        text = percent(part, whole)
+        if not text:
+            return cls("", -1, hidden=part is not None and part.hidden)
+        return cls(text, part.value / whole.value)
+
+    @classmethod
+    def label(cls, text, link: str = "") -> "Cell":
+        return cls(str(text), 0, number=False, link=link)
+
+    @classmethod
+    def plain(cls, value: int | str) -> "Cell":
+        """A number that is not about people (events, seats, guides): never suppressed."""
+        return cls(str(value), value if isinstance(value, int | float) else 0)
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    columns: list[str]
+    rows: list[list[Cell]] = field(default_factory=list)
+    foot: list[list[Cell]] = field(default_factory=list)
+    note: str = ""
+    sortable: bool = False
+    headers: list[dict] | None = None  # column labels with sort links, for sortable tables
+    csv_url: str = ""
+
+    def sort_by(self, column: int, descending: bool) -> None:
+        if 0 <= column < len(self.columns):
+            key = (lambda row: row[column].text.lower()) if column == 0 else None
+            self.rows.sort(key=key or (lambda row: row[column].sort), reverse=descending)
+
+    def to_csv(self) -> str:
+        """UTF-8 with a byte-order mark, so spreadsheet programs read Arabic, Bangla or
+        Chinese names correctly; hidden counts are "<10", hidden shares empty."""
+        out = io.StringIO()
+        out.write("\ufeff")
+        writer = csv.writer(out)
+        writer.writerow(self.columns)
+        for row in [*self.rows, *self.foot]:
+            writer.writerow([_csv_safe(cell.text) for cell in row])
+        return out.getvalue()
+
+
+def _csv_safe(text: str) -> str:
+    # A cell starting with = + - @ is run as a formula by spreadsheet programs; names of
+    # schools and events come from staff, so neutralise them. "<10" is left as it is.
+    if text[:1] in ("=", "+", "-", "@") and not _is_number(text):
+        return "'" + text
+    return text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text.rstrip("%"))
+    except ValueError:
+        return False
+    return True
+
+
+def change(now: Entry, before: Entry) -> Cell:
+    """The change from the previous period, or nothing when either figure is hidden."""
+    if now.hidden or before.hidden:
+        return Cell("", -1)
+    diff = now.value - before.value
+    text = f"{diff:+d}"
+    if before.value:
+        text += f" ({round(100 * diff / before.value):+d}%)"
+    return Cell(text, diff)
+
+
+def total_label() -> Cell:
+    return Cell.label(_("Total"))
