@@ -24,23 +24,43 @@ log = logging.getLogger("portal.messaging")
 
 @shared_task(ignore_result=True)
 def dispatch_due(batch_size: int | None = None) -> int:
-    """Hand due messages to send tasks. Safe to run in parallel (SKIP LOCKED)."""
+    """Hand due messages to send tasks, batch after batch, until the broker holds
+    MESSAGING_MAX_IN_FLIGHT tasks not yet started: a morning with 100,000 reminders is not
+    limited to one batch a minute, and Redis is not flooded faster than workers send.
+    Safe to run in parallel (SKIP LOCKED)."""
     now = timezone.now()
     batch = batch_size or settings.MESSAGING_BATCH_SIZE
     expire_leases(now)
     redispatch_before = now - timedelta(seconds=settings.MESSAGING_REDISPATCH_SECONDS)
+    in_flight = Message.objects.filter(
+        status=Message.Status.QUEUED, dispatched_at__gt=redispatch_before
+    ).count()
+    room = settings.MESSAGING_MAX_IN_FLIGHT - in_flight
+    total = 0
+    while room > 0:
+        size = min(batch, room)
+        count = len(dispatch_batch(size, now, redispatch_before))
+        total += count
+        room -= count
+        if count < size:
+            break
+    return total
+
+
+def dispatch_batch(size: int, now, redispatch_before) -> list[int]:
+    """One batch in one transaction: two SQL statements whatever its size."""
     with transaction.atomic():
         due = list(
             Message.objects.select_for_update(skip_locked=True)
             .filter(status=Message.Status.QUEUED, due_at__lte=now)
             .exclude(dispatched_at__gt=redispatch_before)
             .order_by("due_at")
-            .values_list("pk", "channel")[:batch]
+            .values_list("pk", "channel")[:size]
         )
         Message.objects.filter(pk__in=[pk for pk, _ in due]).update(dispatched_at=now)
         # Published after commit: a lost publish is picked up again after the re-dispatch time.
         transaction.on_commit(lambda: [sender(channel).delay(pk) for pk, channel in due])
-    return len(due)
+    return [pk for pk, _ in due]
 
 
 def expire_leases(now=None) -> int:

@@ -306,6 +306,8 @@ VOICE_BACKEND = env_str(
 )
 VOICE_FILE_PATH = env_str("VOICE_FILE_PATH", str(VAR_DIR / "sms" / "calls.jsonl"))
 MESSAGING_BATCH_SIZE = env_int("MESSAGING_BATCH_SIZE", 500)
+# Send tasks published but not yet started, at most: the dispatcher tops up to this each run.
+MESSAGING_MAX_IN_FLIGHT = env_int("MESSAGING_MAX_IN_FLIGHT", 5000)
 MESSAGING_LEASE_SECONDS = env_int("MESSAGING_LEASE_SECONDS", 600)
 MESSAGING_REDISPATCH_SECONDS = env_int("MESSAGING_REDISPATCH_SECONDS", 300)
 MESSAGING_MAX_ATTEMPTS = env_int("MESSAGING_MAX_ATTEMPTS", 5)

@@ -259,16 +259,56 @@ def test_a_message_stuck_in_sending_becomes_unknown_and_is_never_resent(school_a
     assert message.status == "unknown" and sms.outbox == []
 
 
-def test_two_dispatchers_split_the_due_messages(school_a):
+@pytest.mark.django_db(transaction=True)
+def test_two_dispatchers_at_once_hand_out_each_message_once(school_a, settings):
+    """RELIABILITY E4: two scanners in parallel on 200 due messages (SKIP LOCKED)."""
+    import threading
+
+    import redis
+    from django.db import connection
+
+    from messaging.tasks import dispatch_batch
+    from tests.messaging.test_chaos import many_messages
+
+    many_messages(school_a, 200)
+    start = threading.Barrier(2)
+    handed = [[], []]
+
+    def scanner(mine):
+        start.wait()
+        try:
+            while batch := dispatch_batch(7, timezone.now(), timezone.now() - timedelta(hours=1)):
+                mine.extend(batch)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=scanner, args=(mine,)) for mine in handed]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    redis.Redis.from_url(settings.REDIS_URL).flushdb()  # the published tasks: nobody consumes them
+    assert handed[0] and handed[1], "both scanners took part"
+    assert not set(handed[0]) & set(handed[1])
+    assert sorted(handed[0] + handed[1]) == sorted(Message.objects.values_list("pk", flat=True))
+
+
+def test_the_dispatcher_tops_up_to_the_in_flight_limit(school_a, settings):
+    settings.MESSAGING_MAX_IN_FLIGHT = 25
     family = make_family("Rina", school_a, phone="+12125550123")
-    for i in range(30):
+    for i in range(15):
         event = make_event(school_a, title=f"E{i}", starts_at=at_noon(5))
         services.rsvp(family=family, event=event, party=Party(True))
+    assert Message.objects.filter(due_at__lte=timezone.now()).count() == 15
+    Message.objects.update(due_at=timezone.now())  # 45: confirmations and both reminders
     with transaction.atomic():
-        first = dispatch_due(batch_size=20)
+        assert dispatch_due(batch_size=10) == 25  # three batches, the last one short
     with transaction.atomic():
-        second = dispatch_due(batch_size=20)
-    assert (first, second) == (20, 10)
+        assert dispatch_due(batch_size=10) == 0  # none started yet: no room
+    started = Message.objects.exclude(dispatched_at=None).values_list("pk", flat=True)[:5]
+    Message.objects.filter(pk__in=list(started)).update(status="sent")  # five went out
+    with transaction.atomic():
+        assert dispatch_due(batch_size=10) == 5
 
 
 def test_no_countdown_or_eta_longer_than_five_minutes_in_the_code():
