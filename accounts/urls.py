@@ -1,10 +1,21 @@
+from allauth.account import views as allauth_views
 from django.urls import path
+from django.views.decorators.debug import sensitive_post_parameters
 
 from accounts import views
+
+# A one-time code is as secret as a password while it lives: error reports leave it out (G3).
+hide_code = sensitive_post_parameters("code")
 
 # Ahead of allauth's own URLs: the same addresses, behind a fresh-login check.
 urlpatterns = [
     path("phone/change/", views.change_phone, name="account_change_phone"),
     path("email/", views.email, name="account_email"),
     path("confirm-it-is-you/", views.confirm_it_is_you, name="confirm_it_is_you"),
+    path(
+        "login/code/confirm/",
+        hide_code(allauth_views.confirm_login_code),
+        name="account_confirm_login_code",
+    ),
+    path("phone/verify/", hide_code(allauth_views.verify_phone), name="account_verify_phone"),
 ]
