@@ -57,7 +57,5 @@ def resolve_scope(request, action: str) -> Scope:
 def scope_choices(user) -> list[tuple[str, str]]:
     """(query string, name) of every scope this person may pick, for the scope menu."""
     choices = [(f"district={d.slug}", str(d)) for d in districts_for(user).order_by("name")[:50]]
-    choices += [
-        (f"school={s.slug}", str(s)) for s in schools_for(user).order_by("name")[:300]
-    ]
+    choices += [(f"school={s.slug}", str(s)) for s in schools_for(user).order_by("name")[:300]]
     return choices

@@ -25,8 +25,10 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    Exists,
     F,
     Func,
+    OuterRef,
     Q,
     Sum,
     Value,
@@ -160,22 +162,19 @@ def families_by_language(scope: Scope, period: Period) -> dict[str, dict[str, in
     """{language: {"now": n, "before": n, "new": n}}: distinct families registered by the end
     of this period and of the previous one, and those new in this period. One query."""
     previous = period.previous()
+    member = Membership.objects.filter(
+        scope.school_filter(), family=OuterRef("pk"), status=Membership.Status.CONFIRMED
+    )
     rows = (
-        Family.objects.filter(
-            erased_at__isnull=True,
-            created_at__lt=period.end,
-            memberships__status=Membership.Status.CONFIRMED,
-        )
-        .filter(scope.school_filter("memberships__"))
+        Family.objects.filter(Exists(member), erased_at__isnull=True, created_at__lt=period.end)
+        .order_by()
         .values("language")
         .annotate(
-            now=Count("id", distinct=True),
-            before=Count("id", distinct=True, filter=Q(created_at__lt=previous.end)),
-            new=Count("id", distinct=True, filter=Q(created_at__gte=period.start)),
+            now=Count("id"),
+            before=Count("id", filter=Q(created_at__lt=previous.end)),
+            new=Count("id", filter=Q(created_at__gte=period.start)),
             before_new=Count(
-                "id",
-                distinct=True,
-                filter=Q(created_at__gte=previous.start, created_at__lt=previous.end),
+                "id", filter=Q(created_at__gte=previous.start, created_at__lt=previous.end)
             ),
         )
     )
@@ -198,6 +197,7 @@ def families_by_school_and_language(scope: Scope, period: Period) -> dict[int, d
             family__created_at__lt=period.end,
         )
         .filter(scope.school_filter())
+        .order_by()
         .values("school_id", "family__language")
         .annotate(n=Count("id"))
     )
@@ -262,6 +262,7 @@ def rsvp_facts(scope: Scope, period: Period) -> list[dict]:
                 output_field=BooleanField(),
             ),
         )
+        .order_by()
         .values("event__school_id", "family__language", "current")
         .annotate(**measures)
     )
@@ -292,6 +293,7 @@ def events_held_by_school(scope: Scope, period: Period) -> dict[int | None, dict
     previous = period.previous()
     rows = (
         _events_held(scope, previous.start, period.end)
+        .order_by()
         .values("school_id")
         .annotate(
             now=Count("id", filter=Q(starts_at__gte=period.start)),
@@ -312,19 +314,39 @@ def walk_ins(scope: Scope, period: Period) -> dict[str, int]:
     return row
 
 
-def weekly_rsvps(scope: Scope, period: Period) -> list[dict]:
-    """RSVPs and attendance by the week the event started in. One query."""
+def weekly_rsvps(scope: Scope, period: Period) -> tuple[list[dict], dict, dict]:
+    """RSVP measures by the week the event started in, over this period and the previous
+    one: (weeks of this period, sums for this period, sums for the previous one). The
+    overview needs no school or language split, so one small grouping serves it all."""
+    previous = period.previous()
+    measures, met = _rsvp_measures()
     rows = (
         Rsvp.objects.filter(
             status=Rsvp.Status.GOING,
-            event__in=_events_held(scope, period.start, period.end),
+            event__in=_events_held(scope, previous.start, period.end),
         )
-        .annotate(week=TruncWeek("event__starts_at", tzinfo=_zone()))
-        .values("week")
-        .annotate(going=Count("id"), attended=Count("id", filter=Q(arrived_at__isnull=False)))
-        .order_by("week")
+        .annotate(
+            met_check=met,
+            week=TruncWeek("event__starts_at", tzinfo=_zone()),
+            current=Case(
+                When(event__starts_at__gte=period.start, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+        )
+        .order_by()
+        .values("week", "current")
+        .annotate(**measures)
     )
-    found = {row["week"].date(): row for row in rows}
+    found: dict = {}
+    sums = {True: dict.fromkeys(RSVP_MEASURES, 0), False: dict.fromkeys(RSVP_MEASURES, 0)}
+    for row in rows:
+        for name in RSVP_MEASURES:
+            sums[row["current"]][name] += row[name]
+        if row["current"]:
+            bucket = found.setdefault(row["week"].date(), {"going": 0, "attended": 0})
+            bucket["going"] += row["going"]
+            bucket["attended"] += row["attended"]
     weeks = []
     monday = period.first - timedelta(days=period.first.weekday())
     while monday <= period.last:
@@ -333,7 +355,7 @@ def weekly_rsvps(scope: Scope, period: Period) -> list[dict]:
             {"week": monday, "going": row.get("going", 0), "attended": row.get("attended", 0)}
         )
         monday += timedelta(days=7)
-    return weeks
+    return weeks, sums[True], sums[False]
 
 
 def event_rows(scope: Scope, period: Period) -> list[dict]:
@@ -350,6 +372,7 @@ def event_rows(scope: Scope, period: Period) -> list[dict]:
             status=Rsvp.Status.GOING, event__in=_events_held(scope, period.start, period.end)
         )
         .annotate(met_check=met)
+        .order_by()
         .values("event_id")
         .annotate(**measures)
     }
@@ -363,6 +386,7 @@ def event_by_language(event: Event) -> dict[str, dict[str, int]]:
     rows = (
         Rsvp.objects.filter(status=Rsvp.Status.GOING, event=event)
         .annotate(met_check=met)
+        .order_by()
         .values("family__language")
         .annotate(**measures)
     )
@@ -380,6 +404,7 @@ def event_interpreter_needs(event: Event) -> dict[str, int]:
     rows = (
         Rsvp.objects.filter(status=Rsvp.Status.GOING, event=event, needs_interpreter=True)
         .annotate(asked=asked)
+        .order_by()
         .values("asked")
         .annotate(n=Count("id"))
     )
@@ -393,34 +418,26 @@ def event_interpreter_needs(event: Event) -> dict[str, int]:
 
 
 def reminders_by_channel(scope: Scope, period: Period) -> dict[str, dict[str, int]]:
-    """{channel: {"sent", "failed", "unknown", "before_sent", "before_failed"}}. One query."""
+    """{channel: {"sent", "failed", "unknown", "before_sent", "before_failed"}}. Two queries,
+    each finding the messages of the period's events through the index on their event id
+    (reports/migrations/0001)."""
     previous = period.previous()
-    now_events = _events_held(scope, period.start, period.end).values("pk")
-    before_events = _events_held(scope, previous.start, previous.end).values("pk")
-    rows = (
-        Message.objects.filter(kind="reminder")
-        .annotate(event_id=Cast(KeyTextTransform("event", "context"), BigIntegerField()))
-        .filter(Q(event_id__in=now_events) | Q(event_id__in=before_events))
-        .values("channel")
-        .annotate(
-            sent=Count("id", filter=Q(status=Message.Status.SENT, event_id__in=now_events)),
-            failed=Count("id", filter=Q(status=Message.Status.FAILED, event_id__in=now_events)),
-            unknown=Count("id", filter=Q(status=Message.Status.UNKNOWN, event_id__in=now_events)),
-            before_sent=Count(
-                "id", filter=Q(status=Message.Status.SENT, event_id__in=before_events)
-            ),
-            before_failed=Count(
-                "id", filter=Q(status=Message.Status.FAILED, event_id__in=before_events)
-            ),
+    names = ("sent", "failed", "unknown", "before_sent", "before_failed")
+    result = {channel: dict.fromkeys(names, 0) for channel in Message.Channel.values}
+    spans = (("", period.start, period.end), ("before_", previous.start, previous.end))
+    for prefix, start, end in spans:
+        rows = (
+            Message.objects.filter(kind="reminder")
+            .annotate(event_id=Cast(KeyTextTransform("event", "context"), BigIntegerField()))
+            .filter(event_id__in=_events_held(scope, start, end).values("pk"))
+            .order_by()
+            .values("channel", "status")
+            .annotate(n=Count("id"))
         )
-    )
-    result = {
-        channel: dict.fromkeys(("sent", "failed", "unknown", "before_sent", "before_failed"), 0)
-        for channel in Message.Channel.values
-    }
-    for row in rows:
-        if row["channel"] in result:
-            result[row["channel"]] = {key: row[key] for key in result[row["channel"]]}
+        for row in rows:
+            key = f"{prefix}{row['status']}"
+            if row["channel"] in result and key in result[row["channel"]]:
+                result[row["channel"]][key] += row["n"]
     return result
 
 
@@ -428,9 +445,7 @@ def active_partners(scope: Scope, period: Period) -> dict[str, int]:
     """Community partners working with the scope's schools that co-hosted an event held in
     the period or helped a family register in it. One query."""
     previous = period.previous()
-    school_match = (
-        scope.school_filter("schools__") if scope.school else Q(schools__district=scope.district)
-    )
+    school_match = Q(schools=scope.school) if scope.school else Q(schools__district=scope.district)
 
     def active(start, end):
         return Q(events__in=_events_held(scope, start, end)) | Q(
@@ -483,6 +498,7 @@ def committee_rows(scope: Scope, period: Period) -> list[dict]:
             created_at__gte=period.start,
             created_at__lt=period.end,
         )
+        .order_by()
         .values("committee_id")
         .annotate(n=Count("id"))
     }
@@ -507,6 +523,7 @@ def seat_holders_by_language(scope: Scope, period: Period) -> dict[str, int]:
             term_start__lte=period.last,
             term_end__gte=period.first,
         )
+        .order_by()
         .values("holder__language")
         .annotate(n=Count("holder", distinct=True))
     )
@@ -580,7 +597,7 @@ def coverage(scope: Scope) -> dict:
         annotations = {"total": Count("id")}
         for code in LANGUAGE_CODES:
             annotations[f"l_{code}"] = Count("id", filter=_available(required, optional, code))
-        for row in queryset.values(school_field).annotate(**annotations):
+        for row in queryset.order_by().values(school_field).annotate(**annotations):
             bucket = counts[row[school_field]][kind]
             bucket["total"] = row["total"]
             for code in LANGUAGE_CODES:

@@ -68,24 +68,16 @@ class Table:
         writer = csv.writer(out)
         writer.writerow(self.columns)
         for row in [*self.rows, *self.foot]:
-            writer.writerow([_csv_safe(cell.text) for cell in row])
+            writer.writerow([cell.text if cell.number else _csv_safe(cell.text) for cell in row])
         return out.getvalue()
 
 
 def _csv_safe(text: str) -> str:
     # A cell starting with = + - @ is run as a formula by spreadsheet programs; names of
-    # schools and events come from staff, so neutralise them. "<10" is left as it is.
-    if text[:1] in ("=", "+", "-", "@") and not _is_number(text):
+    # schools and events come from staff, so neutralise them (numbers are ours).
+    if text[:1] in ("=", "+", "-", "@"):
         return "'" + text
     return text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text.rstrip("%"))
-    except ValueError:
-        return False
-    return True
 
 
 def change(now: Entry, before: Entry) -> Cell:

@@ -110,9 +110,7 @@ def overview(request):
         ],
         col_totals=True,
     )
-    facts = q.rsvp_facts(scope, period)
-    now, before = q.sum_facts(facts, when="now"), q.sum_facts(facts, when="before")
-    weeks = q.weekly_rsvps(scope, period)
+    weeks, now, before = q.weekly_rsvps(scope, period)
     weekly = suppress(
         [[w["attended"], w["going"] - w["attended"]] for w in weeks],
         row_totals=True,
@@ -155,8 +153,12 @@ def overview(request):
         return [Cell(rate_now or "", -1), Cell(rate_before or "", -1), Cell(diff, 0)]
 
     def figure(label, now_entry, before_entry):
-        return [Cell.label(label), Cell.count(now_entry), Cell.count(before_entry),
-                change(now_entry, before_entry)]
+        return [
+            Cell.label(label),
+            Cell.count(now_entry),
+            Cell.count(before_entry),
+            change(now_entry, before_entry),
+        ]
 
     def plain(label, now_value, before_value):
         return [
@@ -175,9 +177,7 @@ def overview(request):
             _("Previous period"),
             _("Change"),
         ],
-        note=_(
-            "Previous period: %(first)s to %(last)s, the same number of days just before."
-        )
+        note=_("Previous period: %(first)s to %(last)s, the same number of days just before.")
         % {"first": date_format(previous.first), "last": date_format(previous.last)},
     )
     key_table.rows = [
@@ -198,12 +198,8 @@ def overview(request):
             help_grid.cells[0][0],
             single(before["interpreter_met"]),
         ),
-        figure(
-            _("Childcare requests"), help_grid.row_totals[1], single(before["childcare_asked"])
-        ),
-        figure(
-            _("Childcare requests met"), help_grid.cells[1][0], single(before["childcare_met"])
-        ),
+        figure(_("Childcare requests"), help_grid.row_totals[1], single(before["childcare_asked"])),
+        figure(_("Childcare requests met"), help_grid.cells[1][0], single(before["childcare_met"])),
         figure(
             _("Reminders sent"),
             rem.col_totals[0],
@@ -312,8 +308,10 @@ def overview(request):
     rtl = _rtl()
     bar = charts.bar_chart(
         _("Families by preferred language"),
-        _("Bars show the number of families registered in each language; the table below "
-          "gives the same numbers."),
+        _(
+            "Bars show the number of families registered in each language; the table below "
+            "gives the same numbers."
+        ),
         [
             (language_name(key), [(None if row[0].hidden else row[0].value, str(row[0]))])
             for key, row in zip(q.LANGUAGE_KEYS, fam.cells, strict=True)
@@ -324,8 +322,11 @@ def overview(request):
     )
     line = charts.line_chart(
         _("RSVPs and attendance by week"),
-        _("Two lines over the weeks of the period: RSVPs and families checked in. "
-          "A gap is a week with fewer than %(n)s.") % {"n": limit},
+        _(
+            "Two lines over the weeks of the period: RSVPs and families checked in. "
+            "A gap is a week with fewer than %(n)s."
+        )
+        % {"n": limit},
         [date_format(w["week"], "SHORT_DATE_FORMAT") for w in weeks],
         [
             (_("RSVPs (going)"), [None if t.hidden else t.value for t in weekly.row_totals]),
@@ -373,9 +374,7 @@ def languages(request):
             _("Share of seats"),
             _("Attendance share minus family share"),
         ],
-        note=_(
-            "A negative gap means the language group attends less than its share of families."
-        ),
+        note=_("A negative gap means the language group attends less than its share of families."),
     )
     bars = []
     for key, row in zip(q.LANGUAGE_KEYS, grid.cells, strict=True):
@@ -429,14 +428,19 @@ def languages(request):
                 [Cell.label(school.name, link), *(Cell.count(c) for c in cells), Cell.count(total)]
             )
         cross_table.foot = [
-            [total_label(), *(Cell.count(c) for c in cross.col_totals or []),
-             Cell.count(cross.grand)]
+            [
+                total_label(),
+                *(Cell.count(c) for c in cross.col_totals or []),
+                Cell.count(cross.grand),
+            ]
         ]
         tables.append(cross_table)
     chart = charts.bar_chart(
         _("Share of families and share of attendance, by language"),
-        _("For each language, the first bar is its share of families and the second its share "
-          "of attendance; the table below gives the same numbers."),
+        _(
+            "For each language, the first bar is its share of families and the second its share "
+            "of attendance; the table below gives the same numbers."
+        ),
         bars,
         [_("Share of families"), _("Share of attendance")],
         _rtl(),
@@ -471,10 +475,7 @@ def schools(request):
         col_totals=True,
     )
     interpreters = suppress(
-        [
-            [s["interpreter_met"], s["interpreter_asked"] - s["interpreter_met"]]
-            for s in sums
-        ],
+        [[s["interpreter_met"], s["interpreter_asked"] - s["interpreter_met"]] for s in sums],
         row_totals=True,
         col_totals=True,
     )
@@ -611,8 +612,10 @@ def event(request, pk):
     by_language = q.event_by_language(event)
     keys = [k for k in q.LANGUAGE_KEYS if by_language[k]["going"]]
     grid = suppress(
-        [[by_language[k]["attended"], by_language[k]["going"] - by_language[k]["attended"]]
-         for k in keys],
+        [
+            [by_language[k]["attended"], by_language[k]["going"] - by_language[k]["attended"]]
+            for k in keys
+        ],
         row_totals=True,
         col_totals=True,
     )
@@ -678,9 +681,7 @@ def committees(request):
     scope = resolve_scope(request, "report.committees")
     form, period = period_from(request)
     rows = q.committee_rows(scope, period)
-    seats = suppress(
-        [[r["filled"], r["open"]] for r in rows], row_totals=True, col_totals=True
-    )
+    seats = suppress([[r["filled"], r["open"]] for r in rows], row_totals=True, col_totals=True)
     apps = suppress([[r["applications"]] for r in rows], col_totals=True)
     table = Table(
         "committees",
@@ -710,9 +711,7 @@ def committees(request):
         ]
     members = q.seat_holders_by_language(scope, period)
     families = q.families_by_language(scope, period)
-    grid = suppress(
-        [[members[k], families[k]["now"]] for k in q.LANGUAGE_KEYS], col_totals=True
-    )
+    grid = suppress([[members[k], families[k]["now"]] for k in q.LANGUAGE_KEYS], col_totals=True)
     lang_table = Table(
         "members_by_language",
         _("Committee members by language, compared with families"),
