@@ -28,11 +28,19 @@ def _family_was_active(sender, request, user, **kwargs):
 def _family_recipient(ident: str):
     """What the outbox needs to reach a family: its language and the channels it accepts."""
     from django.conf import settings
+    from django.db.models import OuterRef, Subquery
 
-    from families.models import Channel, Family
+    from families.models import Channel, Family, Membership
     from messaging.outbox import Recipient
 
-    family = Family.objects.active().select_related("user").filter(pk=int(ident)).first()
+    first_school_zone = Membership.objects.filter(family=OuterRef("pk")).order_by("pk")
+    family = (
+        Family.objects.active()
+        .select_related("user")
+        .annotate(time_zone=Subquery(first_school_zone.values("school__time_zone")[:1]))
+        .filter(pk=int(ident))
+        .first()
+    )
     if family is None:
         return None
     phone, email = family.phone, family.email
@@ -52,23 +60,21 @@ def _family_recipient(ident: str):
         or (c == "voice" and phone)
         or (c == "sms" and phone and not texts_off)
     ]
-    membership = family.memberships.select_related("school").first()
     return Recipient(
         key=f"family:{family.pk}",
         language=family.language,
         channels=reachable,
         phone=phone,
         email=email,
-        time_zone=membership.school.time_zone if membership else settings.TIME_ZONE,
+        time_zone=family.time_zone or settings.TIME_ZONE,
+        texts_off_checked=True,
     )
 
 
 def _render_notice(message, recipient):
     """Notices (answers, welcome, seat decisions) were written in the family's language
     when they were scheduled."""
-    from messaging.outbox import Rendered
-
-    from messaging.outbox import email_html
+    from messaging.outbox import Rendered, email_html
 
     text = message.context.get("text", "")
     subject = message.context.get("subject", "")

@@ -21,7 +21,7 @@ def send(channel: str, recipient: Recipient, rendered: Rendered) -> str:
     if channel == "sms":
         if not recipient.phone:
             raise PermanentError("no phone number")
-        if is_opted_out(recipient.phone):
+        if not recipient.texts_off_checked and is_opted_out(recipient.phone):
             raise PermanentError("the family replied STOP")
         return send_sms(recipient.phone, rendered.sms)
     if channel == "voice":

@@ -23,6 +23,8 @@ class Recipient:
     phone: str = ""
     email: str = ""
     time_zone: str = field(default_factory=lambda: settings.TIME_ZONE)
+    # The resolver already left out texts for a number that replied STOP.
+    texts_off_checked: bool = False
 
 
 @dataclass

@@ -85,11 +85,10 @@ def claim(message_id: int) -> bool:
     return claimed == 1
 
 
-def over_daily_limit(message_id: int) -> bool:
+def over_daily_limit(message: Message) -> bool:
     """Families are not flooded: past MESSAGING_DAILY_LIMIT messages in 24 hours, a message
     that can wait (not a reminder, change or cancellation) waits until the next morning."""
-    message = Message.objects.filter(pk=message_id, status=Message.Status.QUEUED).first()
-    if message is None or message.kind in outbox.TIME_CRITICAL_KINDS:
+    if message.status != Message.Status.QUEUED or message.kind in outbox.TIME_CRITICAL_KINDS:
         return False
     since = timezone.now() - timedelta(hours=24)
     sent = Message.objects.filter(
@@ -143,11 +142,14 @@ def sender(channel: str):
 
 
 def deliver(message_id: int) -> str:
-    if over_daily_limit(message_id):
+    message = Message.objects.filter(pk=message_id).first()
+    if message is None:
+        return "gone"
+    if over_daily_limit(message):
         return "later"
     if not claim(message_id):
         return "not-claimed"
-    message = Message.objects.get(pk=message_id)
+    message.attempts += 1  # as the claim counted it
     recipient = outbox.resolve(message.recipient)
     if recipient is None or not recipient.channels:
         return _finish(message, Message.Status.CANCELLED, "the family can no longer be reached")
