@@ -8,7 +8,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3 \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { command -v $$p; break; }; done)
 
-.PHONY: run test install messages messages-update lint format bench clean
+.PHONY: run test install browser messages messages-update lint format bench clean
 
 $(BIN)/.installed: requirements.lock pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -34,7 +34,20 @@ run: messages
 	@echo "Starting the portal at http://127.0.0.1:8000 (Ctrl+C stops it)"
 	DEBUG=1 PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev start
 
-test: messages
+# The browser tests (tests/e2e) drive Debian's Chromium and run axe-core from npm; without
+# them those tests are skipped (and fail under CI=true).
+APT_INSTALL = if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq
+browser:
+	@command -v chromium >/dev/null || { echo "Installing Chromium (for tests/e2e)…"; \
+		$(APT_INSTALL) chromium >/dev/null; \
+		else echo "No Chromium: browser tests will be skipped (sudo apt-get install chromium)." >&2; fi; }
+	@command -v npm >/dev/null || { echo "Installing Node.js and npm (for axe-core)…"; \
+		$(APT_INSTALL) nodejs npm >/dev/null; \
+		else echo "No npm: accessibility tests will be skipped (sudo apt-get install npm)." >&2; fi; }
+	@! command -v npm >/dev/null || test node_modules/.package-lock.json -nt package-lock.json || \
+		npm ci --no-audit --no-fund --silent
+
+test: messages browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
@@ -53,5 +66,12 @@ messages-update: install
 		--ignore=.venv --ignore=var --ignore=tests --ignore=bench --ignore=locale_django -v0
 	$(BIN)/python scripts/po_headers.py
 
-bench: messages
-	$(BIN)/python bench/pages.py
+# Every bench/*.py script (pages, load, and any other); not part of `make test` or CI.
+bench: messages browser
+	@command -v wrk >/dev/null || { echo "Installing wrk…"; $(APT_INSTALL) wrk >/dev/null; \
+		else echo "Please install wrk (sudo apt-get install wrk)." >&2; exit 1; fi; }
+	$(BIN)/python -m pip install --quiet "locust>=2.30,<3"
+	@test bench/node_modules/.package-lock.json -nt bench/package-lock.json || \
+		npm ci --prefix bench --no-audit --no-fund --silent
+	@status=0; for script in bench/*.py; do echo "== $$script"; \
+		$(BIN)/python $$script || status=1; done; exit $$status

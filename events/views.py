@@ -16,6 +16,7 @@ from events.forms import DoorCodeForm, RsvpForm, WalkInForm
 from events.models import CalendarFeed, Event, Rsvp
 from families.models import Family
 from portal.languages import ENDONYMS
+from portal.page_cache import public_page
 
 
 def _event_or_404(request, pk) -> Event:
@@ -32,6 +33,7 @@ def _family(request):
 
 
 @require_http_methods(["GET", "POST"])
+@public_page
 def detail(request, pk):
     event = _event_or_404(request, pk)
     family = _family(request)
@@ -188,6 +190,7 @@ def door(request, pk):
     )
 
 
+@public_page
 def district_events(request, slug):
     from schools.models import District
 

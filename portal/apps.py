@@ -1,7 +1,28 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
+
+# What the cached public pages show (portal.page_cache): a change to any of these retires them.
+PUBLIC_CONTENT = [
+    "schools.District",
+    "schools.School",
+    "schools.Guide",
+    "schools.GuideSection",
+    "schools.GuideSectionAudio",
+    "schools.Committee",
+    "schools.Seat",
+    "events.Event",
+]
 
 
 class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("Portal")
+
+    def ready(self):
+        from portal.page_cache import content_changed
+
+        for label in PUBLIC_CONTENT:
+            model = apps.get_model(label)
+            post_save.connect(content_changed, sender=model, dispatch_uid=f"page-cache-{label}")
+            post_delete.connect(content_changed, sender=model, dispatch_uid=f"page-cache-d-{label}")

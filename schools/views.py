@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from portal.languages import picker_choices
+from portal.page_cache import public_page
 from schools.models import (
     Committee,
     District,
@@ -19,6 +20,7 @@ from schools.models import (
 )
 
 
+@public_page
 def home(request):
     query = request.GET.get("q", "")[:100]
     district_slug = request.GET.get("district", "")
@@ -47,12 +49,14 @@ def home(request):
     )
 
 
+@public_page
 def district_detail(request, slug):
     district = get_object_or_404(District, slug=slug)
     schools = School.objects.active().filter(district=district)
     return render(request, "schools/district.html", {"district": district, "schools": schools})
 
 
+@public_page
 def school_detail(request, slug):
     school = get_object_or_404(School.objects.active().select_related("district"), slug=slug)
     guides = school.guides.published()
@@ -77,6 +81,7 @@ def school_detail(request, slug):
     )
 
 
+@public_page
 def guide_detail(request, school, slug):
     language = translation.get_language()
     guide = get_object_or_404(

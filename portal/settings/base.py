@@ -295,6 +295,8 @@ LOGGING = {
 # Family pages must stay light on a cheap phone (DESIGN.md budgets).
 PAGE_HTML_BUDGET_GZIP = 14 * 1024
 PAGE_CSS_BUDGET_GZIP = 10 * 1024
+# Public pages for visitors without a login are served from the cache (portal.page_cache).
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 120)
 # Plain language: a section above this reading grade gets a warning in the admin.
 READING_GRADE_WARNING = 8
 CSRF_FAILURE_VIEW = "portal.views.csrf_failure"

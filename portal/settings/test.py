@@ -49,3 +49,5 @@ SMS_BACKEND = os.environ.get("SMS_BACKEND", "messaging.sms.LocmemBackend")
 VOICE_BACKEND = "messaging.sms.LocmemVoiceBackend"
 # Tests run at any hour: quiet hours are tested on their own (tests/messaging/test_outbox.py).
 QUIET_HOURS = None
+# Pages render afresh in tests; tests/portal/test_page_cache.py turns the cache on.
+PAGE_CACHE_SECONDS = 0

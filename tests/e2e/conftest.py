@@ -50,6 +50,12 @@ def _need(what: str, ok: bool, hint: str) -> None:
     pytest.skip(message)
 
 
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    """As in production: public pages come from the shared cache (portal.page_cache)."""
+    settings.PAGE_CACHE_SECONDS = 60
+
+
 @pytest.fixture(scope="session")
 def browser():
     _need("Chromium", Path(CHROMIUM).exists(), "apt-get install chromium")

@@ -1,0 +1,87 @@
+"""A shared cache for the public pages most families read (school, guide, event, district):
+the same bytes for every visitor without a login, rendered once per language and address.
+
+Rendering these pages costs 10–25 ms of CPU (hundreds of translated columns, dates, links);
+serving them from Redis costs about as much as the smallest Django view (bench/pages.py).
+Any change to a school, guide, event or committee bumps one generation number, which
+retires every cached page at once; entries also expire after PAGE_CACHE_SECONDS, so a
+finished event leaves the lists in time. Personal pages are never stored: the page must be
+a GET without a query, for a visitor with no session and no pending message, and the
+response must set no cookie. A page with a form (the language picker) is stored with its
+CSRF token taken out; each visitor gets a fresh token of their own put back in.
+"""
+
+import hashlib
+import re
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import translation
+
+TOKEN_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]+(")')
+TOKEN_SLOT = b"\\1\x00csrf\x00\\2"
+
+GENERATION_KEY = "page-cache:generation"
+
+
+def _generation() -> int:
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, 1, timeout=None)
+        generation = cache.get(GENERATION_KEY, 1)
+    return generation
+
+
+def content_changed(**kwargs) -> None:
+    """Signal receiver: retire every cached page."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.add(GENERATION_KEY, 2, timeout=None)
+
+
+def _cacheable_request(request) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and not request.GET
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+        and not request.user.is_authenticated
+    )
+
+
+def _key(request, generation: int) -> str:
+    path = hashlib.sha256(request.path.encode()).hexdigest()[:32]
+    return f"page-cache:v1:{generation}:{translation.get_language()}:{path}"
+
+
+def public_page(view):
+    """Serve the view's page from the shared cache to visitors without a login."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not getattr(settings, "PAGE_CACHE_SECONDS", 0) or not _cacheable_request(request):
+            return view(request, *args, **kwargs)
+        key = _key(request, _generation())
+        cached = cache.get(key)
+        if isinstance(cached, tuple):
+            return _from_cache(request, *cached)
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not response.streaming and not response.cookies:
+            content = response.content
+            if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+                content = TOKEN_FIELD.sub(TOKEN_SLOT, content)
+            cache.set(key, (content, response["Content-Type"]), settings.PAGE_CACHE_SECONDS)
+        return response
+
+    return wrapper
+
+
+def _from_cache(request, content: bytes, content_type: str) -> HttpResponse:
+    if b"\x00csrf\x00" in content:
+        # get_token() masks the visitor's own secret and has the CSRF middleware set its cookie.
+        content = content.replace(b"\x00csrf\x00", get_token(request).encode())
+    return HttpResponse(content, content_type=content_type)
