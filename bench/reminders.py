@@ -173,7 +173,7 @@ def celery(*args):
         [sys.executable, "-m", "celery", "-A", "portal", *args],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=(WORK / f"{args[0]}.log").open("w"),
         start_new_session=True,
     )
 
@@ -196,7 +196,15 @@ def run(count: int, concurrency: int):
 
     from messaging.models import Message
 
-    worker = celery("worker", "-c", str(concurrency), "-P", "prefork", "--loglevel", "WARNING")
+    worker = celery(
+        "worker",
+        "-c",
+        str(concurrency),
+        "-P",
+        "prefork",
+        "--loglevel",
+        os.environ.get("BENCH_LOGLEVEL", "WARNING"),
+    )
     time.sleep(6)  # let the worker connect before the clock starts
     started = time.monotonic()
     beat = celery("beat", "--schedule", str(WORK / "beat"), "--loglevel", "WARNING")
