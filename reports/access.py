@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from accounts.models import AuditEvent
-from accounts.scoping import districts_for, schools_for
+from accounts.scoping import districts_for, role_kinds, schools_for
 from reports.queries import Scope
 
 
@@ -18,6 +18,14 @@ def audit(request, action: str, object_type: str, object_id, allowed: bool = Tru
         object_id=str(object_id)[:40],
         allowed=allowed,
     )
+
+
+def can_read_reports(user) -> bool:
+    """Whether resolve_scope lets this person in at all: superusers, district staff and
+    school staff; not front desk or community partner staff."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or bool(role_kinds(user) & {"district_staff", "school_staff"})
 
 
 def resolve_scope(request, action: str) -> Scope:

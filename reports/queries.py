@@ -15,6 +15,7 @@ Definitions (shown to staff on the pages too):
 - reminders: outbox messages of kind "reminder" for the events held, by channel and status.
 """
 
+import zoneinfo
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -23,7 +24,6 @@ from django.db.models import (
     BigIntegerField,
     BooleanField,
     Case,
-    CharField,
     Count,
     Exists,
     F,
@@ -35,14 +35,15 @@ from django.db.models import (
     When,
 )
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast, Coalesce, NullIf, TruncWeek
+from django.db.models.functions import Cast, Coalesce, TruncWeek
 from django.utils import timezone
 from modeltranslation.utils import build_localized_fieldname
 
-from events.models import Event, Rsvp, WalkIn
+from events.models import Event, WalkIn
 from families.models import Family, Membership
 from messaging.models import Message
 from portal.languages import LANGUAGE_CODES
+from reports.models import RsvpCount
 from schools.models import (
     Committee,
     District,
@@ -122,8 +123,6 @@ class Period:
 
 
 def _zone():
-    import zoneinfo
-
     return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
@@ -220,50 +219,55 @@ RSVP_MEASURES = (
 )
 
 
-def _asked_language():
-    """The interpreter language an RSVP asked for, or the family's own when none was named."""
-    return Coalesce(
-        NullIf(F("interpreter_language"), Value("")),
-        F("family__language"),
-        output_field=CharField(),
+def _counts(scope: Scope, start: datetime, end: datetime):
+    """The RSVP counts (reports.RsvpCount, kept by triggers) of the events held in the scope
+    between start and end: a few rows per event instead of one per RSVP."""
+    events = Q(event__school=scope.school) if scope.school else Q(event__district=scope.district)
+    return RsvpCount.objects.filter(
+        events,
+        event__status=Event.Status.PUBLISHED,
+        event__starts_at__gte=start,
+        event__starts_at__lt=end,
     )
 
 
 def _rsvp_measures():
-    met = JsonListHas(F("event__interpreter_languages"), _asked_language())
+    """Sums over RsvpCount rows. An interpreter request is met when the event offers the
+    language asked for (the counts key it: the one named, else the family's own)."""
+    met = JsonListHas(F("event__interpreter_languages"), F("asked"))
     return {
-        "going": Count("id"),
-        "attended": Count("id", filter=Q(arrived_at__isnull=False)),
-        "interpreter_asked": Count("id", filter=Q(needs_interpreter=True)),
-        "interpreter_met": Count("id", filter=Q(needs_interpreter=True, met_check=True)),
-        "childcare_asked": Count("id", filter=Q(needs_childcare=True)),
-        "childcare_met": Count("id", filter=Q(needs_childcare=True, event__childcare=True)),
+        "total_going": Coalesce(Sum("going"), 0),
+        "total_attended": Coalesce(Sum("attended"), 0),
+        "total_interpreter_asked": Coalesce(Sum("interpreter_asked"), 0),
+        "total_interpreter_met": Coalesce(Sum("interpreter_asked", filter=Q(met_check=True)), 0),
+        "total_childcare_asked": Coalesce(Sum("childcare_asked"), 0),
+        "total_childcare_met": Coalesce(Sum("childcare_asked", filter=Q(event__childcare=True)), 0),
     }, met
+
+
+def _totals(row) -> dict[str, int]:
+    """The measures of one row of a query annotated with _rsvp_measures (named apart from
+    the fields they sum, which Django requires)."""
+    return {name: row[f"total_{name}"] for name in RSVP_MEASURES}
+
+
+def _is_current(period: Period):
+    return Case(
+        When(event__starts_at__gte=period.start, then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
 
 
 def rsvp_facts(scope: Scope, period: Period) -> list[dict]:
     """RSVP measures by school (None: district-wide events), family language and period
     ("now" or "before"). Every RSVP figure on every page is a sum of these rows. One query."""
-    previous = period.previous()
     measures, met = _rsvp_measures()
     rows = (
-        Rsvp.objects.filter(
-            status=Rsvp.Status.GOING,
-            event__status=Event.Status.PUBLISHED,
-            event__starts_at__gte=previous.start,
-            event__starts_at__lt=period.end,
-            event__in=scope.events(),
-        )
-        .annotate(
-            met_check=met,
-            current=Case(
-                When(event__starts_at__gte=period.start, then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            ),
-        )
+        _counts(scope, period.previous().start, period.end)
+        .annotate(met_check=met, current=_is_current(period))
         .order_by()
-        .values("event__school_id", "family__language", "current")
+        .values("event__school_id", "language", "current")
         .annotate(**measures)
     )
     facts = []
@@ -271,9 +275,9 @@ def rsvp_facts(scope: Scope, period: Period) -> list[dict]:
         facts.append(
             {
                 "school": row["event__school_id"],
-                "language": language_key(row["family__language"]),
+                "language": language_key(row["language"]),
                 "when": "now" if row["current"] else "before",
-                **{name: row[name] for name in RSVP_MEASURES},
+                **_totals(row),
             }
         )
     return facts
@@ -318,21 +322,13 @@ def weekly_rsvps(scope: Scope, period: Period) -> tuple[list[dict], dict, dict]:
     """RSVP measures by the week the event started in, over this period and the previous
     one: (weeks of this period, sums for this period, sums for the previous one). The
     overview needs no school or language split, so one small grouping serves it all."""
-    previous = period.previous()
     measures, met = _rsvp_measures()
     rows = (
-        Rsvp.objects.filter(
-            status=Rsvp.Status.GOING,
-            event__in=_events_held(scope, previous.start, period.end),
-        )
+        _counts(scope, period.previous().start, period.end)
         .annotate(
             met_check=met,
             week=TruncWeek("event__starts_at", tzinfo=_zone()),
-            current=Case(
-                When(event__starts_at__gte=period.start, then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            ),
+            current=_is_current(period),
         )
         .order_by()
         .values("week", "current")
@@ -341,12 +337,13 @@ def weekly_rsvps(scope: Scope, period: Period) -> tuple[list[dict], dict, dict]:
     found: dict = {}
     sums = {True: dict.fromkeys(RSVP_MEASURES, 0), False: dict.fromkeys(RSVP_MEASURES, 0)}
     for row in rows:
+        totals = _totals(row)
         for name in RSVP_MEASURES:
-            sums[row["current"]][name] += row[name]
+            sums[row["current"]][name] += totals[name]
         if row["current"]:
             bucket = found.setdefault(row["week"].date(), {"going": 0, "attended": 0})
-            bucket["going"] += row["going"]
-            bucket["attended"] += row["attended"]
+            bucket["going"] += totals["going"]
+            bucket["attended"] += totals["attended"]
     weeks = []
     monday = period.first - timedelta(days=period.first.weekday())
     while monday <= period.last:
@@ -359,54 +356,69 @@ def weekly_rsvps(scope: Scope, period: Period) -> tuple[list[dict], dict, dict]:
 
 
 def event_rows(scope: Scope, period: Period) -> list[dict]:
-    """One row per event held: its RSVPs and attendance. Two queries."""
+    """One row per event held: its id, title and school name (in the reader's language),
+    local start, RSVPs and attendance. Plain values, not model objects: a district holds
+    thousands of events a year, and building each Event costs more than the queries. Two
+    queries."""
     measures, met = _rsvp_measures()
-    events = list(
+    events = (
         _events_held(scope, period.start, period.end)
-        .select_related("school")
         .order_by("starts_at", "pk")
+        .values("pk", "title", "starts_at", "school_id", "school__name", "school__time_zone")
     )
     counts = {
-        row["event_id"]: row
-        for row in Rsvp.objects.filter(
-            status=Rsvp.Status.GOING, event__in=_events_held(scope, period.start, period.end)
-        )
+        row["event_id"]: _totals(row)
+        for row in _counts(scope, period.start, period.end)
         .annotate(met_check=met)
         .order_by()
         .values("event_id")
         .annotate(**measures)
     }
     empty = dict.fromkeys(RSVP_MEASURES, 0)
-    return [{"event": event, **counts.get(event.pk, empty)} for event in events]
+    zones: dict[str, zoneinfo.ZoneInfo] = {}
+    rows = []
+    for event in events:
+        # The zone of the event's school, else the portal's (as Event.local_start).
+        name = event["school__time_zone"] or settings.TIME_ZONE
+        zone = zones.get(name) or zones.setdefault(name, zoneinfo.ZoneInfo(name))
+        rows.append(
+            {
+                "pk": event["pk"],
+                "title": event["title"],
+                "school": event["school__name"] if event["school_id"] else None,
+                "local_start": timezone.localtime(event["starts_at"], zone),
+                **counts.get(event["pk"], empty),
+            }
+        )
+    return rows
 
 
 def event_by_language(event: Event) -> dict[str, dict[str, int]]:
     """{language: measures} for one event's RSVPs. One query."""
     measures, met = _rsvp_measures()
     rows = (
-        Rsvp.objects.filter(status=Rsvp.Status.GOING, event=event)
+        RsvpCount.objects.filter(event=event)
         .annotate(met_check=met)
         .order_by()
-        .values("family__language")
+        .values("language")
         .annotate(**measures)
     )
     result = {key: dict.fromkeys(RSVP_MEASURES, 0) for key in LANGUAGE_KEYS}
     for row in rows:
-        bucket = result[language_key(row["family__language"])]
+        bucket = result[language_key(row["language"])]
+        totals = _totals(row)
         for name in RSVP_MEASURES:
-            bucket[name] += row[name]
+            bucket[name] += totals[name]
     return result
 
 
 def event_interpreter_needs(event: Event) -> dict[str, int]:
     """{language asked for: RSVPs needing an interpreter}. One query."""
-    asked = _asked_language()
     rows = (
-        Rsvp.objects.filter(status=Rsvp.Status.GOING, event=event, needs_interpreter=True)
-        .annotate(asked=asked)
+        RsvpCount.objects.filter(event=event, interpreter_asked__gt=0)
         .order_by()
         .values("asked")
-        .annotate(n=Count("id"))
+        .annotate(n=Sum("interpreter_asked"))
     )
     result = dict.fromkeys(LANGUAGE_KEYS, 0)
     for row in rows:
@@ -418,45 +430,55 @@ def event_interpreter_needs(event: Event) -> dict[str, int]:
 
 
 def reminders_by_channel(scope: Scope, period: Period) -> dict[str, dict[str, int]]:
-    """{channel: {"sent", "failed", "unknown", "before_sent", "before_failed"}}. Two queries,
-    each finding the messages of the period's events through the index on their event id
-    (reports/migrations/0001)."""
+    """{channel: {"sent", "failed", "unknown", "before_sent", "before_failed"}}. One query
+    over both periods: the messages are read once, each sorted into its period by whether
+    its event is among those held in this one."""
     previous = period.previous()
     names = ("sent", "failed", "unknown", "before_sent", "before_failed")
     result = {channel: dict.fromkeys(names, 0) for channel in Message.Channel.values}
-    spans = (("", period.start, period.end), ("before_", previous.start, previous.end))
-    for prefix, start, end in spans:
-        rows = (
-            Message.objects.filter(kind="reminder")
-            .annotate(event_id=Cast(KeyTextTransform("event", "context"), BigIntegerField()))
-            .filter(event_id__in=_events_held(scope, start, end).values("pk"))
-            .order_by()
-            .values("channel", "status")
-            .annotate(n=Count("id"))
+    held_now = _events_held(scope, period.start, period.end).values("pk")
+    rows = (
+        Message.objects.filter(kind="reminder")
+        .annotate(event_id=Cast(KeyTextTransform("event", "context"), BigIntegerField()))
+        .filter(event_id__in=_events_held(scope, previous.start, period.end).values("pk"))
+        .annotate(
+            current=Case(
+                When(event_id__in=held_now, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
         )
-        for row in rows:
-            key = f"{prefix}{row['status']}"
-            if row["channel"] in result and key in result[row["channel"]]:
-                result[row["channel"]][key] += row["n"]
+        .order_by()
+        .values("channel", "status", "current")
+        .annotate(n=Count("id"))
+    )
+    for row in rows:
+        key = f"{'' if row['current'] else 'before_'}{row['status']}"
+        if row["channel"] in result and key in result[row["channel"]]:
+            result[row["channel"]][key] += row["n"]
     return result
 
 
 def active_partners(scope: Scope, period: Period) -> dict[str, int]:
     """Community partners working with the scope's schools that co-hosted an event held in
-    the period or helped a family register in it. One query."""
+    the period or helped a family register in it. One query, both periods."""
     previous = period.previous()
-    school_match = Q(schools=scope.school) if scope.school else Q(schools__district=scope.district)
+    school_match = Q(school=scope.school) if scope.school else Q(school__district=scope.district)
+    works_here = Partner.schools.through.objects.filter(school_match, partner=OuterRef("pk"))
 
     def active(start, end):
-        return Q(events__in=_events_held(scope, start, end)) | Q(
-            families__created_at__gte=start, families__created_at__lt=end
+        cohosted = Event.partners.through.objects.filter(
+            partner=OuterRef("pk"), event__in=_events_held(scope, start, end)
         )
+        helped = Family.objects.filter(
+            registered_by_partner=OuterRef("pk"), created_at__gte=start, created_at__lt=end
+        )
+        return Q(Exists(cohosted)) | Q(Exists(helped))
 
-    partners = Partner.objects.filter(school_match)
-    return {
-        "now": partners.filter(active(period.start, period.end)).distinct().count(),
-        "before": partners.filter(active(previous.start, previous.end)).distinct().count(),
-    }
+    return Partner.objects.filter(Exists(works_here)).aggregate(
+        now=Count("pk", filter=active(period.start, period.end)),
+        before=Count("pk", filter=active(previous.start, previous.end)),
+    )
 
 
 # --- committees -----------------------------------------------------------------------

@@ -25,7 +25,7 @@ from django.conf import settings
 
 
 def threshold() -> int:
-    return getattr(settings, "REPORTS_MIN_COUNT", 10)
+    return settings.REPORTS_MIN_COUNT
 
 
 @dataclass

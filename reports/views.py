@@ -7,6 +7,7 @@ a CSV of that one table. Both come from the same Table objects."""
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
@@ -539,12 +540,17 @@ def schools(request):
     return _respond(request, "schools", scope, form, period, [table])
 
 
+EVENTS_PER_PAGE = 50
+
+
 @require_safe
 @login_required
 def events(request):
     scope = resolve_scope(request, "report.events")
     form, period = period_from(request)
     rows = q.event_rows(scope, period)
+    # Suppressed over the whole period, so every page, the totals and the CSV show the same
+    # cells; the HTML shows one page of them (thousands of rows help nobody), the CSV all.
     attendance = suppress(
         [[r["attended"], r["going"] - r["attended"]] for r in rows],
         row_totals=True,
@@ -564,14 +570,19 @@ def events(request):
         ],
     )
     base = _query(scope, period)
-    for index, row in enumerate(rows):
-        event = row["event"]
+    page = None
+    shown = range(len(rows))
+    if not request.GET.get("csv"):
+        page = Paginator(shown, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+        shown = page.object_list
+    for index in shown:
+        row = rows[index]
         att, total = attendance.cells[index], attendance.row_totals[index]
         table.rows.append(
             [
-                Cell.label(event.title, f"{event.pk}/?{base}"),
-                Cell.label(event.school.name if event.school else _("District-wide")),
-                Cell.label(date_format(event.local_start, "SHORT_DATE_FORMAT")),
+                Cell.label(row["title"], f"{row['pk']}/?{base}"),
+                Cell.label(row["school"] or _("District-wide")),
+                Cell.label(date_format(row["local_start"], "SHORT_DATE_FORMAT")),
                 Cell.count(total),
                 Cell.count(att[0]),
                 Cell.count(att[1]),
@@ -590,7 +601,18 @@ def events(request):
                 Cell.share(attendance.col_totals[0], attendance.grand),
             ]
         ]
-    return _respond(request, "events", scope, form, period, [table])
+    paging = None
+    if page is not None and page.paginator.num_pages > 1:
+        paging = {
+            "first": page.start_index(),
+            "last": page.end_index(),
+            "count": page.paginator.count,
+            "previous": f"?{base}&page={page.previous_page_number()}"
+            if page.has_previous()
+            else "",
+            "next": f"?{base}&page={page.next_page_number()}" if page.has_next() else "",
+        }
+    return _respond(request, "events", scope, form, period, [table], paging=paging)
 
 
 @require_safe

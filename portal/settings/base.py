@@ -169,6 +169,9 @@ SMS_MAX_PER_IP_PER_HOUR = env_int("SMS_MAX_PER_IP_PER_HOUR", 30)
 # Families inactive this long are warned twice, then anonymised (families.tasks).
 FAMILY_RETENTION_DAYS = env_int("FAMILY_RETENTION_DAYS", 548)
 
+# Reports hide counts below this (and enough others that none can be worked out).
+REPORTS_MIN_COUNT = env_int("REPORTS_MIN_COUNT", 10)
+
 # Languages (DESIGN.md): 15 of them, in the URL, remembered in a cookie.
 install_language_info()
 LANGUAGE_CODE = "en"

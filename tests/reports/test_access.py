@@ -117,3 +117,21 @@ def test_superuser_sees_any_district(client, superuser, district_b):
 def test_front_desk_has_no_reports(client, front_desk_a):
     client.force_login(front_desk_a)
     assert client.get("/en/reports/").status_code == 403
+
+
+def test_the_admin_index_links_to_reports_only_for_people_who_can_open_them(
+    client, district_staff_a, staff_a, superuser, front_desk_a, partner_staff_a
+):
+    User.objects.filter(pk__in=[front_desk_a.pk, partner_staff_a.pk]).update(is_staff=True)
+    for user, shown in [
+        (district_staff_a, True),
+        (staff_a, True),
+        (superuser, True),
+        (front_desk_a, False),
+        (partner_staff_a, False),
+    ]:
+        client.force_login(user)
+        response = client.get("/admin/", follow=True)
+        assert response.status_code == 200, user
+        assert ('id="reports-link"' in response.content.decode()) is shown, user
+        assert (client.get("/en/reports/").status_code == 200) is shown, user
