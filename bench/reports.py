@@ -236,6 +236,7 @@ def main():
         ("coverage, one school", "/en/reports/coverage/?school=school-7"),
         ("overview, one year", f"/en/reports/?start={year_ago}&end={today}"),
     ]
+    print("load average (1, 5, 15 min): {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     print(f"{'page':28} {'median ms':>10} {'min ms':>8} {'queries':>8} {'KB':>7}")
     worst = 0.0
     for name, url in pages:
@@ -254,6 +255,8 @@ def main():
             f"{len(response.content) / 1024:7.0f}"
         )
     print(f"slowest median: {worst:.0f} ms (target < 500 ms)")
+    # Other work on the machine slows every figure: print it with them.
+    print("load average (1, 5, 15 min): {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
 
 
 if __name__ == "__main__":

@@ -1,5 +1,7 @@
 """The numbers behind the reports: aggregate queries only, a fixed number per page whatever
-the size of the district, and never a row that names a family.
+the size of the district, and never a row that names a family. RSVP figures are sums of
+reports.RsvpCount (a few rows per event, kept equal to the RSVPs by database triggers), so a
+page reads thousands of rows, not a million.
 
 Definitions (shown to staff on the pages too):
 - scope: a district (its schools' events, its district-wide events, its committees) or one
