@@ -27,14 +27,6 @@ TOKEN_SLOT = b"\\1\x00csrf\x00\\2"
 GENERATION_KEY = "page-cache:generation"
 
 
-def _generation() -> int:
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        generation = cache.get(GENERATION_KEY, 1)
-    return generation
-
-
 def content_changed(**kwargs) -> None:
     """Signal receiver: retire every cached page."""
     try:
@@ -53,9 +45,9 @@ def _cacheable_request(request) -> bool:
     )
 
 
-def _key(request, generation: int) -> str:
+def _key(request) -> str:
     path = hashlib.sha256(request.path.encode()).hexdigest()[:32]
-    return f"page-cache:v1:{generation}:{translation.get_language()}:{path}"
+    return f"page-cache:v2:{translation.get_language()}:{path}"
 
 
 def public_page(view):
@@ -65,16 +57,24 @@ def public_page(view):
     def wrapper(request, *args, **kwargs):
         if not getattr(settings, "PAGE_CACHE_SECONDS", 0) or not _cacheable_request(request):
             return view(request, *args, **kwargs)
-        key = _key(request, _generation())
-        cached = cache.get(key)
-        if isinstance(cached, tuple):
-            return _from_cache(request, *cached)
+        key = _key(request)
+        # One round trip: the current generation and the page, stored with the generation it
+        # was rendered in (an older one is a miss).
+        found = cache.get_many([GENERATION_KEY, key])
+        generation = found.get(GENERATION_KEY)
+        if generation is None:
+            cache.add(GENERATION_KEY, 1, timeout=None)
+            generation = cache.get(GENERATION_KEY, 1)
+        cached = found.get(key)
+        if isinstance(cached, tuple) and cached[0] == generation:
+            return _from_cache(request, cached[1], cached[2])
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.streaming and not response.cookies:
             content = response.content
             if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
                 content = TOKEN_FIELD.sub(TOKEN_SLOT, content)
-            cache.set(key, (content, response["Content-Type"]), settings.PAGE_CACHE_SECONDS)
+            value = (generation, content, response["Content-Type"])
+            cache.set(key, value, settings.PAGE_CACHE_SECONDS)
         return response
 
     return wrapper

@@ -35,6 +35,7 @@ def seed() -> float:
     from events.models import Event, Rsvp
     from families.models import Family, FamilyPass, Membership
     from portal.languages import LANGUAGE_CODES
+    from portal.page_cache import content_changed
     from schools.models import District, Guide, GuideSection, School, Status
 
     started = time.monotonic()
@@ -145,4 +146,6 @@ def seed() -> float:
         for event in rng.sample(by_school[schools[i % len(schools)].pk], 2):
             rsvps.append(Rsvp(event=event, family=family, status=Rsvp.Status.GOING))
     Rsvp.objects.bulk_create(rsvps, batch_size=5000)
+    # bulk_create sends no signals: retire pages cached from an earlier seed by hand.
+    transaction.on_commit(content_changed)
     return time.monotonic() - started
