@@ -60,7 +60,8 @@ def test_parent_finds_the_school_registers_answers_and_opens_the_pass(
     shots(page, "home-in-language")
 
     # Finds the school by a part of its name.
-    page.fill("#q", "School")
+    # Fields are found by their label, as a person (or a screen reader) finds them.
+    page.get_by_label(t(language, "School name"), exact=True).fill("School")
     submit(page, "form.search")
     page.locator(f"a[href='/{language}/schools/{school.slug}/']").click()
     expect(page.locator("h1")).to_have_text(school_name)
@@ -104,7 +105,7 @@ def test_parent_finds_the_school_registers_answers_and_opens_the_pass(
     submit(page, "main form")
     expect(page.locator("h1")).to_have_text(t(language, "Confirm your mobile number"))
     shots(page, "code")
-    page.fill("#id_code", last_code())
+    page.get_by_label(t(language, "Code"), exact=True).fill(last_code())
     submit(page, "main form")
     expect(page.locator("h1")).to_contain_text(f"Parent {language}")
     shots(page, "my-page")
@@ -124,10 +125,12 @@ def test_parent_finds_the_school_registers_answers_and_opens_the_pass(
     page.locator(f"a[href='/{language}/events/{event.pk}/']").click()
     expect(page.locator("h1")).to_have_text(EVENT_TITLE[language])
     page.locator("input[name=going][value=yes]").check()
-    page.fill("#id_adults", "2")
-    page.fill("#id_children", "1")
-    page.locator("#id_needs_interpreter").check()
-    page.select_option("#id_interpreter_language", language)
+    page.get_by_label(t(language, "How many adults?"), exact=True).fill("2")
+    page.get_by_label(t(language, "How many children?"), exact=True).fill("1")
+    page.get_by_label(t(language, "We need an interpreter"), exact=True).check()
+    page.get_by_label(t(language, "Interpreter for which language?"), exact=True).select_option(
+        language
+    )
     shots(page, "answer")
     submit(page, "form[action$='#answer']")
     expect(page.locator(".current-answer strong")).to_have_text(t(language, "Going"))
