@@ -170,3 +170,74 @@ def test_killing_one_child_mid_batch_sends_nothing_twice(school_a, worker_env, t
         envelope = json.loads(raw)[0]  # kombu keeps [message, exchange, routing key]
         text = base64.b64decode(envelope["body"]).decode() + json.dumps(envelope["headers"])
         assert "+1212" not in text and '"P' not in text
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    """A Redis server of this test's own, to stop and start without touching the shared one."""
+    import socket
+    import subprocess
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
+    command += ["--appendonly", "no", "--dir", str(tmp_path)]
+
+    def start_server():
+        server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        client = redis.Redis(port=port)
+        assert wait_until(lambda: _pings(client), 10)
+        return server
+
+    servers = [start_server()]
+    yield port, servers, start_server
+    for server in servers:
+        server.kill()
+        server.wait()
+
+
+def _pings(client):
+    try:
+        return client.ping()
+    except redis.ConnectionError:
+        return False
+
+
+def test_answers_succeed_while_redis_is_stopped_and_go_out_when_it_is_back(
+    client, school_a, worker_env, tmp_path, own_redis, settings
+):
+    from events.models import Rsvp
+    from tests.families.conftest import make_family
+
+    port, servers, start_server = own_redis
+    env, sms_file = worker_env
+    url = f"redis://127.0.0.1:{port}/0"
+    env = {**env, "REDIS_URL": url}
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    }
+    beat = start(["beat", "--schedule", str(tmp_path / "beat"), "--loglevel", "WARNING"], env)
+    worker = start(["worker", "-c", "2", "-P", "prefork", "--loglevel", "WARNING"], env)
+    family = make_family("Rina", school_a, phone="+12125550123")
+    event = make_event(school_a, starts_at=timezone.now() + timedelta(days=5))
+    client.force_login(family.user)
+    try:
+        servers[0].terminate()  # Redis stops: the broker and the cache are gone
+        servers[0].wait()
+        response = client.post(
+            f"/en/events/{event.pk}/", {"going": "yes", "adults": 1, "children": 0}
+        )
+        assert response.status_code == 302
+        assert Rsvp.objects.get().status == "going"
+        time.sleep(3)
+        assert provider_log(sms_file) == []  # nothing can go out yet
+        servers.append(start_server())  # Redis is back, empty
+        assert wait_until(lambda: Message.objects.filter(status="sent").count() == 1, 90)
+        time.sleep(3)  # a few more beats: nothing is sent again
+    finally:
+        stop(worker)
+        stop(beat)
+    log = provider_log(sms_file)
+    assert len(log) == 1 and log[0]["to"] == "+12125550123"
+    assert event.title in log[0]["text"]
