@@ -299,7 +299,8 @@ LOGGING = {
 PAGE_HTML_BUDGET_GZIP = 14 * 1024
 PAGE_CSS_BUDGET_GZIP = 10 * 1024
 # Public pages for visitors without a login are served from the cache (portal.page_cache).
-PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 120)
+# Only with Redis: a per-process cache would keep showing a page another process changed.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 120 if REDIS_URL else 0)
 # Plain language: a section above this reading grade gets a warning in the admin.
 READING_GRADE_WARNING = 8
 CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
