@@ -102,7 +102,10 @@ def _rsvp_locked(*, family, event, party):
         taken = _people_going(event, exclude_family_id=family.pk)
         if taken + party.people > event.capacity:
             raise ValidationError(
-                _("Only %(left)s places are left. Your answer for %(people)s people is kept."),
+                _(
+                    "Not enough places are left (places left: %(left)s). Your earlier "
+                    "answer is kept (people: %(people)s)."
+                ),
                 params={"left": max(event.capacity - taken, 0), "people": current.people},
                 code="no_room_to_grow",
             )

@@ -71,7 +71,7 @@ def test_a_going_family_cannot_grow_past_the_places_and_keeps_its_answer(school_
     with pytest.raises(ValidationError) as error:
         services.rsvp(family=a, event=event, party=Party(True, adults=3))
     # 3 places, 1 taken by b: a can have 2, which it already has.
-    assert "Only 2 places are left" in error.value.messages[0]
+    assert "places left: 2" in error.value.messages[0]
     assert Rsvp.objects.get(family=a).people == 2
 
 
