@@ -3,7 +3,7 @@
     .venv/bin/python bench/reminders.py [--messages 100000] [--concurrency 2]
 
 Needs PostgreSQL and Redis on 127.0.0.1. Uses its own database (portal_bench_reminders) and
-Redis db 2. Families are spread over the 15 languages and over SMS and calls (file
+Redis db 4. Families are spread over the 15 languages and over SMS and calls (file
 backends) and email (rendered, then Django's dummy backend). Celery beat runs the dispatcher every
 second; one worker with two pool processes sends. Prints messages per second end to end,
 the peak memory of the worker's processes, SQL queries per dispatcher batch at three batch
@@ -31,7 +31,7 @@ ENV = {
     "SECRET_KEY": "bench-" + "k" * 60,
     "ALLOWED_HOSTS": "127.0.0.1",
     "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
-    "REDIS_URL": "redis://127.0.0.1:6379/2",  # outside the test runs' dbs (6-15)
+    "REDIS_URL": "redis://127.0.0.1:6379/4",  # outside the test runs' dbs (6-15)
     "SMS_BACKEND": "messaging.sms.FileBackend",
     "SMS_FILE_PATH": str(WORK / "sms.jsonl"),
     "VOICE_BACKEND": "messaging.sms.FileVoiceBackend",
