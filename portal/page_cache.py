@@ -11,28 +11,47 @@ response must set no cookie. A page with a form (the language picker) is stored 
 CSRF token taken out; each visitor gets a fresh token of their own put back in.
 """
 
+import contextlib
 import hashlib
+import logging
 import re
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import translation
+from redis.exceptions import RedisError
 
 TOKEN_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]+(")')
 TOKEN_SLOT = b"\\1\x00csrf\x00\\2"
 
 GENERATION_KEY = "page-cache:generation"
+log = logging.getLogger("portal.page_cache")
+
+
+# The cache is a help, never a dependency: with Redis down, pages render afresh and staff
+# can still save (a missed retirement is bounded by PAGE_CACHE_SECONDS).
+CACHE_DOWN = (RedisError, OSError)
 
 
 def content_changed(**kwargs) -> None:
-    """Signal receiver: retire every cached page."""
+    """Signal receiver: retire every cached page now, and again once the change is
+    committed (a page rendered in between from the old rows would otherwise stay)."""
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def _bump() -> None:
     try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.add(GENERATION_KEY, 2, timeout=None)
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:
+            cache.add(GENERATION_KEY, 2, timeout=None)
+    except CACHE_DOWN as error:
+        log.warning("page_cache.unavailable error=%s", type(error).__name__)
 
 
 def _cacheable_request(request) -> bool:
@@ -60,11 +79,15 @@ def public_page(view):
         key = _key(request)
         # One round trip: the current generation and the page, stored with the generation it
         # was rendered in (an older one is a miss).
-        found = cache.get_many([GENERATION_KEY, key])
-        generation = found.get(GENERATION_KEY)
-        if generation is None:
-            cache.add(GENERATION_KEY, 1, timeout=None)
-            generation = cache.get(GENERATION_KEY, 1)
+        try:
+            found = cache.get_many([GENERATION_KEY, key])
+            generation = found.get(GENERATION_KEY)
+            if generation is None:
+                cache.add(GENERATION_KEY, 1, timeout=None)
+                generation = cache.get(GENERATION_KEY, 1)
+        except CACHE_DOWN as error:
+            log.warning("page_cache.unavailable error=%s", type(error).__name__)
+            return view(request, *args, **kwargs)
         cached = found.get(key)
         if isinstance(cached, tuple) and cached[0] == generation:
             return _from_cache(request, cached[1], cached[2])
@@ -74,7 +97,9 @@ def public_page(view):
             if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
                 content = TOKEN_FIELD.sub(TOKEN_SLOT, content)
             value = (generation, content, response["Content-Type"])
-            cache.set(key, value, settings.PAGE_CACHE_SECONDS)
+            # Served all the same when Redis is down; the next visitor tries again.
+            with contextlib.suppress(*CACHE_DOWN):
+                cache.set(key, value, settings.PAGE_CACHE_SECONDS)
         return response
 
     return wrapper
