@@ -10,7 +10,7 @@ from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoping import SchoolOrDistrictScope, ScopedAdmin
+from accounts.scoping import SchoolOrDistrictScope, ScopedAdmin, ScopedInline
 from events import messages as event_messages
 from events import services
 from events.models import Event, Rsvp, WalkIn
@@ -20,7 +20,10 @@ from portal.languages import ENDONYMS, LANGUAGE_CODES
 from schools.admin import TabbedTranslationAdmin, translation_status
 
 
-class RsvpInline(admin.TabularInline):
+class RsvpInline(ScopedInline, admin.TabularInline):
+    """Who is coming and the help they asked for, read-only, for staff who may see the
+    event (answers are changed by families, or at the door)."""
+
     model = Rsvp
     extra = 0
     can_delete = False
@@ -38,7 +41,13 @@ class RsvpInline(admin.TabularInline):
     ordering = ["status", "queued_at"]
     max_num = 0
 
+    def has_add_permission(self, request, obj=None):
+        return False
+
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
     def get_queryset(self, request):

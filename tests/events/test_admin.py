@@ -114,3 +114,18 @@ def test_lowering_places_in_the_admin_moves_extras_to_the_waiting_list(client, s
     assert response.status_code == 302, response.content.decode()[:2000]
     assert event.people_going() == 4
     assert Rsvp.objects.filter(event=event, status="waitlisted").count() == 2
+
+
+def test_school_staff_see_who_is_coming_and_the_help_asked(client, staff_a, school_a):
+    event = make_event(school_a, capacity=10, interpreter_languages=["ar"])
+    family = make_family("ZZ Rina Coming", school_a, phone="+12125550123")
+    services.rsvp(
+        family=family,
+        event=event,
+        party=Party(True, adults=2, needs_interpreter=True, interpreter_language="ar"),
+    )
+    client.force_login(staff_a)
+    page = client.get(f"/admin/events/event/{event.pk}/change/").content.decode()
+    rows = page[page.index('id="rsvps-group"') :]
+    assert "ZZ Rina Coming" in rows and "Arabic" in rows
+    assert "+12125550123" not in page  # the list shows the family's name, not its number
