@@ -167,11 +167,14 @@ class AuditEvent(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id}"
 
     @classmethod
-    def record(cls, actor, action: str, obj, allowed: bool = True):
+    def record(cls, actor, action: str, obj, allowed: bool = True, object_type: str = ""):
+        """obj: a model instance, or an id with its object_type (e.g. a report's slug)."""
+        if not object_type:
+            object_type = obj._meta.model_name if hasattr(obj, "_meta") else str(type(obj))
         return cls.objects.create(
             actor=actor if actor and actor.is_authenticated else None,
-            action=action,
-            object_type=obj._meta.model_name if hasattr(obj, "_meta") else str(type(obj)),
-            object_id=str(getattr(obj, "pk", obj)),
+            action=action[:40],
+            object_type=object_type[:40],
+            object_id=str(getattr(obj, "pk", obj))[:40],
             allowed=allowed,
         )

@@ -11,13 +11,7 @@ from reports.queries import Scope
 
 
 def audit(request, action: str, object_type: str, object_id, allowed: bool = True):
-    AuditEvent.objects.create(
-        actor=request.user if request.user.is_authenticated else None,
-        action=action[:40],
-        object_type=object_type[:40],
-        object_id=str(object_id)[:40],
-        allowed=allowed,
-    )
+    AuditEvent.record(request.user, action, object_id, allowed, object_type=object_type)
 
 
 def can_read_reports(user) -> bool:
