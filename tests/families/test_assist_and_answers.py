@@ -82,7 +82,7 @@ def test_partner_can_only_register_for_its_schools_and_see_its_families(
     other = Family.objects.get(display_name="ZZQ School-registered")
     client.force_login(partner_staff_a)
     assert client.get(f"/en/assist/{other.pk}/").status_code == 404
-    assert "ZZQ" not in client.get("/en/assist/").content.decode()
+    assert "ZZQ School" not in client.get("/en/assist/").content.decode()
 
 
 def test_people_without_a_role_cannot_register_families(client, school_a):
