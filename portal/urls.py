@@ -2,11 +2,10 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
 
 from families import views as family_views
 from messaging import views as messaging_views
-from portal import views
+from portal import media, views
 
 handler429 = "portal.views.too_many_requests"
 
@@ -29,7 +28,6 @@ urlpatterns += i18n_patterns(
 )
 
 if settings.DEBUG:
-    # Uploaded recordings; in production the proxy serves MEDIA_ROOT.
-    urlpatterns += [
-        path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
-    ]
+    # Uploaded recordings, with the headers that keep them inert (portal.media); in
+    # production the proxy serves MEDIA_ROOT the same way (deploy/nginx.conf).
+    urlpatterns += media.urlpatterns()

@@ -6,14 +6,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
 from portal.languages import LANGUAGE_CODES, LANGUAGES
+from schools.audio import recording_kind
 from schools.readability import reading_grade
-from schools.validators import validate_audio_file, validate_language_codes
+from schools.validators import NOT_AUDIO, validate_audio_file, validate_language_codes
 
 
 def validate_time_zone(value):
@@ -243,9 +245,27 @@ class GuideSection(TranslatedContent, models.Model):
         return [code for code, grade in self.reading_grades().items() if grade > limit]
 
 
+class RecordingFile(FieldFile):
+    """A recording is named by what it is: the kind found in its content (schools.audio) gives
+    the extension, whatever the uploaded name said (player.js, page.html), so no upload is ever
+    served as a script or a page. Every way of storing one goes through here."""
+
+    def save(self, name, content, save=True):
+        kind = recording_kind(content)
+        if kind is None:
+            raise ValidationError(NOT_AUDIO, code="not_audio")
+        super().save(f"recording.{kind}", content, save)
+
+
+class RecordingField(models.FileField):
+    attr_class = RecordingFile
+
+
 def audio_upload_path(instance, filename):
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "audio"
-    return f"guide-audio/{instance.section_id}/{instance.language}.{extension[:5]}"
+    # `filename` is "recording.<kind>" (RecordingFile.save); the name itself is random.
+    extension = filename.rsplit(".", 1)[-1]
+    language = instance.language if instance.language in LANGUAGE_CODES else "audio"
+    return f"guide-audio/{instance.section_id}/{language}-{secrets.token_urlsafe(12)}.{extension}"
 
 
 class GuideSectionAudio(models.Model):
@@ -255,7 +275,7 @@ class GuideSectionAudio(models.Model):
         GuideSection, on_delete=models.CASCADE, related_name="audio", verbose_name=_("section")
     )
     language = models.CharField(_("language"), max_length=10, choices=LANGUAGES)
-    file = models.FileField(
+    file = RecordingField(
         _("sound file"),
         upload_to=audio_upload_path,
         validators=[validate_audio_file],

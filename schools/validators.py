@@ -4,21 +4,9 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from portal.languages import LANGUAGE_CODES
+from schools.audio import recording_kind
 
-AUDIO_EXTENSIONS = ("mp3", "m4a", "ogg", "oga", "opus", "wav", "webm")
-
-
-def _looks_like_audio(head: bytes) -> bool:
-    # The first bytes of the containers phones and recorders produce. A renamed PDF or
-    # picture fails here even if its name ends in .mp3.
-    return (
-        head.startswith(b"ID3")  # MP3 with tags
-        or (len(head) > 1 and head[0] == 0xFF and (head[1] & 0xE0) == 0xE0)  # MP3 frame
-        or head.startswith(b"OggS")  # Ogg Vorbis/Opus
-        or (head.startswith(b"RIFF") and head[8:12] == b"WAVE")
-        or head[4:8] == b"ftyp"  # MP4/M4A
-        or head.startswith(b"\x1a\x45\xdf\xa3")  # WebM/Matroska
-    )
+NOT_AUDIO = _("This file is not a sound recording. Upload an MP3, M4A, OGG, WAV or WEBM file.")
 
 
 def validate_audio_file(upload):
@@ -31,15 +19,10 @@ def validate_audio_file(upload):
                 "max": filesizeformat(settings.MAX_AUDIO_BYTES),
             },
         )
-    position = upload.tell() if hasattr(upload, "tell") else 0
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(position)
-    if not _looks_like_audio(head):
-        raise ValidationError(
-            _("This file is not a sound recording. Upload an MP3, M4A, OGG, WAV or WEBM file."),
-            code="not_audio",
-        )
+    # The whole file must parse as a recording; a script or page whose first bytes mimic
+    # one (a "player.js" starting with RIFF…WAVE) does not.
+    if recording_kind(upload) is None:
+        raise ValidationError(NOT_AUDIO, code="not_audio")
 
 
 def validate_language_codes(value):

@@ -5,8 +5,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from schools.models import Guide, GuideSection, GuideSectionAudio, School
 from tests.conftest import make_guide
+from tests.schools.samples import wav_tone
 
-WAV = b"RIFF\x24\x00\x00\x00WAVEfmt " + b"\x00" * 64
+WAV = wav_tone()
 
 
 @pytest.fixture

@@ -175,12 +175,12 @@ def test_guide_page_offers_the_recording_in_the_readers_language(
     from django.core.files.base import ContentFile
 
     from schools.models import GuideSectionAudio
+    from tests.schools.samples import wav_tone
 
     settings.MEDIA_ROOT = tmp_path
     section = guide_a.sections.first()
-    wav = b"RIFF\x24\x00\x00\x00WAVEfmt " + b"\x00" * 32
     audio = GuideSectionAudio(section=section, language="es")
-    audio.file.save("es.wav", ContentFile(wav))
+    audio.file.save("es.wav", ContentFile(wav_tone()))
     html = client.get(url_in("es", guide_a.get_absolute_url())).content.decode()
     assert f'<audio controls preload="none" src="{audio.file.url}"></audio>' in html
     # No Spanish recording for other readers, and no English one exists: no player.
