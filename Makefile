@@ -8,7 +8,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3 \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { command -v $$p; break; }; done)
 
-.PHONY: run test install browser messages messages-update lint format bench clean
+.PHONY: run test install browser proxy messages messages-update lint format bench clean
 
 $(BIN)/.installed: requirements.lock pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -47,7 +47,14 @@ browser:
 	@! command -v npm >/dev/null || test node_modules/.package-lock.json -nt package-lock.json || \
 		npm ci --no-audit --no-fund --silent
 
-test: messages browser
+# tests/portal/test_nginx.py starts the shipped proxy configuration (deploy/nginx.conf) with
+# Debian's nginx and a throwaway certificate from openssl; skipped without them (not in CI).
+proxy:
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { echo "Installing nginx (for tests/portal/test_nginx.py)…"; \
+		$(APT_INSTALL) nginx-light openssl >/dev/null; \
+		else echo "No nginx: the proxy tests will be skipped (sudo apt-get install nginx-light)." >&2; fi; }
+
+test: messages browser proxy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
