@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -76,3 +78,26 @@ class SmsOptOut(models.Model):
 
     def __str__(self):
         return self.number_hash[:12]
+
+
+class InboundSms(models.Model):
+    """A text the provider delivered to our webhook, by its MessageSid only: the provider
+    retries a delivery it thinks failed, and a STOP or START must not act twice. No number
+    and no text are kept; rows are forgotten after KEEP_DAYS, long after any retry."""
+
+    KEEP_DAYS = 7
+
+    sid = models.CharField(max_length=64, unique=True)
+    seen_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self):
+        return self.sid
+
+    @classmethod
+    def first_delivery(cls, sid: str) -> bool:
+        """Records the delivery; False when this message was already received. Call it inside
+        the transaction that acts on the message: a second delivery arriving meanwhile waits
+        on the unique key, and is acted on only if the first one rolled back."""
+        cls.objects.filter(seen_at__lt=timezone.now() - timedelta(days=cls.KEEP_DAYS)).delete()
+        _, created = cls.objects.get_or_create(sid=sid[:64])
+        return created

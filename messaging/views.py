@@ -1,10 +1,12 @@
 from django.conf import settings
+from django.db import transaction
 from django.http import HttpResponse, HttpResponseForbidden
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from twilio.request_validator import RequestValidator
 
 from messaging import optout
+from messaging.models import InboundSms
 
 
 @csrf_exempt  # called by the SMS provider, which signs every request instead
@@ -17,5 +19,9 @@ def inbound_sms(request):
         request.build_absolute_uri(), request.POST.dict(), signature
     ):
         return HttpResponseForbidden("bad signature")
-    optout.handle_reply(request.POST.get("From", ""), request.POST.get("Body", ""))
+    sid = request.POST.get("MessageSid", "")
+    with transaction.atomic():
+        # The provider delivers again when our answer was slow or lost: act once per message.
+        if not sid or InboundSms.first_delivery(sid):
+            optout.handle_reply(request.POST.get("From", ""), request.POST.get("Body", ""))
     return HttpResponse("<Response/>", content_type="text/xml")

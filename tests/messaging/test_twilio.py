@@ -3,10 +3,13 @@ provider is replaced, our code is not)."""
 
 import json
 import threading
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
 import pytest
+import time_machine
+from django.utils import timezone
 
 from events import services
 from events.services import Party
@@ -161,3 +164,32 @@ def test_the_webhook_refuses_a_wrong_signature(client, twilio):
 
     assert not SmsOptOut.objects.exists()
     assert client.get("/messaging/sms/inbound").status_code == 405
+
+
+def test_a_reply_the_provider_delivers_twice_is_acted_on_once(client, twilio):
+    from messaging.optout import is_opted_out
+
+    stop = {"MessageSid": "SM" + "1" * 32, "From": "+12125550123", "Body": "STOP"}
+    start = {"MessageSid": "SM" + "2" * 32, "From": "+12125550123", "Body": "START"}
+    # The family stops texts, then turns them back on; the provider then retries the STOP
+    # (it did not see our first answer in time). The family must keep getting texts.
+    for data in (stop, start, stop):
+        response = signed_post(client, data)
+        assert response.status_code == 200 and response.content == b"<Response/>"
+    assert not is_opted_out("+12125550123")
+    # And the other way round: a START delivered again after a new STOP does not undo it.
+    again = {"MessageSid": "SM" + "3" * 32, "From": "+12125550123", "Body": "STOP"}
+    for data in (again, start):
+        signed_post(client, data)
+    assert is_opted_out("+12125550123")
+
+
+def test_seen_replies_are_forgotten_after_a_week(client, twilio):
+    from messaging.models import InboundSms
+
+    first = {"MessageSid": "SM" + "4" * 32, "From": "+12125550123", "Body": "Hello"}
+    signed_post(client, first)
+    assert list(InboundSms.objects.values_list("sid", flat=True)) == [first["MessageSid"]]
+    with time_machine.travel(timezone.now() + timedelta(days=8)):
+        signed_post(client, {**first, "MessageSid": "SM" + "5" * 32})
+    assert list(InboundSms.objects.values_list("sid", flat=True)) == ["SM" + "5" * 32]
