@@ -20,7 +20,7 @@ from events import services as event_services
 from events.models import Rsvp
 from events.services import Party
 from families.models import Family, Feedback
-from families.services import answer_feedback, send_feedback
+from families.services import answer_feedback, erase_family, send_feedback
 from messaging.models import Message
 from reports.models import RsvpCount
 from schools import services as seat_services
@@ -322,3 +322,50 @@ def test_staff_pages_still_open_after_an_erasure(world, front_desk_a):
     page = door.get(f"/en/events/{world['now_on'].pk}/door/").content.decode()
     assert "(erased)" in page
     assert Client().get(f"/en/events/{world['soon'].pk}/").status_code == 200
+
+
+def rush(school):
+    """Six places taken; twenty families wait in line; four of those going erase their
+    data while two others say they will not come, all at the same moment."""
+    from tests.events.test_concurrency import many_families
+
+    event = make_event(school, capacity=6)
+    # Each of a different language: the report counts' triggers lock one row per event and
+    # language, which would queue same-language erasures even without the event's lock.
+    going = [
+        make_family(f"G{language}", language=language)
+        for language in ("es", "ar", "bn", "fr", "ko", "ru")
+    ]
+    waiting = many_families(20, "W")
+    for family in going + waiting:
+        event_services.rsvp(family=family, event=event, party=Party(True))
+    calls = [lambda f=f: erase_family(f) for f in going[:4]]
+    calls += [lambda f=f: event_services.cancel_rsvp(family=f, event=event) for f in going[4:]]
+    return event, waiting, calls
+
+
+def served_in_order(event, waiting):
+    statuses = [Rsvp.objects.get(event=event, family=f).status for f in waiting]
+    return event.people_going() == 6 and statuses == ["going"] * 6 + ["waitlisted"] * 14
+
+
+@pytest.mark.django_db(transaction=True)
+def test_erasures_during_a_rush_give_each_place_once_and_in_line(school_a):
+    from tests.events.test_concurrency import run_together
+
+    event, waiting, calls = rush(school_a)
+    assert run_together(calls, workers=6) == []
+    assert served_in_order(event, waiting)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_harness_sees_the_rush_go_wrong_without_the_lock(school_a, settings):
+    """Control: erasure takes the event's lock (events.services._locked_event); with it
+    switched off, every erasure counts one free place at once and they all seat the same
+    first family, so places stay empty while families wait."""
+    from tests.events.test_concurrency import run_together
+
+    settings.EVENTS_SKIP_LOCK_FOR_TESTS = True
+    event, waiting, calls = rush(school_a)
+    run_together(calls, workers=6)
+    assert not served_in_order(event, waiting)
