@@ -395,6 +395,7 @@ def _forget_in_cache(user: User) -> None:
     from urllib.parse import urlsplit
 
     from django.conf import settings
+    from redis.exceptions import RedisError
 
     from accounts.adapter import fingerprint
     from portal.cache import delete_keys
@@ -410,4 +411,8 @@ def _forget_in_cache(user: User) -> None:
     needles |= {hashlib.sha256(v.lower().encode()).hexdigest() for v in keyed}
     needles |= {fingerprint(v) for v in values}
     user_suffix = f":user:{user.pk}"
-    delete_keys(lambda key: key.endswith(user_suffix) or any(n in key for n in needles))
+    try:
+        delete_keys(lambda key: key.endswith(user_suffix) or any(n in key for n in needles))
+    except (RedisError, OSError) as error:
+        # Never a reason to keep the rest: these counters expire within a day anyway.
+        log.warning("erase.cache_unavailable error=%s", type(error).__name__)

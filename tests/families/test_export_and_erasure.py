@@ -369,3 +369,20 @@ def test_the_harness_sees_the_rush_go_wrong_without_the_lock(school_a, settings)
     event, waiting, calls = rush(school_a)
     run_together(calls, workers=6)
     assert not served_in_order(event, waiting)
+
+
+def test_erasure_goes_through_while_redis_is_down(client, school_a, settings):
+    from django.core.cache import caches
+
+    family = make_family(f"{X}family name", school_a, phone=X_PHONE)
+    client.force_login(family.user)
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+    assert client.post("/en/my/erase/", {"confirm": "yes"}).status_code == 200
+    del settings.CACHES
+    caches.close_all()
+    assert Family.objects.get(pk=family.pk).erased_at is not None
