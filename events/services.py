@@ -164,6 +164,26 @@ def cancel_rsvp(*, family: Family, event: Event) -> None:
     rsvp(family=family, event=event, party=Party(going=False, adults=0))
 
 
+def give_up_places(family: Family) -> list[Rsvp]:
+    """Erasure (RELIABILITY F4): the family's answers to events not yet started go, each
+    under its event's lock, and the places it held go to the waiting list, who are told.
+    Unlike a family's own "not coming", this holds after the date to answer too.
+    Answers to events already started stay for the counts; the caller blanks their text."""
+    promoted_all = []
+    upcoming = Rsvp.objects.filter(family=family, event__starts_at__gt=timezone.now())
+    for event_id in upcoming.values_list("event_id", flat=True).order_by("event_id"):
+        with transaction.atomic():
+            event = _locked_event(event_id)
+            Rsvp.objects.filter(event=event, family=family).delete()
+            if event.status != Event.Status.PUBLISHED:
+                continue  # nobody is seated at a cancelled event
+            promoted = _promote(event)
+            for promoted_rsvp in promoted:
+                messages.promoted(promoted_rsvp)
+            promoted_all += promoted
+    return promoted_all
+
+
 @transaction.atomic
 def set_capacity(event: Event, capacity: int | None) -> list[Rsvp]:
     """Staff change the number of places (RELIABILITY D4)."""

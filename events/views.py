@@ -124,10 +124,17 @@ def feed(request, token):
 @login_required
 def new_feed(request):
     family = get_object_or_404(Family.objects.active(), user=request.user)
-    CalendarFeed.objects.filter(family=family).delete()
+    replaced = CalendarFeed.objects.filter(family=family).delete()[0]
     CalendarFeed.objects.create(family=family)
-    messages.success(request, _("You have a new calendar address. The old one no longer works."))
-    return redirect("families:home")
+    if replaced:
+        messages.success(
+            request, _("You have a new calendar address. The old one no longer works.")
+        )
+    else:
+        messages.success(
+            request, _("Your calendar address is ready. Add it to your phone's calendar app.")
+        )
+    return redirect(reverse("families:home") + "?calendar")
 
 
 @require_http_methods(["GET", "POST"])

@@ -6,8 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from portal.languages import LANGUAGES
 
@@ -106,7 +106,9 @@ class Family(models.Model):
         ]
 
     def __str__(self):
-        return self.display_name or _("(erased)")
+        # A real str, never a lazy one: Python refuses anything else from __str__, and an
+        # erased family still appears in the lists staff open.
+        return self.display_name or gettext("(erased)")
 
     def get_absolute_url(self):
         return reverse("families:profile")

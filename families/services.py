@@ -196,8 +196,14 @@ def answer_feedback(feedback: Feedback, *, answer: str, by: User) -> bool:
 
 
 def export_family(family: Family) -> dict:
-    """Everything the portal holds about a family (RELIABILITY F3)."""
+    """Everything the portal holds about a family (RELIABILITY F3): every kind of row that
+    names it, as the family would recognise it."""
+    from events.models import CalendarFeed, Rsvp
+    from messaging.models import Message
+    from schools.models import SeatApplication
+
     user = family.user
+    feed = CalendarFeed.objects.filter(family=family).first()
     return {
         "family": {
             "display_name": family.display_name,
@@ -211,6 +217,7 @@ def export_family(family: Family) -> dict:
             "consent_recorded": family.consent_at.isoformat() if family.consent_at else None,
         },
         "login": {
+            "name": user.name if user else None,
             "email": user.email if user else None,
             "phone": user.phone if user else None,
             "last_login": user.last_login.isoformat() if user and user.last_login else None,
@@ -231,6 +238,45 @@ def export_family(family: Family) -> dict:
             }
             for p in family.passes.all()
         ],
+        "events": [
+            {
+                "event": r.event.title,
+                "starts": r.event.starts_at.isoformat(),
+                "status": r.status,
+                "people": r.people,
+                "adults": r.adults,
+                "children": r.children,
+                "needs_interpreter": r.needs_interpreter,
+                "interpreter_language": r.interpreter_language,
+                "needs_childcare": r.needs_childcare,
+                "other_needs": r.other_needs,
+                "answered": r.queued_at.isoformat(),
+                "arrived": r.arrived_at.isoformat() if r.arrived_at else None,
+            }
+            for r in Rsvp.objects.filter(family=family).select_related("event")
+        ],
+        "committee_applications": [
+            {
+                "committee": a.committee.name,
+                "statement": a.statement,
+                "language": a.language,
+                "wants_partner_help": a.wants_partner_help,
+                "show_name": a.show_name,
+                "status": a.status,
+                "sent": a.created_at.isoformat(),
+            }
+            for a in SeatApplication.objects.filter(family=family).select_related("committee")
+        ],
+        "committee_seats": [
+            {
+                "committee": seat.committee.name,
+                "seat": seat.label,
+                "term_start": seat.term_start.isoformat(),
+                "term_end": seat.term_end.isoformat(),
+                "name_shown": seat.show_name,
+            }
+            for seat in family.seats.select_related("committee")
+        ],
         "messages_to_schools": [
             {
                 "school": f.school.name,
@@ -241,6 +287,24 @@ def export_family(family: Family) -> dict:
             }
             for f in family.feedback.select_related("school")
         ],
+        # The outbox keeps no text for most kinds: it is written when the message goes.
+        "messages_from_the_portal": [
+            {
+                "kind": m.kind,
+                "channel": m.channel,
+                "status": m.status,
+                "language": m.language,
+                "created": m.created_at.isoformat(),
+                "due": m.due_at.isoformat(),
+                "sent": m.sent_at.isoformat() if m.sent_at else None,
+                "text": m.context.get("text"),
+            }
+            for m in Message.objects.filter(recipient=f"family:{family.pk}").order_by("pk")
+        ],
+        "calendar_feed": {
+            "exists": feed is not None,
+            "created": feed.created_at.isoformat() if feed else None,
+        },
     }
 
 
@@ -250,8 +314,34 @@ def erase_family(family: Family, *, actor: User | None = None) -> None:
 
     The family row stays, without name, login or messages, so reports can still count that
     a family of this language belonged to a school; nothing left points at a person.
+    Answers to events already held stay too (without their free text), since the reports'
+    attendance is counted from them; answers to events to come go, and their places go
+    to the waiting list.
     """
+    from events.models import CalendarFeed, Rsvp
+    from events.services import give_up_places
+    from schools.models import Seat, SeatApplication
+
     user = family.user
+    give_up_places(family)
+    kept_rsvps = Rsvp.objects.filter(family=family)
+    named_rows = {
+        Family: [family.pk],
+        Membership: list(family.memberships.values_list("pk", flat=True)),
+        FamilyPass: list(family.passes.values_list("pk", flat=True)),
+        Feedback: list(family.feedback.values_list("pk", flat=True)),
+        Rsvp: list(kept_rsvps.values_list("pk", flat=True)),
+        SeatApplication: list(family.seat_applications.values_list("pk", flat=True)),
+    }
+    kept_rsvps.exclude(other_needs="").update(other_needs="")
+    family.seat_applications.all().delete()
+    # Seats one at a time under their lock (schools.services.select_member takes the same),
+    # saved so the public committee page is refreshed.
+    for seat_id in family.seats.values_list("pk", flat=True):
+        seat = Seat.objects.select_for_update().get(pk=seat_id)
+        seat.holder, seat.show_name = None, False
+        seat.save(update_fields=["holder", "show_name"])
+    CalendarFeed.objects.filter(family=family).delete()
     family.feedback.all().delete()
     family.passes.all().delete()
     family.display_name = ""
@@ -263,7 +353,7 @@ def erase_family(family: Family, *, actor: User | None = None) -> None:
     family.consent_at = None
     family.erased_at = timezone.now()
     family.save()
-    _forget_in_admin_history(family)
+    _forget_in_admin_history(named_rows)
     outbox.forget(f"family:{family.pk}")
     # Recorded before the login goes: deleting it then clears the actor (ids only remain).
     AuditEvent.record(actor, "erase", family)
@@ -271,14 +361,18 @@ def erase_family(family: Family, *, actor: User | None = None) -> None:
         _delete_login(user)
 
 
-def _forget_in_admin_history(family: Family) -> None:
-    """The admin's history shows each changed row by its name: blank those for this family."""
+def _forget_in_admin_history(named_rows: dict) -> None:
+    """The admin's history shows each changed row by its name (an answer or an application
+    is shown as "family · event"): blank those for this family's rows."""
     from django.contrib.admin.models import LogEntry
     from django.contrib.contenttypes.models import ContentType
 
-    LogEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(Family), object_id=str(family.pk)
-    ).update(object_repr="", change_message="")
+    for model, pks in named_rows.items():
+        if pks:
+            LogEntry.objects.filter(
+                content_type=ContentType.objects.get_for_model(model),
+                object_id__in=[str(pk) for pk in pks],
+            ).update(object_repr="", change_message="")
 
 
 def _delete_login(user: User) -> None:
@@ -288,5 +382,37 @@ def _delete_login(user: User) -> None:
     # Every open session of this person ends (allauth keeps the list of them).
     for user_session in UserSession.objects.filter(user=user):
         user_session.end()
+    _forget_in_cache(user)
     EmailAddress.objects.filter(user=user).delete()
     user.delete()
+
+
+def _forget_in_cache(user: User) -> None:
+    """Rate-limit counters are named by the person's number or address: allauth's by an
+    unkeyed SHA-256 of it (anyone can hash a phone number and find it), its per-login ones
+    by the login's id, our SMS caps by a keyed fingerprint. They go with the login."""
+    import hashlib
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+    from redis.exceptions import RedisError
+
+    from accounts.adapter import fingerprint
+    from portal.cache import delete_keys
+
+    values = [v for v in (user.phone, user.email) if v]
+    for address in {e.email for e in user.emailaddress_set.all()}:
+        values.append(address)
+    hosts = {h for h in settings.ALLOWED_HOSTS if h and "*" not in h and not h.startswith(".")}
+    hosts.add(urlsplit(settings.PORTAL_BASE_URL).netloc)
+    # allauth's failed-password counter is keyed "<site domain>:<email>".
+    keyed = [*values, *(f"{host}:{v}" for host in hosts for v in values)]
+    needles = {hashlib.sha256(v.encode()).hexdigest() for v in keyed}
+    needles |= {hashlib.sha256(v.lower().encode()).hexdigest() for v in keyed}
+    needles |= {fingerprint(v) for v in values}
+    user_suffix = f":user:{user.pk}"
+    try:
+        delete_keys(lambda key: key.endswith(user_suffix) or any(n in key for n in needles))
+    except (RedisError, OSError) as error:
+        # Never a reason to keep the rest: these counters expire within a day anyway.
+        log.warning("erase.cache_unavailable error=%s", type(error).__name__)

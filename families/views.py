@@ -3,6 +3,7 @@ from datetime import timedelta
 from functools import wraps
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
@@ -33,7 +34,7 @@ def family_required(view):
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        family = Family.objects.active().filter(user=request.user).first()
+        family = Family.objects.active().select_related("user").filter(user=request.user).first()
         if family is None:
             return redirect("families:setup")
         request.family = family
@@ -57,12 +58,23 @@ def home(request):
         .select_related("event__school")
         .order_by("event__starts_at")[:20]
     )
-    feed = CalendarFeed.objects.get_or_create(family=family)[0]
-    feed_url = request.build_absolute_uri(reverse("events:feed", kwargs={"token": feed.token}))
+    # Made only when the family asks for it (a POST): opening this page writes nothing (A4).
+    feed = CalendarFeed.objects.filter(family=family).first()
+    feed_url = (
+        request.build_absolute_uri(reverse("events:feed", kwargs={"token": feed.token}))
+        if feed
+        else ""
+    )
     return render(
         request,
         "families/home.html",
-        {"family": family, "memberships": memberships, "answers": answers, "feed_url": feed_url},
+        {
+            "family": family,
+            "memberships": memberships,
+            "answers": answers,
+            "feed_url": feed_url,
+            "calendar_open": "calendar" in request.GET,
+        },
     )
 
 
@@ -170,7 +182,8 @@ def my_data_json(request):
 def erase(request):
     if request.method == "POST" and request.POST.get("confirm") == "yes":
         services.erase_family(request.family, actor=request.user)
-        # The session ended with the login; say goodbye on a plain page.
+        # The login's sessions ended with it; this one too, even if allauth never listed it.
+        logout(request)
         return render(request, "families/erased.html")
     return render(request, "families/erase.html", {"family": request.family})
 

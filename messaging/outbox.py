@@ -144,8 +144,19 @@ def pending(key_prefix: str) -> QuerySet:
 
 
 def forget(recipient_key: str) -> int:
-    """On erasure: the family's messages go (the outbox holds no address or text)."""
-    return Message.objects.filter(recipient=recipient_key).delete()[0]
+    """On erasure: messages still waiting (or never sent) go; those already handed to a
+    provider stay for the delivery figures, with ids only: a notice's text, the provider's
+    id (its logs hold the number) and the provider's error (it may quote the number) go."""
+    messages = Message.objects.filter(recipient=recipient_key)
+    removed = messages.filter(
+        status__in=[Message.Status.QUEUED, Message.Status.CANCELLED]
+    ).delete()[0]
+    for message in messages:
+        message.context = {k: v for k, v in message.context.items() if isinstance(v, int)}
+        message.provider_id = ""
+        message.last_error = ""
+        message.save(update_fields=["context", "provider_id", "last_error"])
+    return removed
 
 
 def send_at_once(*, kind: str, channel: str, phone: str, language: str, text: str) -> Message:

@@ -53,7 +53,9 @@ def test_private_feed_lists_the_familys_events_and_can_be_revoked(client, school
     family = make_family("Rina", school_a, phone="+12125550123")
     services.rsvp(family=family, event=event_a, party=Party(True))
     client.force_login(family.user)
-    page = client.get("/en/my/").content.decode()
+    assert 'class="feed-url"' not in client.get("/en/my/").content.decode()  # not made yet
+    page = client.post("/en/my/calendar/new/", follow=True).content.decode()
+    assert "Your calendar address is ready." in page
     feed_url = page.split('class="feed-url" dir="ltr">')[1].split("<")[0]
     path = feed_url.replace("http://testserver", "")
     client.logout()

@@ -54,3 +54,15 @@ def test_get_never_changes_state(client, world):
     for url, _data in post_urls(world):
         client.get(url, secure=True)
     assert row_counts() == before
+
+
+def test_get_of_a_familys_own_pages_changes_nothing(client, school_a):
+    """Opening "my page" once wrote a calendar-feed row (issue 11, point 11)."""
+    from tests.families.conftest import make_family
+
+    family = make_family("Rina", school_a, phone="+12125550123")
+    client.force_login(family.user)
+    before = row_counts()
+    for url in ("/en/my/", "/en/my/pass/", "/en/my/data/", "/en/my/data.json", "/en/my/erase/"):
+        assert client.get(url).status_code == 200, url
+    assert row_counts() == before
