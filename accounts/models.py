@@ -157,6 +157,8 @@ class AuditEvent(models.Model):
     object_id = models.CharField(_("record id"), max_length=40)
     allowed = models.BooleanField(_("allowed"), default=True)
     at = models.DateTimeField(_("when"), default=timezone.now)
+    # How many rows a list or a download showed (a count, never the rows themselves).
+    rows = models.PositiveIntegerField(_("rows shown"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("audit event")
@@ -167,8 +169,17 @@ class AuditEvent(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id}"
 
     @classmethod
-    def record(cls, actor, action: str, obj, allowed: bool = True, object_type: str = ""):
-        """obj: a model instance, or an id with its object_type (e.g. a report's slug)."""
+    def record(
+        cls,
+        actor,
+        action: str,
+        obj,
+        allowed: bool = True,
+        object_type: str = "",
+        rows: int | None = None,
+    ):
+        """obj: a model instance, or an id with its object_type (e.g. a report's slug);
+        rows: how many rows a list or a download showed."""
         if not object_type:
             object_type = obj._meta.model_name if hasattr(obj, "_meta") else str(type(obj))
         return cls.objects.create(
@@ -177,4 +188,5 @@ class AuditEvent(models.Model):
             object_type=object_type[:40],
             object_id=str(getattr(obj, "pk", obj))[:40],
             allowed=allowed,
+            rows=rows,
         )

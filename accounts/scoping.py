@@ -7,6 +7,7 @@ registry and fails when a school-owned model is registered without it.
 
 from django.apps import apps
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -32,6 +33,15 @@ def schools_for(user) -> QuerySet:
     )
 
 
+def family_schools_for(user) -> QuerySet:
+    """Schools whose families this person may see by name, with what they wrote: their own
+    school as school staff. A district role adds none: district staff see numbers, never
+    names (RELIABILITY C3, C5), even when the same person also works for one school."""
+    return _visible(
+        user, "schools.School", Q(staff_roles__user=user, staff_roles__kind="school_staff")
+    )
+
+
 def districts_for(user) -> QuerySet:
     return _visible(
         user, "schools.District", Q(staff_roles__user=user, staff_roles__kind="district_staff")
@@ -53,7 +63,9 @@ class ScopedAdmin(admin.ModelAdmin):
 
     school_path: the lookup from this model to its School ("" for School itself).
     district_path: for models that hang off a District rather than a School.
-    staff_actions / district_actions: what school and district staff may do here.
+    staff_actions / district_actions: what school and district staff may do here. Rows that
+    name a family have no district_actions: then a district role neither opens the model nor
+    widens the rows a school role shows.
     """
 
     school_path: str | None = None
@@ -67,7 +79,8 @@ class ScopedAdmin(admin.ModelAdmin):
             return queryset
         if self.school_path is not None:
             key = f"{self.school_path}__in" if self.school_path else "pk__in"
-            return queryset.filter(**{key: schools_for(user).values("pk")})
+            schools = schools_for(user) if self.district_actions else family_schools_for(user)
+            return queryset.filter(**{key: schools.values("pk")})
         if self.district_path is not None:
             key = f"{self.district_path}__in" if self.district_path else "pk__in"
             return queryset.filter(**{key: districts_for(user).values("pk")})
@@ -80,6 +93,13 @@ class ScopedAdmin(admin.ModelAdmin):
         # Another school's object looks exactly like one that does not exist: a 404, not the
         # admin's usual redirect with a message that would confirm nothing.
         raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        # A role with no access to this model at all is refused (403) before any lookup,
+        # as on the change page; Django's own order would answer 404 here.
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)
 
     def _allowed(self, request, action):
         user = request.user
@@ -186,6 +206,9 @@ class SchoolOrDistrictScope:
         if user.is_superuser:
             return queryset
         p = self.scope_prefix
+        if not self.district_actions:
+            # Rows naming families: their own school's only (a district's have no names).
+            return queryset.filter(**{f"{p}school__in": family_schools_for(user).values("pk")})
         return queryset.filter(
             Q(**{f"{p}school__in": schools_for(user).values("pk")})
             | Q(**{f"{p}district__in": districts_for(user).values("pk")})

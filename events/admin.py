@@ -3,21 +3,37 @@ import io
 
 from django.contrib import admin, messages
 from django.db.models import Count, F, Q, Sum
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoping import SchoolOrDistrictScope, ScopedAdmin, ScopedInline
+from accounts.models import AuditEvent
+from accounts.scoping import SchoolOrDistrictScope, ScopedAdmin, ScopedInline, family_schools_for
 from events import messages as event_messages
 from events import services
 from events.models import Event, Rsvp, WalkIn
 from families.models import Family
 from messaging.models import Message
+from portal.csv_safe import defuse
 from portal.languages import ENDONYMS, LANGUAGE_CODES
 from schools.admin import TabbedTranslationAdmin, translation_status
+
+
+def may_see_answers(request, event) -> bool:
+    """Who answered this event and what they wrote: staff of the event's school and
+    superusers; district staff see the totals only (RELIABILITY C3, C5)."""
+    user = request.user
+    if not (user.is_active and user.is_staff):
+        return False
+    return user.is_superuser or family_schools_for(user).filter(pk=event.school_id).exists()
+
+
+def audit_answers(request, action: str, event_id, rows: int | None, allowed: bool = True):
+    """One AuditEvent per look at an event's answers (RELIABILITY F5): ids and a count."""
+    AuditEvent.record(request.user, action, event_id, allowed, object_type="event", rows=rows)
 
 
 class RsvpInline(ScopedInline, admin.TabularInline):
@@ -50,6 +66,11 @@ class RsvpInline(ScopedInline, admin.TabularInline):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and (
+            obj is None or may_see_answers(request, obj)
+        )
+
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("family")
 
@@ -63,7 +84,7 @@ class EventAdmin(SchoolOrDistrictScope, ScopedAdmin, TabbedTranslationAdmin):
     list_select_related = ["school"]
     date_hierarchy = "starts_at"
     filter_horizontal = ["partners"]
-    readonly_fields = ["answers", "translations", "pages"]
+    readonly_fields = ["answers", "answer_totals", "translations", "pages"]
     fieldsets = [
         (None, {"fields": ["school", "district", "kind", "status", "title", "description"]}),
         (
@@ -89,6 +110,29 @@ class EventAdmin(SchoolOrDistrictScope, ScopedAdmin, TabbedTranslationAdmin):
             .annotate(going_people=Sum(F("rsvps__adults") + F("rsvps__children"), filter=going))
         )
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or may_see_answers(request, obj):
+            return fieldsets
+        # District staff: the figures, without the links to names (list, messages, door).
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "fields": ["answer_totals" if f == "answers" else f for f in options["fields"]],
+                },
+            )
+            for name, options in fieldsets
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        event = getattr(response, "context_data", {}).get("original")
+        if response.status_code == 200 and event is not None and may_see_answers(request, event):
+            audit_answers(request, "rsvps.event", event.pk, event.rsvps.count())
+        return response
+
     @admin.display(description=_("people going"), ordering="going_people")
     def people_going(self, obj):
         return obj.going_people or 0
@@ -106,6 +150,13 @@ class EventAdmin(SchoolOrDistrictScope, ScopedAdmin, TabbedTranslationAdmin):
 
     @admin.display(description=_("answers"))
     def answers(self, obj):
+        return self._answers(obj, links=True)
+
+    @admin.display(description=_("answers"))
+    def answer_totals(self, obj):
+        return self._answers(obj, links=False)
+
+    def _answers(self, obj, links: bool):
         if obj is None or obj.pk is None:
             return "—"
         totals = obj.rsvps.aggregate(
@@ -128,9 +179,8 @@ class EventAdmin(SchoolOrDistrictScope, ScopedAdmin, TabbedTranslationAdmin):
                 for i in interpreters
             ),
         )
-        return format_html(
-            "<ul><li>{}: {}</li><li>{}: {}</li><li>{}: {}</li><li>{}: {}</li><li>{}: {}</li></ul>"
-            '<p><a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a></p>',
+        totals_html = format_html(
+            "<ul><li>{}: {}</li><li>{}: {}</li><li>{}: {}</li><li>{}: {}</li><li>{}: {}</li></ul>",
             _("People going"),
             totals["going"] or 0,
             _("People waiting"),
@@ -141,6 +191,11 @@ class EventAdmin(SchoolOrDistrictScope, ScopedAdmin, TabbedTranslationAdmin):
             totals["childcare"] or 0,
             _("Arrived"),
             totals["arrived"] or 0,
+        )
+        if not links:
+            return totals_html
+        return totals_html + format_html(
+            '<p><a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a></p>',
             reverse("admin:events_event_rsvps_csv", args=[obj.pk]),
             _("Download the list (CSV)"),
             reverse("events:door", args=[obj.pk]),
@@ -188,7 +243,7 @@ class EventAdmin(SchoolOrDistrictScope, ScopedAdmin, TabbedTranslationAdmin):
         """The event's messages: status and reasons, a preview in any language and channel,
         "send a reminder now", and a new try for a message that failed or is in doubt."""
         event = get_object_or_404(self.get_queryset(request), pk=pk)
-        if not self.has_view_permission(request, event):
+        if not (self.has_view_permission(request, event) and may_see_answers(request, event)):
             return HttpResponse(status=403)
         if request.method == "POST" and self.has_change_permission(request, event):
             action = request.POST.get("action")
@@ -210,6 +265,7 @@ class EventAdmin(SchoolOrDistrictScope, ScopedAdmin, TabbedTranslationAdmin):
         names = {f"family:{f.pk}": f.display_name for f in Family.objects.filter(pk__in=ids)}
         for row in rows:
             row.family_name = names.get(row.recipient, "—")
+        audit_answers(request, "rsvps.messages", event.pk, len(names))
         preview_language = request.GET.get("language", "en")
         preview_kind = request.GET.get("kind", "reminder")
         preview = None
@@ -235,8 +291,12 @@ class EventAdmin(SchoolOrDistrictScope, ScopedAdmin, TabbedTranslationAdmin):
         return render(request, "admin/events/event_messages.html", context)
 
     def rsvps_csv(self, request, pk):
-        event = get_object_or_404(self.get_queryset(request), pk=pk)
-        if not self.has_view_permission(request, event):
+        event = self.get_queryset(request).filter(pk=pk).first()
+        if event is None or not self.has_view_permission(request, event):
+            audit_answers(request, "rsvps.csv", pk, None, allowed=False)
+            raise Http404
+        if not may_see_answers(request, event):
+            audit_answers(request, "rsvps.csv", pk, None, allowed=False)
             return HttpResponse(status=403)
         buffer = io.StringIO()
         writer = csv.writer(buffer)
@@ -252,19 +312,21 @@ class EventAdmin(SchoolOrDistrictScope, ScopedAdmin, TabbedTranslationAdmin):
                 _("arrived"),
             ]
         )
-        for row in event.rsvps.select_related("family").order_by("status", "queued_at"):
+        rows = list(event.rsvps.select_related("family").order_by("status", "queued_at"))
+        for row in rows:
             writer.writerow(
                 [
-                    row.family.display_name,
+                    defuse(row.family.display_name),
                     row.get_status_display(),
                     row.adults,
                     row.children,
                     row.get_interpreter_language_display() if row.needs_interpreter else "",
                     _("yes") if row.needs_childcare else "",
-                    row.other_needs,
+                    defuse(row.other_needs),
                     row.arrived_at.isoformat() if row.arrived_at else "",
                 ]
             )
+        audit_answers(request, "rsvps.csv", event.pk, len(rows))
         # A byte-order mark, so spreadsheet programs read the names in every script.
         response = HttpResponse(
             "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
@@ -291,10 +353,12 @@ class EventAdmin(SchoolOrDistrictScope, ScopedAdmin, TabbedTranslationAdmin):
 
 @admin.register(Rsvp)
 class RsvpAdmin(SchoolOrDistrictScope, ScopedAdmin):
+    """Answers name families: school staff only; district staff have the reports."""
+
     school_path = "event__school"
     scope_prefix = "event__"
     staff_actions = frozenset({"view"})
-    district_actions = frozenset({"view"})
+    district_actions = frozenset()
     list_display = [
         "family",
         "event",
@@ -310,12 +374,30 @@ class RsvpAdmin(SchoolOrDistrictScope, ScopedAdmin):
     search_fields = ["family__display_name", "event__title"]
     readonly_fields = [f.name for f in Rsvp._meta.fields]
 
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if response.status_code == 200 and changelist is not None:
+            shown = list(changelist.result_list)
+            events = {row.event_id for row in shown}
+            # One event per look: the event when the list shows one, else "*" (several).
+            event_id = events.pop() if len(events) == 1 else "*"
+            audit_answers(request, "rsvps.list", event_id, len(shown))
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        rsvp = getattr(response, "context_data", {}).get("original")
+        if response.status_code == 200 and rsvp is not None:
+            audit_answers(request, "rsvps.answer", rsvp.event_id, 1)
+        return response
+
 
 @admin.register(WalkIn)
 class WalkInAdmin(SchoolOrDistrictScope, ScopedAdmin):
     school_path = "event__school"
     scope_prefix = "event__"
     staff_actions = frozenset({"view", "delete"})
-    district_actions = frozenset({"view"})
+    district_actions = frozenset()  # names given at the door
     list_display = ["name", "language", "people", "event", "arrived_at"]
     list_select_related = ["event"]

@@ -264,3 +264,25 @@ class CalendarFeed(models.Model):
 
     def __str__(self):
         return f"{self.family}"
+
+
+class MessageCount(models.Model):
+    """How many messages of a past event ended in each status, by kind and channel: kept
+    when the retention task deletes the messages themselves (events.tasks), so the reports'
+    reminder figures stay the same. Counts only, no family."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=40)
+    channel = models.CharField(max_length=5)
+    status = models.CharField(max_length=10)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "kind", "channel", "status"], name="messagecount_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.event_id} {self.kind} {self.channel} {self.status}: {self.count}"

@@ -17,9 +17,9 @@ class MembershipInline(ScopedInline, admin.TabularInline):
 
     def get_queryset(self, request):
         # Only this staff member's schools: a family's other schools are not their business.
-        from accounts.scoping import schools_for
+        from accounts.scoping import family_schools_for
 
-        return super().get_queryset(request).filter(school__in=schools_for(request.user))
+        return super().get_queryset(request).filter(school__in=family_schools_for(request.user))
 
 
 @admin.register(Family)

@@ -2,6 +2,7 @@ import json
 from datetime import timedelta
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -211,7 +212,11 @@ def feedback(request, slug):
 
 
 def privacy(request):
-    return render(request, "families/privacy.html")
+    return render(
+        request,
+        "families/privacy.html",
+        {"event_retention_days": settings.EVENT_RETENTION_DAYS},
+    )
 
 
 # Front desk ---------------------------------------------------------------

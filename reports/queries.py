@@ -41,7 +41,7 @@ from django.db.models.functions import Cast, Coalesce, TruncWeek
 from django.utils import timezone
 from modeltranslation.utils import build_localized_fieldname
 
-from events.models import Event, WalkIn
+from events.models import Event, MessageCount, WalkIn
 from families.models import Family, Membership
 from messaging.models import Message
 from portal.languages import LANGUAGE_CODES
@@ -454,7 +454,24 @@ def reminders_by_channel(scope: Scope, period: Period) -> dict[str, dict[str, in
         .values("channel", "status", "current")
         .annotate(n=Count("id"))
     )
-    for row in rows:
+    # Messages of events past the retention period are deleted; their counts stay here.
+    kept = (
+        MessageCount.objects.filter(
+            kind="reminder",
+            event__in=_events_held(scope, previous.start, period.end).values("pk"),
+        )
+        .annotate(
+            current=Case(
+                When(event__in=held_now, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .order_by()
+        .values("channel", "status", "current")
+        .annotate(n=Sum("count"))
+    )
+    for row in [*rows, *kept]:
         key = f"{'' if row['current'] else 'before_'}{row['status']}"
         if row["channel"] in result and key in result[row["channel"]]:
             result[row["channel"]][key] += row["n"]

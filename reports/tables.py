@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from portal.csv_safe import defuse
 from reports.suppression import Entry, percent, threshold
 
 
@@ -68,16 +69,9 @@ class Table:
         writer = csv.writer(out)
         writer.writerow(self.columns)
         for row in [*self.rows, *self.foot]:
-            writer.writerow([cell.text if cell.number else _csv_safe(cell.text) for cell in row])
+            # Names of schools and events come from staff: defused (numbers are ours).
+            writer.writerow([cell.text if cell.number else defuse(cell.text) for cell in row])
         return out.getvalue()
-
-
-def _csv_safe(text: str) -> str:
-    # A cell starting with = + - @ is run as a formula by spreadsheet programs; names of
-    # schools and events come from staff, so neutralise them (numbers are ours).
-    if text[:1] in ("=", "+", "-", "@"):
-        return "'" + text
-    return text
 
 
 def change(now: Entry, before: Entry) -> Cell:

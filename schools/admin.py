@@ -5,7 +5,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from accounts.scoping import SchoolOrDistrictScope, ScopedAdmin, ScopedInline
+from accounts.scoping import SchoolOrDistrictScope, ScopedAdmin, ScopedInline, family_schools_for
 from portal.languages import ENDONYMS
 from schools import services
 from schools.models import (
@@ -200,6 +200,15 @@ class SeatInline(admin.TabularInline):
     fields = ["label", "term_start", "term_end", "holder", "show_name"]
     readonly_fields = ["holder"]
 
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        # Who holds a seat names a family: staff of the committee's school only.
+        if request.user.is_superuser or (
+            obj is not None and family_schools_for(request.user).filter(pk=obj.school_id).exists()
+        ):
+            return fields
+        return [f for f in fields if f != "holder"]
+
 
 @admin.register(Committee)
 class CommitteeAdmin(SchoolOrDistrictScope, ScopedAdmin, TabbedTranslationAdmin):
@@ -217,7 +226,7 @@ class SeatApplicationAdmin(SchoolOrDistrictScope, ScopedAdmin):
     school_path = "committee__school"
     scope_prefix = "committee__"
     staff_actions = frozenset({"view", "change"})
-    district_actions = frozenset({"view", "change"})
+    district_actions = frozenset()  # names and statements: school staff only (C3, C5)
     list_display = ["family", "committee", "language", "wants_partner_help", "status", "created_at"]
     list_filter = ["status", "wants_partner_help"]
     list_select_related = ["family", "committee"]

@@ -166,6 +166,9 @@ SMS_MAX_PER_IP_PER_HOUR = env_int("SMS_MAX_PER_IP_PER_HOUR", 30)
 
 # Families inactive this long are warned twice, then anonymised (families.tasks).
 FAMILY_RETENTION_DAYS = env_int("FAMILY_RETENTION_DAYS", 548)
+# An event's answers lose their free text, and its messages go, this long after it ended
+# (events.tasks.purge_past_events).
+EVENT_RETENTION_DAYS = env_int("EVENT_RETENTION_DAYS", 180)
 
 # Reports hide counts below this (and enough others that none can be worked out).
 REPORTS_MIN_COUNT = env_int("REPORTS_MIN_COUNT", 10)
@@ -334,6 +337,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "families-retention": {
         "task": "families.tasks.apply_retention",
+        "schedule": 24 * 3600,
+    },
+    "events-retention": {
+        "task": "events.tasks.purge_past_events",
         "schedule": 24 * 3600,
     },
 }

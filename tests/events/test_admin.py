@@ -9,6 +9,7 @@ from django.utils import timezone
 from events import services
 from events.models import Event, Rsvp
 from events.services import Party
+from families.models import Family
 from tests.events.conftest import make_event
 from tests.families.conftest import make_family
 
@@ -129,3 +130,82 @@ def test_school_staff_see_who_is_coming_and_the_help_asked(client, staff_a, scho
     rows = page[page.index('id="rsvps-group"') :]
     assert "ZZ Rina Coming" in rows and "Arabic" in rows
     assert "+12125550123" not in page  # the list shows the family's name, not its number
+
+
+def read_csv(response):
+    import csv
+    import io
+
+    body = response.content.decode("utf-8")
+    assert body.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(body[1:])))
+
+
+def test_each_look_at_the_answers_writes_one_audit_event_without_names(client, staff_a, school_a):
+    """RELIABILITY F5: who looked at which event's answers, and how many; ids only."""
+    from accounts.models import AuditEvent
+
+    event = make_event(school_a, capacity=10)
+    for name in ("Rina ZZ-P1", "Omar ZZ-P2"):
+        services.rsvp(
+            family=make_family(name, school_a),
+            event=event,
+            party=Party(True, other_needs="wheelchair ZZ-P3"),
+        )
+    client.force_login(staff_a)
+    looks = [
+        (f"/admin/events/event/{event.pk}/rsvps.csv", "rsvps.csv"),
+        (f"/admin/events/event/{event.pk}/change/", "rsvps.event"),
+        (f"/admin/events/rsvp/?event__id__exact={event.pk}", "rsvps.list"),
+        (f"/admin/events/event/{event.pk}/messages/", "rsvps.messages"),
+    ]
+    for url, action in looks:
+        AuditEvent.objects.all().delete()
+        response = client.get(url)
+        assert response.status_code == 200, url
+        logged = AuditEvent.objects.get()  # one event per view
+        assert (logged.actor, logged.action, logged.allowed) == (staff_a, action, True)
+        assert (logged.object_type, logged.object_id) == ("event", str(event.pk))
+        assert logged.rows == (0 if action == "rsvps.messages" else 2)
+        values = " ".join(str(v) for v in AuditEvent.objects.values().get().values())
+        assert "ZZ-P" not in values
+
+
+def test_a_refused_download_is_logged_too(client, staff_b, school_a):
+    from accounts.models import AuditEvent
+
+    event = make_event(school_a)
+    client.force_login(staff_b)
+    assert client.get(f"/admin/events/event/{event.pk}/rsvps.csv").status_code == 404
+    logged = AuditEvent.objects.get()
+    assert (logged.actor, logged.action, logged.allowed) == (staff_b, "rsvps.csv", False)
+
+
+@pytest.mark.parametrize(
+    "name,needs",
+    [
+        ("=1+2", 'Needs =HYPERLINK("http://x","y")'),
+        ("Ana", '=HYPERLINK("http://x","y")'),
+        ("+cmd", "-1"),
+        ("@SUM(A1)", "+1"),
+        ("-2+3", "@SUM(A1:A9)"),
+        ("\t=1+2", "\r=1+2"),
+    ],
+)
+def test_csv_cells_never_run_as_formulas(client, staff_a, school_a, name, needs):
+    """A family's name or needs starting with = + - @ (or a tab or return before one) reach
+    the spreadsheet as text: a leading ' , like the reports' CSVs."""
+    event = make_event(school_a, capacity=10)
+    family = make_family("placeholder", school_a)
+    services.rsvp(family=family, event=event, party=Party(True))
+    # Stored as given (the forms strip spaces; an import or an older row may not).
+    Family.objects.filter(pk=family.pk).update(display_name=name)
+    Rsvp.objects.filter(family=family).update(other_needs=needs)
+    client.force_login(staff_a)
+    rows = read_csv(client.get(f"/admin/events/event/{event.pk}/rsvps.csv"))
+    family_cell, needs_cell = rows[1][0], rows[1][6]
+    for cell, text in ((family_cell, name), (needs_cell, needs)):
+        if text[0] in "=+-@\t\r":
+            assert cell == "'" + text
+        else:
+            assert cell == text

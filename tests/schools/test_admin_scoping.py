@@ -1,5 +1,7 @@
 """RELIABILITY C1: staff of school A never see or change school B's objects in the admin."""
 
+from datetime import date
+
 import pytest
 from django.contrib import admin
 from django.urls import reverse
@@ -260,3 +262,99 @@ def test_staff_login_goes_through_allauth(client, staff_a):
     response = client.post("/en/accounts/login/", {"login": staff_a.email, "password": PASSWORD})
     assert response.status_code == 302
     assert client.get("/admin/").status_code == 200
+
+
+# RELIABILITY C3, C5: district staff see numbers, never a family's name or what it wrote.
+# Sentinels only in personal fields (names, needs, statements, stories, walk-in names); the
+# school's own content (event titles, committees) is theirs to see.
+PERSONAL = "ZZ-N"
+
+
+@pytest.fixture
+def personal_world(world, school_a):
+    from messaging.models import Message
+
+    own = world["a"]
+    Family.objects.filter(pk=own[Family].pk).update(display_name=f"Name {PERSONAL}1")
+    Rsvp.objects.filter(pk=own[Rsvp].pk).update(other_needs=f"Needs {PERSONAL}2")
+    SeatApplication.objects.filter(pk=own[SeatApplication].pk).update(
+        statement=f"Statement {PERSONAL}3"
+    )
+    WalkIn.objects.filter(pk=own[WalkIn].pk).update(name=f"Walk-in {PERSONAL}4")
+    Feedback.objects.filter(pk=own[Feedback].pk).update(text=f"Story {PERSONAL}5")
+    seat = own[Committee].seats.create(
+        label="Seat 1", term_start=date(2026, 9, 1), term_end=date(2027, 6, 30), holder=own[Family]
+    )
+    Message.objects.create(
+        recipient=f"family:{own[Family].pk}",
+        channel="sms",
+        language="es",
+        kind="reminder",
+        context={"event": own[Event].pk},
+        idempotency_key="reminder:personal-world",
+    )
+    return {**own, "seat": seat}
+
+
+def district_pages(objects):
+    event = objects[Event]
+    pages = [
+        ("/admin/", (200,)),
+        (f"/admin/events/event/{event.pk}/change/", (200,)),
+        (f"/admin/events/event/{event.pk}/rsvps.csv", (403,)),
+        (f"/admin/events/event/{event.pk}/messages/", (403,)),
+        (f"/en/events/{event.pk}/door/?q={PERSONAL}", (403,)),
+        (f"/admin/schools/committee/{objects[Committee].pk}/change/", (200,)),
+    ]
+    for model in SCOPED_MODELS:
+        pages.append((admin_url(model, "changelist"), (200, 403)))
+        for view in ("change", "delete", "history"):
+            pages.append((admin_url(model, view, objects[model].pk), (200, 403)))
+    return pages
+
+
+def test_district_staff_see_no_family_names_or_needs_anywhere(
+    client, personal_world, district_staff_a
+):
+    client.force_login(district_staff_a)
+    for url, statuses in district_pages(personal_world):
+        response = client.get(url)
+        assert response.status_code in statuses, url
+        assert PERSONAL not in response.content.decode(), url
+    # The answers themselves: no list, no page, no link from the admin's front page.
+    rsvp = personal_world[Rsvp]
+    assert client.get(admin_url(Rsvp, "changelist")).status_code == 403
+    assert client.get(admin_url(Rsvp, "change", rsvp.pk)).status_code == 403
+    assert admin_url(Rsvp, "changelist") not in client.get("/admin/").content.decode()
+    event_page = client.get(admin_url(Event, "change", personal_world[Event].pk)).content.decode()
+    assert 'id="rsvps-group"' not in event_page
+    assert "People going" in event_page  # the figures stay
+
+
+def test_school_staff_still_see_their_own_families(client, personal_world, staff_a):
+    client.force_login(staff_a)
+    event = personal_world[Event]
+    assert f"Needs {PERSONAL}2" in client.get(admin_url(Event, "change", event.pk)).content.decode()
+    csv = client.get(f"/admin/events/event/{event.pk}/rsvps.csv").content.decode()
+    assert f"Name {PERSONAL}1" in csv and f"Needs {PERSONAL}2" in csv
+    assert f"Name {PERSONAL}1" in client.get(admin_url(Rsvp, "changelist")).content.decode()
+    assert (
+        f"{PERSONAL}3"
+        in client.get(
+            admin_url(SeatApplication, "change", personal_world[SeatApplication].pk)
+        ).content.decode()
+    )
+
+
+def test_a_district_role_adds_no_names_to_a_school_role(
+    client, personal_world, world, school_b, district_a
+):
+    """Staff of school B who also hold a district A role see B's families, never A's."""
+    from tests.conftest import make_staff
+
+    both = make_staff("both@example.org", school=school_b, district=district_a)
+    client.force_login(both)
+    rsvps = client.get(admin_url(Rsvp, "changelist")).content.decode()
+    assert "ZZ-B family" in rsvps and PERSONAL not in rsvps
+    for url, _statuses in district_pages(personal_world):
+        assert PERSONAL not in client.get(url).content.decode(), url
