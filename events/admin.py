@@ -138,9 +138,12 @@ class EventAdmin(SchoolOrDistrictScope, ScopedAdmin, TabbedTranslationAdmin):
         return obj.going_people or 0
 
     def save_model(self, request, obj, form, change):
-        # Same lock as the answers: lowering the places never leaves too many confirmed.
+        # Same lock (and time limit) as the answers, held by the admin's transaction until
+        # the extra parties have moved to the waiting list or the new places are given out:
+        # lowering the places never leaves too many confirmed (D4). A lock held elsewhere
+        # too long raises EventBusy, which events.middleware answers "busy, try again".
         if change:
-            Event.objects.select_for_update(no_key=True).filter(pk=obj.pk).first()
+            services.lock_event(obj)
         super().save_model(request, obj, form, change)
         if change and "capacity" in form.changed_data:
             services.rebalance(obj)

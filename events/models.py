@@ -202,6 +202,9 @@ class Rsvp(models.Model):
     checked_in_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Set when the door gave the family a place it did not hold (no answer, "not coming" or
+    # waiting): the answer as it was, so a mistaken scan can be undone exactly.
+    state_before_check_in = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("answer (RSVP)")

@@ -2,23 +2,27 @@
 
 Capacity counts people. Every write that can change who holds a place takes the event's
 row lock first (SELECT … FOR NO KEY UPDATE on PostgreSQL), so concurrent answers are
-served one at a time and a place is never given twice (RELIABILITY D1, D4).
+served one at a time and a place is never given twice (RELIABILITY D1, D4): answers and
+cancellations, promotion from the waiting list, check-in at the door and its undo, and
+the staff's change of places. A request waits for that lock at most LOCK_TIMEOUT_MS, then
+gets EventBusy, which the pages answer with "busy, please try again" (D3).
 """
 
 import logging
 import time
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events import messages
 from events.models import Event, Rsvp, WalkIn
-from families.models import Family, FamilyPass
+from families.models import Family, FamilyPass, Membership
 
 log = logging.getLogger("portal.events")
 
@@ -38,11 +42,51 @@ class Party:
         return self.adults + self.children
 
 
+BUSY = _("This event is busy at this moment. Please try again in a few seconds.")
+FULL_AT_THE_DOOR = _("The event is full: no place is free for this family. It was not checked in.")
+
+
+class EventBusy(Exception):
+    """Another request held the event's lock longer than LOCK_TIMEOUT_MS."""
+
+
+def is_lock_timeout(error: BaseException) -> bool:
+    # PostgreSQL's lock_not_available, raised when lock_timeout runs out.
+    return isinstance(error, OperationalError) and (
+        getattr(error.__cause__, "sqlstate", None) == "55P03"
+    )
+
+
+def _race_window() -> None:
+    # Test-only: widen the race between counting and seating, so the control tests (run
+    # without the lock) overbook for sure and show the harness is not blind.
+    if getattr(settings, "EVENTS_SKIP_LOCK_FOR_TESTS", False):
+        time.sleep(0.2)
+
+
 def _locked_event(event_id: int) -> Event:
     # Test-only switch for the control test: without the lock the harness must see overbooking.
     if getattr(settings, "EVENTS_SKIP_LOCK_FOR_TESTS", False):
         return Event.objects.get(pk=event_id)
-    return Event.objects.select_for_update(no_key=True).get(pk=event_id)
+    if connection.vendor == "postgresql":
+        # For the rest of this transaction only: a held lock makes us wait a few seconds at
+        # most, never until a proxy or a phone gives up (0 waits without limit).
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('lock_timeout', %s, true)",
+                [f"{int(getattr(settings, 'LOCK_TIMEOUT_MS', 3000))}ms"],
+            )
+    try:
+        return Event.objects.select_for_update(no_key=True).get(pk=event_id)
+    except OperationalError as error:
+        if is_lock_timeout(error):
+            raise EventBusy from error
+        raise
+
+
+def lock_event(event: Event) -> Event:
+    """Take the event's lock in the caller's transaction (staff edits in the admin)."""
+    return _locked_event(event.pk)
 
 
 def _people_going(event: Event, exclude_family_id=None) -> int:
@@ -122,6 +166,7 @@ def _rsvp_locked(*, family, event, party):
         for name, value in fields.items():
             setattr(current, name, value)
         current.status = status
+        current.state_before_check_in = None  # the family's own answer now counts, not the door's
         if joins_queue:
             current.queued_at = timezone.now()
         current.save()
@@ -144,8 +189,7 @@ def _promote(event: Event) -> list[Rsvp]:
         Rsvp.objects.filter(pk__in=[r.pk for r in waiting]).update(status=Rsvp.Status.GOING)
         return waiting
     free = event.capacity - _people_going(event)
-    if getattr(settings, "EVENTS_SKIP_LOCK_FOR_TESTS", False):
-        time.sleep(0.2)  # widen the race between counting and seating for the control test
+    _race_window()
     promoted = []
     for waiting in Rsvp.objects.filter(event=event, status=Rsvp.Status.WAITLISTED).order_by(
         "queued_at", "pk"
@@ -201,6 +245,7 @@ def rebalance(event: Event) -> list[Rsvp]:
             Rsvp.objects.filter(event=event, status=Rsvp.Status.GOING).order_by("-queued_at", "-pk")
         )
         total = sum(r.people for r in going)
+        _race_window()
         for newest in going:
             if total <= event.capacity:
                 break
@@ -214,32 +259,120 @@ def rebalance(event: Event) -> list[Rsvp]:
 
 
 def check_in(rsvp_row: Rsvp, *, staff) -> Rsvp:
-    Rsvp.objects.filter(pk=rsvp_row.pk, arrived_at__isnull=True).update(
-        arrived_at=timezone.now(), checked_in_by=staff
-    )
-    rsvp_row.refresh_from_db()
-    return rsvp_row
+    """The door's "arrived" button on a family's answer: the same rules as a pass."""
+    return check_in_family(event=rsvp_row.event, family=rsvp_row.family, staff=staff)
 
 
 @transaction.atomic
 def check_in_family(*, event: Event, family: Family, staff) -> Rsvp:
-    """At the door: a family with a pass but no answer is counted as it arrives."""
+    """At the door. A family with a place is marked arrived. A family without one (no
+    answer, "not coming", or waiting) is seated only if a place is free, the same rule as
+    an answer online: the volunteer sees "full" rather than a count past the room's size,
+    and can still add the family as a walk-in, which counts who came without taking a
+    place. What the answer was before is kept, so a mistaken scan can be undone."""
+    event = _locked_event(event.pk)
+    if event.status == Event.Status.CANCELLED:
+        raise ValidationError(_("This event was cancelled."), code="cancelled")
     row = Rsvp.objects.filter(event=event, family=family).first()
-    if row is None:
-        row = Rsvp.objects.create(
-            event=event, family=family, status=Rsvp.Status.GOING, adults=1, children=0
-        )
-    elif row.status != Rsvp.Status.GOING:
+    if row is None or row.status != Rsvp.Status.GOING:
+        people = row.people if row is not None and row.people else 1
+        if event.capacity is not None:
+            # Nobody waiting ahead can be passed over: after every locked write the waiting
+            # list has been served, so no waiting party fits in the places still free.
+            free = event.capacity - _people_going(event)
+            _race_window()
+            if people > free:
+                raise ValidationError(FULL_AT_THE_DOOR, code="full")
+        if row is None:
+            row = Rsvp(event=event, family=family, adults=1, children=0)
+            row.state_before_check_in = {"status": None}
+        else:
+            row.state_before_check_in = {
+                "status": row.status,
+                "adults": row.adults,
+                "children": row.children,
+                "queued_at": row.queued_at.isoformat(),
+            }
+            if not row.people:
+                row.adults = 1
         row.status = Rsvp.Status.GOING
-        row.save(update_fields=["status"])
-    return check_in(row, staff=staff)
+        row.arrived_at = timezone.now()
+        row.checked_in_by = staff
+        row.save()
+    elif row.arrived_at is None:
+        row.arrived_at = timezone.now()
+        row.checked_in_by = staff
+        row.save(update_fields=["arrived_at", "checked_in_by"])
+    row.event = event
+    return row
 
 
-def check_in_pass(*, event: Event, code: str, staff) -> Rsvp | None:
+def _admitted_at_door(family: Family, event: Event) -> bool:
+    confirmed = Membership.objects.filter(family=family, status=Membership.Status.CONFIRMED)
+    if event.school_id:
+        return confirmed.filter(school_id=event.school_id).exists()
+    return confirmed.filter(school__district_id=event.district_id).exists()
+
+
+def check_in_pass(*, event: Event, code: str, staff) -> Rsvp:
+    """A pass typed or scanned at the door. Passes of the event's school's own families
+    (any school of the district for a district event) are accepted, and of a family
+    already holding a place at this event; any other pass is refused with the reason,
+    without the family's name."""
     family_pass = FamilyPass.from_short_code(code) or FamilyPass.from_token(code)
-    if family_pass is None or not family_pass.is_valid:
-        return None
-    return check_in_family(event=event, family=family_pass.family, staff=staff)
+    if family_pass is None or family_pass.family.erased_at is not None:
+        raise ValidationError(
+            _("Not valid. Check the code, or add the family as a walk-in."), code="unknown"
+        )
+    if not family_pass.is_valid:
+        raise ValidationError(
+            _("This pass is no longer valid. The family may have a newer pass."), code="revoked"
+        )
+    family = family_pass.family
+    has_place = Rsvp.objects.filter(event=event, family=family, status=Rsvp.Status.GOING)
+    if not _admitted_at_door(family, event) and not has_place.exists():
+        asked = Membership.objects.filter(family=family).exclude(status=Membership.Status.CONFIRMED)
+        asked = (
+            asked.filter(school_id=event.school_id)
+            if event.school_id
+            else asked.filter(school__district_id=event.district_id)
+        )
+        if asked.exists():
+            raise ValidationError(
+                _("This family is not confirmed at this school yet."), code="not_confirmed"
+            )
+        raise ValidationError(
+            _("This pass is for a family of another school."), code="other_school"
+        )
+    return check_in_family(event=event, family=family, staff=staff)
+
+
+@transaction.atomic
+def undo_check_in(rsvp_row: Rsvp) -> Rsvp | None:
+    """A mistaken scan: the answer goes back to what it was before the check-in (no answer
+    at all: the row goes). A place freed this way goes to the waiting list as usual."""
+    event = _locked_event(rsvp_row.event_id)
+    row = Rsvp.objects.filter(pk=rsvp_row.pk, event=event).first()
+    if row is None or row.arrived_at is None:
+        return row
+    before = row.state_before_check_in
+    if before is not None and before.get("status") is None:
+        row.delete()
+        row = None
+    else:
+        if before is not None:
+            row.status = before["status"]
+            row.adults = before["adults"]
+            row.children = before["children"]
+            row.queued_at = datetime.fromisoformat(before["queued_at"])
+        row.arrived_at = None
+        row.checked_in_by = None
+        row.state_before_check_in = None
+        row.save()
+    if before is not None:
+        for promoted_rsvp in _promote(event):
+            messages.promoted(promoted_rsvp)
+    return row
 
 
 def add_walk_in(*, event: Event, name: str, language: str, people: int, staff) -> WalkIn:

@@ -1,3 +1,5 @@
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -39,6 +41,7 @@ def detail(request, pk):
     family = _family(request)
     current = Rsvp.objects.filter(event=event, family=family).first() if family else None
     form = None
+    status = 200
     if family is not None:
         form = RsvpForm(request.POST or None, initial=RsvpForm.initial_for(family, current))
         if request.method == "POST" and form.is_valid():
@@ -56,6 +59,10 @@ def detail(request, pk):
                 answer = services.rsvp(family=family, event=event, party=party)
             except ValidationError as error:
                 form.add_error(None, error)
+            except services.EventBusy:
+                # The form stays filled in: one more tap sends it again.
+                form.add_error(None, services.BUSY)
+                status = 503
             else:
                 messages.success(request, _answer_message(answer))
                 return redirect(event.get_absolute_url())
@@ -81,6 +88,7 @@ def detail(request, pk):
             and not event.has_translation(language, "description"),
             "map_query": ", ".join(p for p in (event.address or event.place,) if p),
         },
+        status=status,
     )
 
 
@@ -149,34 +157,15 @@ def door(request, pk):
         request.POST if request.POST.get("form") == "walk_in" else None,
         initial={"language": translation.get_language(), "people": 1},
     )
+    status = 200
     if request.method == "POST":
-        action = request.POST.get("form")
-        if action == "arrived":
-            rsvp_id = request.POST.get("rsvp", "")
-            row = get_object_or_404(Rsvp, pk=int(rsvp_id) if rsvp_id.isdigit() else 0, event=event)
-            services.check_in(row, staff=request.user)
-            messages.success(request, _("%(name)s: arrived.") % {"name": row.family.display_name})
-            return redirect(
-                f"{reverse('events:door', args=[event.pk])}?q={request.POST.get('q', '')[:100]}"
-            )
-        if action == "code" and code_form.is_valid():
-            row = services.check_in_pass(
-                event=event, code=code_form.cleaned_data["code"], staff=request.user
-            )
-            if row is None:
-                code_form.add_error(
-                    "code", _("Not valid. Check the code, or add the family as a walk-in.")
-                )
-            else:
-                messages.success(
-                    request, _("%(name)s: arrived.") % {"name": row.family.display_name}
-                )
-                return redirect("events:door", pk=event.pk)
-        if action == "walk_in" and walk_in_form.is_valid():
-            data = walk_in_form.cleaned_data
-            services.add_walk_in(event=event, staff=request.user, **data)
-            messages.success(request, _("%(name)s: arrived.") % {"name": data["name"]})
-            return redirect("events:door", pk=event.pk)
+        try:
+            response = _door_action(request, event, code_form, walk_in_form)
+        except services.EventBusy:
+            messages.error(request, services.BUSY)
+            response, status = None, 503
+        if response is not None:
+            return response
     query = request.GET.get("q", "")[:100].strip()
     rows = Rsvp.objects.filter(event=event, status=Rsvp.Status.GOING).select_related("family")
     if query:
@@ -193,8 +182,55 @@ def door(request, pk):
             "count": services.door_count(event),
             "code_form": code_form,
             "walk_in_form": walk_in_form,
+            "just_arrived": list(
+                Rsvp.objects.filter(event=event, arrived_at__isnull=False)
+                .select_related("family")
+                .order_by("-arrived_at")[:5]
+            ),
         },
+        status=status,
     )
+
+
+def _door_action(request, event, code_form, walk_in_form):
+    """One of the door page's forms; a redirect when done, None to show the page again."""
+    action = request.POST.get("form")
+    back = f"{reverse('events:door', args=[event.pk])}?q={quote(request.POST.get('q', '')[:100])}"
+    if action in ("arrived", "undo"):
+        rsvp_id = request.POST.get("rsvp", "")
+        row = get_object_or_404(
+            Rsvp.objects.select_related("family"),
+            pk=int(rsvp_id) if rsvp_id.isdigit() else 0,
+            event=event,
+        )
+        name = str(row.family)
+        if action == "undo":
+            services.undo_check_in(row)
+            messages.success(request, _("%(name)s: check-in undone.") % {"name": name})
+            return redirect(back)
+        try:
+            services.check_in(row, staff=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("%(name)s: arrived.") % {"name": name})
+        return redirect(back)
+    if action == "code" and code_form.is_valid():
+        try:
+            row = services.check_in_pass(
+                event=event, code=code_form.cleaned_data["code"], staff=request.user
+            )
+        except ValidationError as error:
+            code_form.add_error("code", error)
+        else:
+            messages.success(request, _("%(name)s: arrived.") % {"name": str(row.family)})
+            return redirect("events:door", pk=event.pk)
+    if action == "walk_in" and walk_in_form.is_valid():
+        data = walk_in_form.cleaned_data
+        services.add_walk_in(event=event, staff=request.user, **data)
+        messages.success(request, _("%(name)s: arrived.") % {"name": data["name"]})
+        return redirect("events:door", pk=event.pk)
+    return None
 
 
 @public_page

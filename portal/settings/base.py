@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.middleware.private_pages_not_cached",
     "portal.middleware.remember_language",
+    "events.middleware.EventBusyMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -344,3 +345,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 24 * 3600,
     },
 }
+
+# How long a request waits for an event's lock (another answer, the door, a staff edit)
+# before it answers "busy, please try again" (RELIABILITY D3); 0 waits without limit.
+LOCK_TIMEOUT_MS = env_int("LOCK_TIMEOUT_MS", 3000)

@@ -220,3 +220,168 @@ def test_scanning_a_pass_offers_check_in_at_todays_event(client, school_a, front
     assert f'action="/en/events/{event.pk}/door/"' in page
     door(client, event, form="code", code=family.current_pass().short_code)
     assert Rsvp.objects.get(event=event, family=family).arrived_at is not None
+
+
+# The door admits the school's own families (issue 11, point 9) -------------------------
+
+
+def other_school(district, slug="rosa-parks", name="Rosa Parks Middle"):
+    from tests.conftest import make_school
+
+    return make_school(district, slug, name)
+
+
+def door_page(client, event, code, language="en"):
+    response = client.post(f"/{language}/events/{event.pk}/door/", {"form": "code", "code": code})
+    assert response.status_code == 200  # the door page again, with the reason
+    return response.content.decode()
+
+
+def going_people(event):
+    return Event.objects.get(pk=event.pk).people_going()
+
+
+def test_a_pass_of_another_schools_family_is_refused_and_takes_no_place(
+    client, school_a, front_desk_a
+):
+    """The review's case: Lincoln's door checked in a Rosa Parks family past capacity."""
+    event = make_event(school_a, capacity=2)
+    services.rsvp(family=make_family("Full", school_a), event=event, party=Party(True, adults=2))
+    neighbour = make_family("ZZ Neighbour", other_school(school_a.district))
+    client.force_login(front_desk_a)
+    page = door_page(client, event, neighbour.current_pass().short_code)
+    assert "This pass is for a family of another school." in page
+    assert "ZZ Neighbour" not in page  # no name for a family that is not the school's
+    assert not Rsvp.objects.filter(family=neighbour).exists()
+    assert going_people(event) == 2
+
+
+def test_a_refused_pass_says_why_in_the_staff_members_language(client, school_a, front_desk_a):
+    from families.services import revoke_pass
+
+    event = make_event(school_a, capacity=10)
+    revoked = make_family("Revoked", school_a)
+    old_pass = revoked.current_pass()
+    revoke_pass(old_pass)
+    waiting = make_family("Waiting", school_a, confirmed=False)
+    neighbour = make_family("Neighbour", other_school(school_a.district))
+    client.force_login(front_desk_a)
+    cases = [
+        (old_pass.short_code, "This pass is no longer valid. The family may have a newer pass."),
+        (waiting.current_pass().short_code, "This family is not confirmed at this school yet."),
+        (neighbour.current_pass().short_code, "This pass is for a family of another school."),
+    ]
+    for language in ("en", "es", "ar"):
+        for code, reason in cases:
+            with translation.override(language):
+                said = translation.gettext(reason)
+            assert language == "en" or said != reason, f"{language}: {reason} not translated"
+            assert said in door_page(client, event, code, language)
+    assert not Rsvp.objects.filter(event=event).exists()
+
+
+def test_a_district_event_admits_families_of_every_school_of_its_district(
+    client, school_a, school_b, district_staff_a
+):
+    start = timezone.now() + timedelta(days=2)
+    event = Event.objects.create(
+        district=school_a.district,
+        title="District summit",
+        title_en="District summit",
+        place="Hall",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        capacity=10,
+        status="published",
+    )
+    neighbour = make_family("Neighbour", other_school(school_a.district))
+    far_away = make_family("Far away", school_b)  # a school of another district
+    client.force_login(district_staff_a)
+    door(client, event, form="code", code=neighbour.current_pass().short_code)
+    assert Rsvp.objects.get(family=neighbour).arrived_at is not None
+    page = door_page(client, event, far_away.current_pass().short_code)
+    assert "This pass is for a family of another school." in page
+    assert not Rsvp.objects.filter(family=far_away).exists()
+
+
+def test_a_family_without_a_place_is_seated_at_the_door_only_if_a_place_is_free(
+    client, school_a, front_desk_a
+):
+    event = make_event(school_a, capacity=3)
+    going = make_family("Going", school_a)
+    services.rsvp(family=going, event=event, party=Party(True, adults=3))
+    late = make_family("ZZ Late", school_a)
+    client.force_login(front_desk_a)
+    page = door_page(client, event, late.current_pass().short_code)
+    assert "The event is full: no place is free for this family. It was not checked in." in page
+    assert not Rsvp.objects.filter(family=late).exists() and going_people(event) == 3
+    # A place frees up: the same scan now seats the family and counts it as arrived.
+    services.rsvp(family=going, event=event, party=Party(True, adults=2))
+    client.post(
+        f"/en/events/{event.pk}/door/", {"form": "code", "code": late.current_pass().short_code}
+    )
+    row = Rsvp.objects.get(family=late)
+    assert (row.status, row.people, row.arrived_at is not None) == ("going", 1, True)
+    assert going_people(event) == 3
+
+
+def test_a_waiting_party_is_not_seated_at_the_door_past_the_places(client, school_a, front_desk_a):
+    event = make_event(school_a, capacity=3)
+    services.rsvp(family=make_family("Going", school_a), event=event, party=Party(True, adults=2))
+    waiting = make_family("Waiting", school_a)
+    services.rsvp(family=waiting, event=event, party=Party(True, adults=2))
+    client.force_login(front_desk_a)
+    # By name (the row's id, as the list's button sends it) and by pass: both refused.
+    client.post(
+        f"/en/events/{event.pk}/door/",
+        {"form": "arrived", "rsvp": Rsvp.objects.get(family=waiting).pk},
+    )
+    door_page(client, event, waiting.current_pass().short_code)
+    row = Rsvp.objects.get(family=waiting)
+    assert (row.status, row.arrived_at) == ("waitlisted", None)
+    assert going_people(event) == 2
+
+
+def test_a_mistaken_check_in_can_be_undone(client, school_a, front_desk_a):
+    event = make_event(school_a, capacity=10)
+    answered = make_family("Answered", school_a)
+    services.rsvp(family=answered, event=event, party=Party(True, adults=2))
+    said_no = make_family("Said no", school_a)
+    services.rsvp(family=said_no, event=event, party=Party(False))
+    before_no = Rsvp.objects.values().get(family=said_no)
+    no_answer = make_family("No answer", school_a)
+    client.force_login(front_desk_a)
+    for family in (answered, said_no, no_answer):
+        door(client, event, form="code", code=family.current_pass().short_code)
+    assert Rsvp.objects.filter(event=event, arrived_at__isnull=False).count() == 3
+    page = client.get(f"/es/events/{event.pk}/door/").content.decode()
+    with translation.override("es"):
+        undo = translation.gettext("Undo")
+    assert undo != "Undo" and page.count(f">{undo}</button>") == 3
+    for family in (answered, said_no, no_answer):
+        row = Rsvp.objects.get(event=event, family=family)
+        response = client.post(
+            f"/es/events/{event.pk}/door/", {"form": "undo", "rsvp": row.pk}, follow=True
+        )
+        with translation.override("es"):
+            done = translation.gettext("%(name)s: check-in undone.") % {"name": family.display_name}
+        assert done in response.content.decode()
+    # Each family is back where it was before the scan.
+    row = Rsvp.objects.get(family=answered)
+    assert (row.status, row.people, row.arrived_at, row.checked_in_by) == ("going", 2, None, None)
+    assert Rsvp.objects.values().get(family=said_no) == before_no
+    assert not Rsvp.objects.filter(family=no_answer).exists()
+    assert going_people(event) == 2
+    assert "Arrived: 0 · Expected: 2" in client.get(f"/en/events/{event.pk}/door/").content.decode()
+
+
+def test_undo_is_a_post_for_the_events_own_answers_only(client, school_a, front_desk_a):
+    event = make_event(school_a, capacity=10)
+    other = make_event(school_a, capacity=10, title="Other")
+    family = make_family("Rina", school_a)
+    services.check_in_family(event=other, family=family, staff=front_desk_a)
+    row = Rsvp.objects.get(event=other)
+    client.force_login(front_desk_a)
+    assert client.get(f"/en/events/{other.pk}/door/?form=undo&rsvp={row.pk}").status_code == 200
+    assert door(client, event, form="undo", rsvp=row.pk).status_code == 404
+    assert Rsvp.objects.get(pk=row.pk).arrived_at is not None
