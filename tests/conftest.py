@@ -7,6 +7,7 @@ CI=true a missing server is a failure.
 
 import os
 
+import django.test
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -206,6 +207,31 @@ def partner_staff_a(partner_a):
     user = User.objects.create_user(email="cbo@example.org", password="a-long-test-password-9")
     StaffRole.objects.create(user=user, kind="partner_staff", partner=partner_a)
     return user
+
+
+class Client(django.test.Client):
+    """The test client. force_login stands for a finished login, and a staff member's login
+    finishes with the second factor (RELIABILITY B10), so for them it also records that step
+    in the session, as allauth does after the code. The B10 tests
+    (tests/portal/test_staff_mfa.py) go through the real password and code pages instead."""
+
+    def force_login(self, user, backend=None):
+        super().force_login(user, backend)
+        from allauth.account.internal.flows.login import record_authentication
+        from django.http import HttpRequest
+
+        from accounts.second_factor import needs_second_factor
+
+        if needs_second_factor(user):
+            request = HttpRequest()
+            request.session = self.session
+            request.user = user
+            record_authentication(request, user, "mfa", type="totp")
+            request.session.save()
+
+
+# pytest-django's `client` fixture and every Client() a test builds, django.test's included.
+django.test.Client = django.test.client.Client = Client
 
 
 def deliver_now():
