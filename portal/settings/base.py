@@ -347,5 +347,8 @@ CELERY_BEAT_SCHEDULE = {
 STAFF_MFA_REQUIRED = env_bool("STAFF_MFA_REQUIRED", True) or not DEBUG
 MFA_ADAPTER = "accounts.adapter.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+# The code of the 30 seconds before or after also works: phone clocks drift, and a code
+# typed as it changes should not fail.
+MFA_TOTP_TOLERANCE = 1
 # Security keys need https, except on the developer's own machine.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG

@@ -5,11 +5,7 @@ DEBUG off as in production. The codes are computed here per RFC 6238, as the sta
 phone app would.
 """
 
-import base64
-import hashlib
-import hmac
 import re
-import struct
 import time
 from datetime import UTC, datetime
 
@@ -19,22 +15,12 @@ from django.test import Client
 from django.utils import translation
 
 from portal.languages import LANGUAGE_CODES
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, totp
 from tests.events.conftest import make_event
 from tests.families.conftest import last_code, make_family
 
 SETUP = "/en/accounts/2fa/totp/activate/"
 CODE_STEP = "/en/accounts/2fa/authenticate/"
-
-
-def totp(secret: str, at: float | None = None) -> str:
-    """The 6-digit code an authenticator app shows for this secret now (RFC 6238)."""
-    counter = int((time.time() if at is None else at) // 30)
-    key = base64.b32decode(secret, casefold=True)
-    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
-    offset = digest[-1] & 0x0F
-    value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
-    return f"{value % 1_000_000:06d}"
 
 
 @pytest.fixture
@@ -247,3 +233,36 @@ def test_the_requirement_cannot_be_turned_off_in_production(tmp_path):
     assert required(DEBUG="0", STAFF_MFA_REQUIRED="0") == "True"
     assert required(DEBUG="1") == "True"
     assert required(DEBUG="1", STAFF_MFA_REQUIRED="0") == "False"
+
+
+def test_after_the_set_up_a_security_key_can_be_added(client, clock, staff_a):
+    log_in_with_password(client, staff_a)
+    set_up_authenticator_app(client)
+    page = client.get("/ar/accounts/2fa/recovery-codes/").content.decode()
+    assert 'href="/ar/accounts/2fa/webauthn/add/"' in page
+    page = client.get("/ar/accounts/2fa/webauthn/add/").content.decode()
+    with translation.override("ar"):
+        assert translation.gettext("Add a security key") in page
+    assert 'id="mfa_webauthn_add"' in page and 'id="js_data"' in page
+
+
+def test_the_demo_staff_log_in_with_the_printed_code(client, clock, settings, db):
+    """make run: seed_demo gives each demo staff account an app key; demo_codes prints the
+    code of the moment, so the demo logins work without a phone."""
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    from accounts.models import User
+
+    admin = User.objects.create_superuser(email="admin@example.org", password=PASSWORD)
+    with pytest.raises(CommandError):
+        call_command("demo_codes", stdout=io.StringIO())  # never with DEBUG off
+    settings.DEBUG = True
+    out = io.StringIO()
+    call_command("demo_codes", stdout=out)
+    settings.DEBUG = False
+    code = re.search(r"admin@example.org\s+(\d{6})", out.getvalue())[1]
+    assert log_in_with_password(client, admin)["Location"] == CODE_STEP
+    assert client.post(CODE_STEP, {"code": code}).status_code == 302
+    assert client.get("/admin/").status_code == 200
