@@ -244,6 +244,14 @@ def test_after_the_set_up_a_security_key_can_be_added(client, clock, staff_a):
     with translation.override("ar"):
         assert translation.gettext("Add a security key") in page
     assert 'id="mfa_webauthn_add"' in page and 'id="js_data"' in page
+    # The admin's front page links both; later, the codes are shown only after the
+    # password again.
+    admin = client.get("/admin/").content.decode()
+    assert "/accounts/2fa/recovery-codes/" in admin and "/accounts/2fa/webauthn/add/" in admin
+    clock.shift(600)
+    response = client.get("/en/accounts/2fa/recovery-codes/")
+    assert response.status_code == 302 and "/accounts/reauthenticate/" in response["Location"]
+    assert client.get(response["Location"]).status_code == 200
 
 
 def test_the_demo_staff_log_in_with_the_printed_code(client, clock, settings, db):
