@@ -1,7 +1,10 @@
 import hashlib
 import logging
+import time
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.authentication import get_authentication_records
+from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
@@ -32,6 +35,10 @@ class AccountAdapter(DefaultAccountAdapter):
             "account/messages/phone_verification_sent.txt",
             "account/messages/login_code_sent.txt",
             "account/messages/email_confirmation_sent.txt",
+            # The recovery codes page that follows says it in the staff member's language.
+            "mfa/messages/totp_activated.txt",
+            "mfa/messages/recovery_codes_generated.txt",
+            "mfa/messages/webauthn_added.txt",
         }
     )
 
@@ -39,6 +46,21 @@ class AccountAdapter(DefaultAccountAdapter):
         if message_template in self.QUIET_MESSAGES:
             return
         super().add_message(request, level, message_template, *args, **kwargs)
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """Setting up the first second factor minutes after logging in asks for no password
+        again: the staff member just typed it, and there is no second factor to protect yet.
+        Later changes (another key, new recovery codes, turning one off) still ask."""
+        request = self.request
+        if app == "allauth.mfa" and request is not None and request.user.is_authenticated:
+            from accounts.second_factor import has_authenticator
+
+            records = get_authentication_records(request, request.user)
+            newest = max((record.get("at", 0) for record in records), default=0)
+            fresh = time.time() - newest < settings.ACCOUNT_REAUTHENTICATION_TIMEOUT
+            if fresh and not has_authenticator(request.user):
+                return False
+        return super().is_reauthentication_required(app=app, **kwargs)
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)
@@ -124,3 +146,11 @@ class AccountAdapter(DefaultAccountAdapter):
                 log.warning("auth.sms_capped key=%s", key.split(":")[1])
                 return False
         return True
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    def build_totp_svg(self, url: str) -> str:
+        # The authenticator app's QR code, drawn with the library the family passes use.
+        from families.qr import qr_svg
+
+        return qr_svg(url)

@@ -1,4 +1,5 @@
 from allauth.account import views as allauth_views
+from allauth.mfa.base import views as mfa_views
 from django.urls import path
 from django.views.decorators.debug import sensitive_post_parameters
 
@@ -18,4 +19,10 @@ urlpatterns = [
         name="account_confirm_login_code",
     ),
     path("phone/verify/", hide_code(allauth_views.verify_phone), name="account_verify_phone"),
+    # Staff second factor (RELIABILITY B10): allauth's pages, recording that it was used.
+    path("2fa/authenticate/", hide_code(views.authenticate), name="mfa_authenticate"),
+    path("2fa/reauthenticate/", hide_code(mfa_views.reauthenticate), name="mfa_reauthenticate"),
+    path("2fa/totp/activate/", hide_code(views.activate_totp), name="mfa_activate_totp"),
+    path("2fa/recovery-codes/", views.view_recovery_codes, name="mfa_view_recovery_codes"),
+    path("2fa/webauthn/add/", views.add_security_key, name="mfa_add_webauthn"),
 ]

@@ -189,12 +189,12 @@ def main():
     django.setup()
     from django.core.management import call_command
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     from accounts.models import StaffRole, User
     from events.models import Event, Rsvp
     from families.models import Family
+    from tests.conftest import Client  # its force_login includes the second factor (B10)
 
     call_command("migrate", verbosity=0)
     if fresh or not Rsvp.objects.exists():

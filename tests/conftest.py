@@ -5,8 +5,14 @@ otherwise on SQLite, and tests that need a server are skipped and listed at the 
 CI=true a missing server is a failure.
 """
 
+import base64
+import hashlib
+import hmac
 import os
+import struct
+import time
 
+import django.test
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -206,6 +212,53 @@ def partner_staff_a(partner_a):
     user = User.objects.create_user(email="cbo@example.org", password="a-long-test-password-9")
     StaffRole.objects.create(user=user, kind="partner_staff", partner=partner_a)
     return user
+
+
+def totp(secret: str, at: float | None = None) -> str:
+    """The 6-digit code an authenticator app shows for this secret (RFC 6238)."""
+    counter = int((time.time() if at is None else at) // 30)
+    key = base64.b32decode(secret, casefold=True)
+    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
+    return f"{value % 1_000_000:06d}"
+
+
+def add_authenticator_app(user) -> str:
+    """Set up an authenticator app (and recovery codes) for a staff member, as they would
+    on the set-up page; returns the app's key."""
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    RecoveryCodes.activate(user)
+    return secret
+
+
+class Client(django.test.Client):
+    """The test client. force_login stands for a finished login, and a staff member's login
+    finishes with the second factor (RELIABILITY B10), so for them it also records that step
+    in the session, as allauth does after the code. The B10 tests
+    (tests/portal/test_staff_mfa.py) go through the real password and code pages instead."""
+
+    def force_login(self, user, backend=None):
+        super().force_login(user, backend)
+        from allauth.account.internal.flows.login import record_authentication
+        from django.http import HttpRequest
+
+        from accounts.second_factor import needs_second_factor
+
+        if needs_second_factor(user):
+            request = HttpRequest()
+            request.session = self.session
+            request.user = user
+            record_authentication(request, user, "mfa", type="totp")
+            request.session.save()
+
+
+# pytest-django's `client` fixture and every Client() a test builds, django.test's included.
+django.test.Client = django.test.client.Client = Client
 
 
 def deliver_now():

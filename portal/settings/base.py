@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "allauth.usersessions",
     "portal",
     "accounts",
@@ -56,6 +57,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "portal.middleware.staff_sessions_expire_sooner",
+    "portal.middleware.staff_second_factor",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.middleware.private_pages_not_cached",
@@ -349,3 +351,16 @@ CELERY_BEAT_SCHEDULE = {
 # How long a request waits for an event's lock (another answer, the door, a staff edit)
 # before it answers "busy, please try again" (RELIABILITY D3); 0 waits without limit.
 LOCK_TIMEOUT_MS = env_int("LOCK_TIMEOUT_MS", 3000)
+
+# Staff and superusers log in with a second factor (RELIABILITY B10): allauth MFA, an
+# authenticator app's code (with recovery codes) or a security key; families never.
+# Only a DEBUG run can turn the requirement off (make run keeps it on: seed_demo prints
+# each demo staff account's authenticator secret).
+STAFF_MFA_REQUIRED = env_bool("STAFF_MFA_REQUIRED", True) or not DEBUG
+MFA_ADAPTER = "accounts.adapter.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+# The code of the 30 seconds before or after also works: phone clocks drift, and a code
+# typed as it changes should not fail.
+MFA_TOTP_TOLERANCE = 1
+# Security keys need https, except on the developer's own machine.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG

@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from events.models import Rsvp
 from families.models import Family, Membership
 from portal.languages import ENDONYMS
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, add_authenticator_app, totp
 from tests.e2e.conftest import EVENT_TITLE, GUIDE_TEXT, t
 from tests.families.conftest import last_code
 
@@ -167,6 +167,18 @@ def test_school_staff_create_an_event_see_the_answer_and_check_the_family_in(
     page.fill("#id_password", PASSWORD)
     shots(page, "login")
     submit(page, "details.staff-login form")
+    # The first time, the second step is set up: the app's key (here typed, not scanned),
+    # its code, then the recovery codes (RELIABILITY B10).
+    expect_language(page, language)
+    expect(page.locator("h1")).to_have_text(t(language, "Set up two-step login"))
+    shots(page, "second-step-set-up")
+    secret = page.locator("#authenticator_secret").text_content().strip()
+    page.fill("#id_code", totp(secret))
+    submit(page, "main form:has(#id_code)")
+    expect(page.locator("h1")).to_have_text(t(language, "Your recovery codes"))
+    expect(page.locator(".recovery-codes li")).to_have_count(10)
+    shots(page, "recovery-codes")
+    page.locator("main a.button:not(.secondary)").click()
     expect(page.locator("#site-name")).to_be_visible()
     shots(page, "admin-home")
 
@@ -232,13 +244,19 @@ def test_district_staff_open_the_overview_and_download_a_csv(
         overview = reverse("reports:overview")
     except NoReverseMatch:
         pytest.fail("reports:overview is not there yet (the reports app is being built)")
+    secret = add_authenticator_app(district_staff_a)
     page = phone("en")
     page.goto(f"/en/accounts/login/?next={overview}")
     page.locator("details.staff-login summary").click()
     page.fill("#id_login", district_staff_a.email)
     page.fill("#id_password", PASSWORD)
     submit(page, "details.staff-login form")
-    page.goto(overview)
+    # The second step: the code from the app (RELIABILITY B10).
+    expect(page.locator("h1")).to_have_text("Type the code from your app")
+    shots(page, "second-step-code")
+    page.fill("#id_code", totp(secret))
+    submit(page, "main form:has(#id_code)")
+    page.wait_for_url(f"**{overview}")
     expect(page.locator("h1")).to_be_visible()
     shots(page, "overview")
     link = page.locator("a.csv-download").first

@@ -181,7 +181,7 @@ def test_logout_ends_the_server_session(client, parent):
 def test_password_change_ends_other_sessions(staff_a):
     first, second = Client(), Client()
     for c in (first, second):
-        c.post("/en/accounts/login/", {"login": staff_a.email, "password": PASSWORD})
+        c.force_login(staff_a)  # a whole login, second factor included (tests/conftest.py)
     first.post(
         "/en/accounts/password/change/",
         {

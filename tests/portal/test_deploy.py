@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,6 +20,10 @@ def run_deploy_check(tmp_path, **overrides):
         "ALLOWED_HOSTS": "portal.example.org",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
         "PORTAL_VAR_DIR": str(tmp_path),
+        # Production texts and calls go through the provider (the file backends keep
+        # numbers and codes in clear on disk).
+        "SMS_BACKEND": "messaging.twilio_backends.TwilioSmsBackend",
+        "VOICE_BACKEND": "messaging.twilio_backends.TwilioVoiceBackend",
         **overrides,
     }
     return subprocess.run(
@@ -49,6 +54,21 @@ def test_check_deploy_fails_with_a_development_mailer(tmp_path):
     )
     assert result.returncode != 0
     assert "mail.E001" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    "setting, backend",
+    [
+        ("SMS_BACKEND", "messaging.sms.FileBackend"),
+        ("SMS_BACKEND", "messaging.sms.ConsoleBackend"),
+        ("VOICE_BACKEND", "messaging.sms.FileVoiceBackend"),
+    ],
+)
+def test_check_deploy_fails_with_a_development_sms_or_voice_backend(tmp_path, setting, backend):
+    result = run_deploy_check(tmp_path, **{setting: backend})
+    assert result.returncode != 0
+    assert "messaging.E001" in result.stdout + result.stderr
+    assert backend in result.stdout + result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):

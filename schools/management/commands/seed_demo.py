@@ -43,6 +43,32 @@ GRADUATION = {
 VOICES = {"en": "en-us", "es": "es-419", "fr": "fr-fr"}
 
 
+DEMO_STAFF = [
+    "admin@example.org",
+    "staff.lincoln@example.org",
+    "staff.rosaparks@example.org",
+    "district@example.org",
+    "desk.lincoln@example.org",
+    "cbo@example.org",
+]
+
+
+def authenticator_key(user) -> str:
+    """The demo account's authenticator app key (RELIABILITY B10), made on the first run,
+    with its recovery codes, as if the staff member had set up the app."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from allauth.mfa.utils import decrypt
+
+    app = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if app is None:
+        app = TOTP.activate(user, generate_totp_secret()).instance
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.RECOVERY_CODES).exists():
+        RecoveryCodes.activate(user)
+    return decrypt(app.data["secret"])
+
+
 def localized(field: str, values: dict[str, str]) -> dict[str, str]:
     return {build_localized_fieldname(field, code): text for code, text in values.items()}
 
@@ -59,7 +85,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             district = self.seed_district(content)
             schools = [self.seed_school(district, slug, content) for slug in SCHOOLS]
-            self.seed_staff(district, schools)
+            keys = self.seed_staff(district, schools)
             self.seed_events(district, schools)
         recordings = 0 if no_audio else self.seed_audio(schools)
         languages = ", ".join(sorted(content))
@@ -81,6 +107,12 @@ class Command(BaseCommand):
             "                             the code is printed in this terminal (console SMS)\n"
             f"  Lincoln join code:         {join_code}\n"
             "Family pages: http://127.0.0.1:8000/   Staff pages: http://127.0.0.1:8000/admin/\n"
+        )
+        self.stdout.write(
+            "\nStaff log in in two steps: the password, then a code from an authenticator app.\n"
+            "Add a key below to an app (Google Authenticator, FreeOTP…), or print the codes\n"
+            "of the moment with: DEBUG=1 .venv/bin/python manage.py demo_codes\n"
+            + "".join(f"  {email:28} {key}\n" for email, key in keys.items())
         )
 
     def load(self, code):
@@ -185,6 +217,7 @@ class Command(BaseCommand):
         partner.schools.add(by_slug["lincoln-elementary"], by_slug["rosa-parks-middle"])
         helper = person("cbo@example.org", "Luz (Casa Comunidad)")
         StaffRole.objects.get_or_create(user=helper, kind="partner_staff", partner=partner)
+        keys = {email: authenticator_key(User.objects.get(email=email)) for email in DEMO_STAFF}
         # A parent who logs in with a phone and a code (the code shows in this terminal).
         parent = User.objects.filter(phone=DEMO_PARENT_PHONE).first()
         if parent is None:
@@ -201,6 +234,7 @@ class Command(BaseCommand):
             school=by_slug["lincoln-elementary"],
             defaults={"status": Membership.Status.CONFIRMED, "via": Membership.Via.JOIN_CODE},
         )
+        return keys
 
     def seed_events(self, district, schools):
         """Upcoming events (one full, with a waiting list), a district summit, a committee."""
