@@ -126,7 +126,54 @@ class AccountAdapter(DefaultAccountAdapter):
         log.info("auth.code_not_sent reason=unknown_number to=%s", masked(phone))
 
     def send_account_already_exists_sms(self, phone):
-        log.info("auth.code_not_sent reason=already_registered to=%s", masked(phone))
+        """Someone signed up with a number that has an account: the visitor sees the usual
+        code page (B4) and the family, if the number is confirmed as theirs, gets one text
+        a day in its own language, within the same caps as codes."""
+        owner = self.get_user_by_phone(phone)
+        once_a_day = f"sms:exists:{fingerprint(phone)}:{timezone.now():%Y%m%d}"
+        if owner is None or not cache.add(once_a_day, 1, 86400) or not self.sms_allowed(phone):
+            log.info("auth.code_not_sent reason=already_registered to=%s", masked(phone))
+            return
+        language = getattr(getattr(owner, "family", None), "language", None)
+        with translation.override(language or translation.get_language()):
+            message_language = translation.get_language()
+            text = gettext(
+                "Someone tried to sign up for the school portal with your number. You already "
+                "have an account: choose Log in and type your number. If it was not you, "
+                "ignore this message."
+            )
+        message = outbox.send_at_once(
+            kind="account_exists",
+            channel="sms",
+            phone=phone,
+            language=message_language,
+            text=text,
+        )
+        log.info("auth.account_exists_%s channel=sms to=%s", message.status, masked(phone))
+
+    def send_account_already_exists_mail(self, email):
+        """The same for an email address, only to an account someone uses (an unfinished
+        sign-up's address may be a stranger's), in the owner's language."""
+        from families import claims
+
+        owner = next(
+            (u for u in claims.holders(email=email) if not claims.is_unfinished_signup(u)), None
+        )
+        if owner is None:
+            log.info("auth.mail_not_sent reason=already_registered")
+            return
+        language = getattr(getattr(owner, "family", None), "language", None)
+        with translation.override(language or translation.get_language()):
+            super().send_account_already_exists_mail(email)
+
+    def get_login_stages(self):
+        # Ours confirms the email of an email-only sign-up before the account opens.
+        return [
+            "accounts.stages.EmailVerificationStage"
+            if path == "allauth.account.stages.EmailVerificationStage"
+            else path
+            for path in super().get_login_stages()
+        ]
 
     def sms_allowed(self, phone) -> bool:
         """Cap what one number and one address can make us spend (RELIABILITY B6)."""

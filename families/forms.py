@@ -1,12 +1,19 @@
+from datetime import timedelta
+
+from allauth.account.adapter import get_adapter
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.phones import PhoneField
+from families import claims
 from families.models import Channel, Family, Feedback
 from portal.languages import LANGUAGES
 from schools.models import School
+
+ZERO = timedelta(0)
 
 CONTACT_NEEDED = {
     Channel.SMS: "phone",
@@ -91,6 +98,11 @@ class SignupForm(FamilyFieldsMixin, AllauthSignupForm):
         self.fields["password1"].widget.attrs.pop("placeholder", None)
         self.order_fields(self.field_order)
 
+    def validate_unique_email(self, value):
+        # allauth would answer "already registered" here (it hides a taken address only when
+        # every login must confirm its email first); clean() decides, for phone and email.
+        return get_adapter().validate_unique_email(value)
+
     def clean(self):
         cleaned = super().clean()
         if not cleaned.get("phone") and not cleaned.get("email") and not self.errors.get("phone"):
@@ -98,11 +110,30 @@ class SignupForm(FamilyFieldsMixin, AllauthSignupForm):
                 _("Type a mobile number or an email address, so we can send you a code."),
                 code="no_contact",
             )
-        return self.clean_contact(cleaned)
+        cleaned = self.clean_contact(cleaned)
+        if not self.errors and claims.in_use(
+            phone=cleaned.get("phone") or "", email=cleaned.get("email") or ""
+        ):
+            # Taken (or claimed within the hour): the visitor gets the same code page as
+            # for a new number and allauth tells the real owner instead (B4).
+            self.account_already_exists = True
+        return cleaned
+
+    def try_save(self, request):
+        if not self.account_already_exists:
+            try:
+                with transaction.atomic():
+                    return super().try_save(request)
+            except IntegrityError:
+                # Another sign-up took the number or address a moment ago.
+                self.account_already_exists = True
+        return super().try_save(request)
 
     def save(self, request):
         from families.services import register_family
 
+        data = self.cleaned_data
+        claims.release(phone=data.get("phone") or "", email=data.get("email") or "")
         user = super().save(request)
         user.name = self.cleaned_data["display_name"].strip()
         user.save(update_fields=["name"])
@@ -229,6 +260,21 @@ class AssistedRegistrationForm(FamilyFieldsMixin, forms.Form):
             ]
         )
 
+    # Says neither which of the two is taken nor by whom.
+    CONTACT_IN_USE = _(
+        "This number or email can't be used for a new family. If the family already has an "
+        "account, ask them to log in."
+    )
+
+    def clean_email(self):
+        return (self.cleaned_data.get("email") or "").lower()
+
     def clean(self):
-        cleaned = super().clean()
-        return self.clean_contact(cleaned)
+        cleaned = self.clean_contact(super().clean())
+        # The family is here with the helper and gave this number: an unfinished sign-up
+        # holding it (perhaps their own, a minute ago) gives way at once (claims.release).
+        if not self.errors and claims.in_use(
+            phone=cleaned.get("phone") or "", email=cleaned.get("email") or "", held_for=ZERO
+        ):
+            raise forms.ValidationError(self.CONTACT_IN_USE, code="contact_in_use")
+        return cleaned

@@ -1,8 +1,12 @@
 """Writes that touch several models: registering, joining, passes, feedback, erasure."""
 
 import logging
+import time
 import uuid
+from datetime import timedelta
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -48,9 +52,15 @@ def register_family(
 def register_family_for(
     *, staff: User, partner=None, school, phone="", email="", **values
 ) -> Family:
-    """Assisted registration: a login only if the family has a phone or an email."""
+    """Assisted registration: a login only if the family has a phone or an email.
+
+    Raises IntegrityError if the phone or email belongs to another login (the form checks
+    first; this is the rare case of two registrations at once)."""
+    from families import claims
+
     user = None
     if phone or email:
+        claims.release(phone=phone, email=email, held_for=timedelta(0))
         # The helper sat with the family and typed the number the family gave them, so it
         # counts as confirmed: the family can log in with a code from the first day.
         user = User.objects.create_user(
@@ -176,6 +186,20 @@ def send_feedback(
         text=text.strip(),
         language=translation.get_language(),
     )
+
+
+def may_send_feedback(sender: str) -> bool:
+    """At most FEEDBACK_MAX_PER_HOUR messages to schools from one sender (a client address
+    or a family) in the last hour, counted in the shared cache (every worker sees the same
+    count) in ten-minute slices, so the count slides instead of resetting on the hour."""
+    slot = int(time.time()) // 600
+    keys = [f"feedback:{sender}:{s}" for s in range(slot - 5, slot + 1)]
+    cache.add(keys[-1], 0, 4200)
+    count = cache.incr(keys[-1]) + sum(cache.get_many(keys[:-1]).values())
+    if count > settings.FEEDBACK_MAX_PER_HOUR:
+        cache.decr(keys[-1])  # a refused message does not count
+        return False
+    return True
 
 
 def answer_feedback(feedback: Feedback, *, answer: str, by: User) -> bool:

@@ -2,11 +2,13 @@ import json
 from datetime import timedelta
 from functools import wraps
 
+from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.adapter import fingerprint
 from accounts.scoping import assist_schools, front_desk_schools, partners_for
 from families import services
 from families.forms import (
@@ -196,19 +199,40 @@ def feedback(request, slug):
     if request.user.is_authenticated:
         family = Family.objects.active().filter(user=request.user).first()
     form = FeedbackForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        services.send_feedback(
-            school=school,
-            family=family,
-            kind=form.cleaned_data["kind"],
-            text=form.cleaned_data["text"],
-            anonymous=form.cleaned_data["anonymous"] or family is None,
+        if services.may_send_feedback(_feedback_sender(request, family)):
+            services.send_feedback(
+                school=school,
+                family=family,
+                kind=form.cleaned_data["kind"],
+                text=form.cleaned_data["text"],
+                anonymous=form.cleaned_data["anonymous"] or family is None,
+            )
+            messages.success(request, _("Thank you. The school received your message."))
+            return redirect(school.get_absolute_url())
+        form.add_error(
+            None,
+            _(
+                "You have sent many messages in a short time. Please try again in an hour, "
+                "or call the school."
+            ),
         )
-        messages.success(request, _("Thank you. The school received your message."))
-        return redirect(school.get_absolute_url())
+        status = 429
     return render(
-        request, "families/feedback.html", {"school": school, "form": form, "family": family}
+        request,
+        "families/feedback.html",
+        {"school": school, "form": form, "family": family},
+        status=status,
     )
+
+
+def _feedback_sender(request, family):
+    """A family counts on its own; anyone else by the real client address (the proxy's
+    X-Forwarded-For read as allauth does, TRUSTED_PROXY_COUNT), kept only as a keyed hash."""
+    if family is not None:
+        return f"family:{family.pk}"
+    return "ip:" + fingerprint(get_adapter(request).get_client_ip(request))
 
 
 def privacy(request):
@@ -290,15 +314,19 @@ def assist(request):
     form = AssistedRegistrationForm(request.POST or None, schools=schools)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        family = services.register_family_for(
-            staff=request.user,
-            partner=partner,
-            school=data["school"],
-            phone=data.get("phone") or "",
-            email=data.get("email") or "",
-            **form.family_values(),
-        )
-        return redirect("families:assisted", pk=family.pk)
+        try:
+            family = services.register_family_for(
+                staff=request.user,
+                partner=partner,
+                school=data["school"],
+                phone=data.get("phone") or "",
+                email=data.get("email") or "",
+                **form.family_values(),
+            )
+        except IntegrityError:  # another registration took the number a moment ago
+            form.add_error(None, form.CONTACT_IN_USE)
+        else:
+            return redirect("families:assisted", pk=family.pk)
     registered = (
         Family.objects.active()
         .filter(registered_by=request.user)

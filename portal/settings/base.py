@@ -138,6 +138,12 @@ ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = False
 ACCOUNT_PHONE_VERIFICATION_ENABLED = True
 ACCOUNT_PREVENT_ENUMERATION = True
+# No "you have no account" mail for a login code or reset asked for an unknown address: it
+# would reach whoever's address was typed (B4).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# An email-only family confirms the address by its link before the account opens
+# (accounts.stages); opened in the same browser, the link also logs the family in.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 ACCOUNT_UNIQUE_EMAIL = True
@@ -166,6 +172,9 @@ TWILIO_FROM_NUMBER = env_str("TWILIO_FROM_NUMBER", "")
 TWILIO_API_BASE_URL = env_str("TWILIO_API_BASE_URL", "")
 SMS_MAX_PER_NUMBER_PER_DAY = env_int("SMS_MAX_PER_NUMBER_PER_DAY", 10)
 SMS_MAX_PER_IP_PER_HOUR = env_int("SMS_MAX_PER_IP_PER_HOUR", 30)
+# Messages to schools (families.views.feedback) an hour per address, or per family when
+# logged in. Above one family's need; mobile carriers put many phones behind one address.
+FEEDBACK_MAX_PER_HOUR = env_int("FEEDBACK_MAX_PER_HOUR", 10)
 
 # Families inactive this long are warned twice, then anonymised (families.tasks).
 FAMILY_RETENTION_DAYS = env_int("FAMILY_RETENTION_DAYS", 548)
