@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from accounts import limits
 from accounts.models import User
 from accounts.phones import PhoneField, masked
-from messaging import outbox
+from messaging import budget, outbox
 
 log = logging.getLogger("portal.auth")
 
@@ -103,8 +104,9 @@ class AccountAdapter(DefaultAccountAdapter):
         return User.objects.filter(phone=phone, phone_verified=True, is_active=True).first()
 
     def send_verification_code_sms(self, user, phone, code, **kwargs):
-        if not self.sms_allowed(phone):
-            return
+        # A login code to the family's confirmed number, or a code to confirm a new one.
+        confirmed = user.phone == phone and user.phone_verified
+        self.before_sending_code(phone, budget.USUAL if confirmed else budget.CODE_TO_NEW_NUMBER)
         language = getattr(getattr(user, "family", None), "language", None)
         with translation.override(language or translation.get_language()):
             message_language = translation.get_language()
@@ -123,15 +125,19 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_unknown_account_sms(self, phone, **kwargs):
         # No text to a number we do not know: it would tell whoever typed it that the
         # number has no account, and cost money (SMS pumping).
+        self.before_sending_code(phone, budget.USUAL, send=False)
         log.info("auth.code_not_sent reason=unknown_number to=%s", masked(phone))
 
     def send_account_already_exists_sms(self, phone):
         """Someone signed up with a number that has an account: the visitor sees the usual
         code page (B4) and the family, if the number is confirmed as theirs, gets one text
         a day in its own language, within the same caps as codes."""
+        # Counted like a code to a new number, so the visitor's answer (a 429 past the caps)
+        # is the same whether the number has an account or not.
+        self.before_sending_code(phone, budget.CODE_TO_NEW_NUMBER, send=False)
         owner = self.get_user_by_phone(phone)
-        once_a_day = f"sms:exists:{fingerprint(phone)}:{timezone.now():%Y%m%d}"
-        if owner is None or not cache.add(once_a_day, 1, 86400) or not self.sms_allowed(phone):
+        once_a_day = f"sms:exists:{fingerprint(phone)}:{timezone.localdate():%Y%m%d}"
+        if owner is None or not cache.add(once_a_day, 1, 86400) or not budget.spend(budget.USUAL):
             log.info("auth.code_not_sent reason=already_registered to=%s", masked(phone))
             return
         language = getattr(getattr(owner, "family", None), "language", None)
@@ -175,24 +181,14 @@ class AccountAdapter(DefaultAccountAdapter):
             for path in super().get_login_stages()
         ]
 
-    def sms_allowed(self, phone) -> bool:
-        """Cap what one number and one address can make us spend (RELIABILITY B6)."""
-        now = timezone.now()
-        ip = self.get_client_ip(self.request) if self.request else "-"
-        keys = [
-            (
-                f"sms:n:{fingerprint(phone)}:{now:%Y%m%d}",
-                settings.SMS_MAX_PER_NUMBER_PER_DAY,
-                86400,
-            ),
-            (f"sms:ip:{fingerprint(ip)}:{now:%Y%m%d%H}", settings.SMS_MAX_PER_IP_PER_HOUR, 3600),
-        ]
-        for key, limit, ttl in keys:
-            cache.add(key, 0, ttl)
-            if cache.incr(key) > limit:
-                log.warning("auth.sms_capped key=%s", key.split(":")[1])
-                return False
-        return True
+    def before_sending_code(self, phone, tier, send=True):
+        """Raise CodesPausedToday (a 429 page, and no code kept to be guessed) unless a code
+        may go to this number now (RELIABILITY B1, B6). Unknown numbers pass here too
+        (send=False), so they get the same answer as registered ones."""
+        limits.refuse_if_paused(self.request, phone)
+        limits.count_code_sent(self.request, phone)
+        if not budget.spend(tier, dry_run=not send):
+            raise limits.CodesPausedToday
 
 
 class MFAAdapter(DefaultMFAAdapter):

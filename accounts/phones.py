@@ -16,6 +16,36 @@ def to_e164(text: str, region: str | None = None) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+# What we text or call: a mobile number (or one that may be mobile, as every US number is). A
+# VOIP number is allowed: many families use a free app number (TextNow, Google Voice) as
+# their only number, and it costs the usual price. Premium-rate, shared-cost, toll-free,
+# personal (UK 070, a known fraud route), pager, satellite and unknown numbers are refused.
+TEXTABLE_TYPES = {
+    phonenumbers.PhoneNumberType.MOBILE,
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    phonenumbers.PhoneNumberType.VOIP,
+}
+
+
+def why_not_textable(phone: str | None) -> str:
+    """Why we may not text or call this E.164 number: "country", "type", or "" when we may
+    (RELIABILITY B6: SMS pumping goes through foreign and premium-rate numbers)."""
+    try:
+        number = phonenumbers.parse(phone or "", None)
+    except phonenumbers.NumberParseException:
+        return "type"
+    allowed = {code.upper() for code in settings.SMS_ALLOWED_COUNTRIES}
+    if phonenumbers.region_code_for_number(number) not in allowed:
+        return "country"
+    if phonenumbers.number_type(number) not in TEXTABLE_TYPES:
+        return "type"
+    return ""
+
+
+def can_text(phone: str | None) -> bool:
+    return bool(phone) and not why_not_textable(phone)
+
+
 def masked(phone: str | None) -> str:
     """For lists and logs: only the last two digits."""
     if not phone:
@@ -28,6 +58,14 @@ class PhoneField(forms.CharField):
         "invalid": _(
             "This does not look like a mobile number. Type it with the area code, "
             "for example 212 555 0123, or with the country code, for example +52 55 1234 5678."
+        ),
+        "country": _(
+            "We can only send text messages to mobile numbers from this country. "
+            "Please type a local mobile number."
+        ),
+        "type": _(
+            "We cannot send text messages to this kind of number (landline, toll-free or "
+            "paid service). Please type a mobile number."
         ),
     }
 
@@ -48,4 +86,6 @@ class PhoneField(forms.CharField):
         number = to_e164(value)
         if number is None:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        if problem := why_not_textable(number):
+            raise forms.ValidationError(self.error_messages[problem], code=problem)
         return number

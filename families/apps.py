@@ -14,6 +14,10 @@ class FamiliesConfig(AppConfig):
         user_logged_in.connect(_family_was_active, dispatch_uid="families.active")
         outbox.resolvers["family"] = _family_recipient
         outbox.renderers["notice"] = _render_notice
+        # "Sign-in by code is paused" (accounts.limits): a security notice does not wait
+        # behind the family's daily limit or the day's budget for texts.
+        outbox.renderers["sign_in_paused"] = _render_notice
+        outbox.TIME_CRITICAL_KINDS.add("sign_in_paused")
 
 
 def _family_was_active(sender, request, user, **kwargs):

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from accounts.phones import PhoneField
+from accounts.phones import PhoneField, can_text
 from families import claims
 from families.models import Channel, Family, Feedback
 from portal.languages import LANGUAGES
@@ -165,6 +165,15 @@ class ProfileForm(forms.ModelForm):
         if needed == "phone" and not family.phone:
             self.add_error(
                 "channel", _("Add a mobile number first, then choose text messages or calls.")
+            )
+        elif needed == "phone" and not can_text(family.phone):
+            # A number saved before the portal texted only allowed countries' mobiles.
+            self.add_error(
+                "channel",
+                _(
+                    "We cannot send text messages or calls to your number. Change your number "
+                    "first, or choose another way."
+                ),
             )
         if needed == "email" and not family.email:
             self.add_error("channel", _("Add an email address first, then choose email."))

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.utils.module_loading import import_string
 
+from accounts.phones import can_text
 from messaging.optout import is_opted_out
 from messaging.outbox import Recipient, Rendered
 from messaging.sms import send_sms
@@ -18,6 +19,9 @@ class PermanentError(Exception):
 
 
 def send(channel: str, recipient: Recipient, rendered: Rendered) -> str:
+    if channel in ("sms", "voice") and recipient.phone and not can_text(recipient.phone):
+        # A number saved before SMS_ALLOWED_COUNTRIES, or typed in the admin (RELIABILITY B6).
+        raise PermanentError("not a mobile number of an allowed country")
     if channel == "sms":
         if not recipient.phone:
             raise PermanentError("no phone number")

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
 
-from messaging import channels, outbox
+from messaging import budget, channels, outbox
 from messaging.models import Message
 
 log = logging.getLogger("portal.messaging")
@@ -167,6 +167,10 @@ def deliver(message_id: int) -> str:
         return _finish(message, Message.Status.FAILED, f"no renderer for {message.kind}")
     with translation.override(message.language):
         rendered = renderer(message, recipient)
+    if message.channel in budget.PAID_CHANNELS and not budget.spend(
+        budget.tier_of_kind(message.kind)
+    ):
+        return _wait_for_tomorrow(message, "waiting: today's budget for texts and calls is spent")
     try:
         provider_id = channels.send(message.channel, recipient, rendered)
     except channels.TransientError as error:
@@ -188,6 +192,22 @@ def _finish(message: Message, status: str, reason: str) -> str:
     Message.objects.filter(pk=message.pk).update(status=status, last_error=reason[:300])
     log.info("messaging.%s id=%s reason=%s", status, message.pk, reason[:80])
     return status
+
+
+def _wait_for_tomorrow(message: Message, reason: str) -> str:
+    """Back to the queue until the next morning; the claim's attempt did not happen."""
+    tomorrow = (timezone.localtime() + timedelta(days=1)).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+    Message.objects.filter(pk=message.pk).update(
+        status=Message.Status.QUEUED,
+        due_at=outbox.outside_quiet_hours(tomorrow, settings.TIME_ZONE, message.channel),
+        dispatched_at=None,
+        attempts=F("attempts") - 1,
+        last_error=reason[:300],
+    )
+    log.info("messaging.later id=%s reason=budget", message.pk)
+    return "later"
 
 
 def _retry_later(message: Message, reason: str) -> str:

@@ -81,3 +81,24 @@ def staff_second_factor(get_response):
         return get_response(request)
 
     return middleware
+
+
+class RateLimitsAnswer429:
+    """Some allauth flows raise RateLimited instead of answering (a fourth phone confirmed
+    from one address in a minute), and so do our own code limits (accounts.limits): the
+    visitor gets the 429 page in their language, never a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from allauth.core.exceptions import RateLimited
+
+        if isinstance(exception, RateLimited):
+            from portal.views import too_many_requests
+
+            return too_many_requests(request, exception)
+        return None

@@ -1,9 +1,11 @@
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
@@ -62,5 +64,13 @@ def csrf_failure(request, reason=""):
 
 
 def too_many_requests(request, exception=None):
-    log.info("auth.rate_limited path=%s", request.path)
-    return render(request, "429.html", status=429)
+    from accounts.limits import CodesPausedToday
+
+    today = isinstance(exception, CodesPausedToday)
+    log.info("auth.rate_limited path=%s until=%s", request.path, "tomorrow" if today else "soon")
+    response = render(request, "429.html", {"until_tomorrow": today}, status=429)
+    if today:
+        now = timezone.localtime()
+        midnight = (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+        response["Retry-After"] = str(int((midnight - now).total_seconds()) + 1)
+    return response

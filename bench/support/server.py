@@ -25,6 +25,7 @@ def bench_env(database: str, redis_db: int) -> dict[str, str]:
         "REDIS_URL": f"redis://127.0.0.1:6379/{redis_db}",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "BEHIND_TLS_PROXY": "1",
+        "TRUSTED_PROXY_COUNT": "1",
         # The proxy redirects plain http; Lighthouse fetches robots.txt without our header.
         "SECURE_SSL_REDIRECT": "0",
         "PORTAL_VAR_DIR": str(ROOT / "var" / "bench" / database),

@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "portal.middleware.private_pages_not_cached",
     "portal.middleware.remember_language",
     "events.middleware.EventBusyMiddleware",
+    "portal.middleware.RateLimitsAnswer429",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -122,6 +123,8 @@ ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_FORMS = {
     "signup": "families.forms.SignupForm",
     "request_login_code": "accounts.forms.RequestLoginCodeForm",
+    "confirm_login_code": "accounts.forms.ConfirmLoginCodeForm",
+    "verify_phone": "accounts.forms.VerifyPhoneForm",
 }
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 # Passwordless first: families sign up and log in with a phone or an email and a code.
@@ -175,6 +178,17 @@ SMS_MAX_PER_IP_PER_HOUR = env_int("SMS_MAX_PER_IP_PER_HOUR", 30)
 # Messages to schools (families.views.feedback) an hour per address, or per family when
 # logged in. Above one family's need; mobile carriers put many phones behind one address.
 FEEDBACK_MAX_PER_HOUR = env_int("FEEDBACK_MAX_PER_HOUR", 10)
+# Wrong login codes a number (or an address) may try in a day; then code login pauses until
+# the next day and the family is told once (RELIABILITY B1).
+LOGIN_CODE_MAX_WRONG_PER_NUMBER = env_int("LOGIN_CODE_MAX_WRONG_PER_NUMBER", 10)
+LOGIN_CODE_MAX_WRONG_PER_IP = env_int("LOGIN_CODE_MAX_WRONG_PER_IP", 30)
+# Texts and calls go only to mobile numbers of these countries (region codes: US,PR,MX).
+SMS_ALLOWED_COUNTRIES = [code.upper() for code in env_list("SMS_ALLOWED_COUNTRIES", ["US"])]
+# Texts and calls a day, counted together (messaging.budget): past the budget, codes to
+# numbers not yet confirmed stop; past the hard limit, all but reminders, event changes
+# and security notices.
+SMS_DAILY_BUDGET = env_int("SMS_DAILY_BUDGET", 5000)
+SMS_DAILY_HARD_LIMIT = env_int("SMS_DAILY_HARD_LIMIT", 2 * SMS_DAILY_BUDGET)
 
 # Families inactive this long are warned twice, then anonymised (families.tasks).
 FAMILY_RETENTION_DAYS = env_int("FAMILY_RETENTION_DAYS", 548)
@@ -245,6 +259,16 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    if not ALLAUTH_TRUSTED_PROXY_COUNT:
+        # Behind the proxy every request comes from the proxy's address: without the count,
+        # all families would share one rate-limit bucket and one attacker would lock them
+        # all out (RELIABILITY B3).
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            "BEHIND_TLS_PROXY needs TRUSTED_PROXY_COUNT: the number of proxies in front of "
+            "the portal that add to X-Forwarded-For (usually 1)."
+        )
 SECURE_HSTS_SECONDS = 0 if DEBUG else 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True

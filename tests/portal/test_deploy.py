@@ -79,3 +79,13 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
 
 def test_no_security_check_is_silenced():
     assert not [c for c in settings.SILENCED_SYSTEM_CHECKS if c.startswith("security.")]
+
+
+def test_behind_a_proxy_without_a_proxy_count_refuses_to_start(tmp_path):
+    """Behind the proxy every request comes from the proxy's address: without
+    TRUSTED_PROXY_COUNT all families would share one rate-limit bucket (RELIABILITY B3)."""
+    result = run_deploy_check(tmp_path, BEHIND_TLS_PROXY="1")
+    assert result.returncode != 0
+    assert "TRUSTED_PROXY_COUNT" in result.stderr
+    result = run_deploy_check(tmp_path, BEHIND_TLS_PROXY="1", TRUSTED_PROXY_COUNT="1")
+    assert result.returncode == 0, result.stdout + result.stderr
