@@ -147,7 +147,15 @@ def join(request):
 @family_required
 def family_pass(request):
     family = request.family
-    current = family.current_pass() or services.reissue_pass(family)
+    current = family.current_pass()
+    if request.method == "POST":
+        # A school may cancel a pass (a lost phone); only the family's own tap makes a new
+        # one, never opening the page (GET changes nothing). A second tap keeps it.
+        if current is None:
+            services.reissue_pass(family)
+        return redirect("families:pass")
+    if current is None:
+        return render(request, "families/pass_cancelled.html", {"family": family})
     schools = School.objects.filter(
         memberships__family=family, memberships__status=Membership.Status.CONFIRMED
     )

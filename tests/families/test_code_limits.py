@@ -182,6 +182,15 @@ def test_the_limits_follow_the_real_address_behind_the_proxy(settings):
     assert checked == 30  # LOGIN_CODE_MAX_WRONG_PER_IP, not 36
 
 
+def test_a_short_forwarded_chain_is_counted_not_a_500(settings):
+    """With two trusted proxies, a request whose X-Forwarded-For names one address did not
+    come through both; allauth raised ImproperlyConfigured (a 500) on it."""
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 2
+    client = Client(HTTP_X_FORWARDED_FOR="1.2.3.4")
+    response = client.post(REQUEST, {"phone": "+12125554999"})
+    assert response.status_code == 302
+
+
 # Point 2: every RateLimited is a 429 page in the visitor's language ---------------------------
 
 

@@ -66,3 +66,25 @@ def test_get_of_a_familys_own_pages_changes_nothing(client, school_a):
     for url in ("/en/my/", "/en/my/pass/", "/en/my/data/", "/en/my/data.json", "/en/my/erase/"):
         assert client.get(url).status_code == 200, url
     assert row_counts() == before
+
+
+def test_a_cancelled_pass_is_replaced_by_a_post_not_by_opening_the_page(client, school_a):
+    """Opening the pass page once made a new pass when the school had cancelled the old one
+    (a lost phone): a GET must not undo the cancellation."""
+    from families.models import FamilyPass
+    from families.services import revoke_pass
+    from tests.families.conftest import make_family
+
+    family = make_family("Rina", school_a, phone="+12125550124")
+    revoke_pass(family.current_pass())
+    client.force_login(family.user)
+    page = client.get("/en/my/pass/")
+    assert page.status_code == 200
+    assert "Get a new pass" in page.content.decode()
+    assert family.current_pass() is None
+    assert client.post("/en/my/pass/").status_code == 302
+    new = family.current_pass()
+    assert new is not None
+    client.post("/en/my/pass/")  # a second tap keeps the same pass
+    assert family.current_pass() == new
+    assert FamilyPass.objects.filter(family=family).count() == 2
