@@ -395,6 +395,52 @@ def event_rows(scope: Scope, period: Period) -> list[dict]:
     return rows
 
 
+def held_events(scope: Scope, period: Period) -> list[dict]:
+    """The events held in the period, as plain values (title and school name in the reader's
+    language): what every RSVP figure of the period is grouped by. One query."""
+    return list(
+        _events_held(scope, period.start, period.end)
+        .order_by("starts_at", "pk")
+        .values(
+            "pk",
+            "title",
+            "starts_at",
+            "school_id",
+            "school__name",
+            "school__time_zone",
+            "interpreter_languages",
+            "childcare",
+        )
+    )
+
+
+def counts_of_held_events(scope: Scope, period: Period) -> list[dict]:
+    """The RsvpCount rows of the events held in the period (a few per event): every RSVP,
+    attendance, interpreter and childcare figure of the period, on every page, is a sum of
+    these, so the pages cannot disagree. One query."""
+    return list(
+        _counts(scope, period.start, period.end)
+        .order_by()
+        .values(
+            "event_id",
+            "language",
+            "asked",
+            "going",
+            "attended",
+            "interpreter_asked",
+            "childcare_asked",
+        )
+    )
+
+
+def rsvp_totals(scope: Scope, period: Period) -> dict[str, int]:
+    """The RSVP measures of all the events held in a period, summed. One query."""
+    measures, met = _rsvp_measures()
+    return _totals(
+        _counts(scope, period.start, period.end).annotate(met_check=met).aggregate(**measures)
+    )
+
+
 def event_by_language(event: Event) -> dict[str, dict[str, int]]:
     """{language: measures} for one event's RSVPs. One query."""
     measures, met = _rsvp_measures()
