@@ -14,8 +14,8 @@ one. The groups, each one network of sums, share no figure, so each is solved on
   period's.
 - Families: by language, registered before the previous period, in it and in this one (so
   "registered" now and before and "new" are one table); in a district also by school and
-  language, tied to the count by language through the families at two schools (taken as
-  known to readers: the safe side, and often true: there are none).
+  language, tied to the count by language through the families at two schools (how many,
+  a reader does not know).
 - Committees: seats filled and open by committee, members by language, tied through the
   seats held by a family holding more than one; applications.
 - Reminders by channel and status; walk-ins.
@@ -145,10 +145,10 @@ def rsvp_figures(events, weeks, schools, public_splits, before, limit=None) -> L
         add("school", school, summed(e for e in events if e.school == school))
     for week in weeks:
         add("week", week, summed(e for e in events if e.week == week), displayed_no_shows=False)
-    # A language's figure is what the public splits show of it (known) plus an unknown part
-    # from the other events, at most their whole count.
+    # A language's figure is what the public splits show of it (known: a lower bound) plus
+    # an unknown part from the other events (that it is at most their whole count follows
+    # from the sums).
     known = {lang: dict.fromkeys(MEASURES, 0) for lang in langs}
-    rest = dict.fromkeys(MEASURES, 0)
     per_language = {lang: dict.fromkeys(MEASURES, 0) for lang in langs}
     for event in events:
         for lang, (going, attended) in event.by_language.items():
@@ -157,10 +157,8 @@ def rsvp_figures(events, weeks, schools, public_splits, before, limit=None) -> L
                 per_language[lang][measure] += counts[measure]
                 if event.pk in public_splits:
                     known[lang][measure] += counts[measure]
-                else:
-                    rest[measure] += counts[measure]
     for lang in langs:
-        bounds = {m: (known[lang][m], known[lang][m] + rest[m]) for m in MEASURES}
+        bounds = {m: (known[lang][m], float("inf")) for m in MEASURES}
         add("lang", lang, per_language[lang], displayed_no_shows=False, bounds=bounds)
     add("all", None, summed(events), weight=TOTAL_WEIGHT)
 
@@ -200,6 +198,24 @@ def rsvp_figures(events, weeks, schools, public_splits, before, limit=None) -> L
     ]
     grid(linked, [keys], [linked.add(("before", "going"), before["going"])])
     return linked
+
+
+def solve_rsvps(events, weeks, schools, splits, before, limit=None) -> Linked:
+    """rsvp_figures, solved; public_splits on the result: the events whose split by language
+    stays shown. An event whose totals had to be hidden after all loses its public split
+    (its part of each language is then no longer known), and so do all of them when what
+    they tell leaves a hidden figure no way to move; then it is solved again."""
+    splits = set(splits)
+    while True:
+        linked = rsvp_figures(events, weeks, schools, splits, before, limit)
+        linked.solve()
+        lost = {pk for pk in splits for m in MEASURES if rsvp_key(m, "event", pk) in linked.hidden}
+        if linked.exposed and not lost:
+            lost = set(splits)
+        if not lost:
+            linked.public_splits = splits
+            return linked
+        splits -= lost
 
 
 def help_key(measure, kind, name=None):
@@ -280,8 +296,8 @@ def family_figures(by_language, memberships=None, limit=None) -> Linked:
     """Families by language: registered before the previous period ("older"), in it
     ("previous") and in this one ("new"); "now" = all, "before" = older + previous. In a
     district, memberships {school: {language: n}} too: a family at two schools counts at
-    each, so a language's memberships = its families + those extra memberships ("overlap",
-    unknown to readers)."""
+    each, so a language's memberships = its families + those extra memberships
+    ("overlap")."""
     linked = Linked(limit)
     langs = q.LANGUAGE_KEYS
 
@@ -332,18 +348,45 @@ def family_figures(by_language, memberships=None, limit=None) -> Linked:
         for index, lang in enumerate(langs):
             linked.equation(columns[index], [row[index] for row in cells])
             extra = linked.figures[columns[index]].value - by_language[lang]["now"]
-            # Taken as known (it often is: none, or few): the safe assumption.
+            # How many extra memberships (families at several schools): unknown to readers,
+            # ≥ 0, and 0 where there is one school. What else they know: a school counts
+            # at most all the language's families. Kept as bounds that one step of a cycle
+            # cannot cross: schools at most the largest school's count, the families at
+            # least that.
+            several = len(schools) > 1
             overlap = linked.add(
-                family_key("overlap", "lang", lang), extra, displayed=False, low=extra, high=extra
+                family_key("overlap", "lang", lang),
+                extra,
+                displayed=False,
+                high=float("inf") if several else 0,
             )
             linked.equation(columns[index], [now[index], overlap])
+            if several:
+                most = max(linked.figures[row[index]].value for row in cells)
+                for row in cells:
+                    linked.figures[row[index]].high = most
+                linked.figures[now[index]].low = most
+    return linked
+
+
+def solve_families(by_language, memberships=None, limit=None) -> Linked:
+    """family_figures, solved. When a hidden figure has no way to move (what the counts by
+    school tell of families at several schools pins it), the counts by school are not shown
+    at all (members_shown is False) and the rest is solved again."""
+    linked = family_figures(by_language, memberships, limit)
+    linked.solve()
+    linked.members_shown = memberships is not None
+    if linked.exposed and memberships is not None:
+        linked = family_figures(by_language, None, limit)
+        linked.solve()
+        linked.members_shown = False
     return linked
 
 
 def committee_figures(rows, members, limit=None) -> Linked:
     """Seats filled and open by committee (rows: dicts with pk, filled, open, applications),
     applications, and members by language; filled seats = members + seats held by a family
-    that holds more than one (taken as known to readers, as the families at two schools)."""
+    that holds more than one."""
     linked = Linked(limit)
     cells = [
         [
@@ -369,8 +412,16 @@ def committee_figures(rows, members, limit=None) -> Linked:
     parts = [linked.add(("members", lang), members[lang]) for lang in q.LANGUAGE_KEYS]
     everyone = linked.add(("members", None), sum(members.values()), weight=TOTAL_WEIGHT)
     linked.equation(everyone, parts)
+    # Seats held by a family that holds more than one: unknown to readers, ≥ 0. A committee's
+    # seats may all be held by different families (a reader cannot rule it out): at most
+    # the members, kept as bounds a step of a cycle cannot cross, as for families.
     more = linked.figures[filled].value - sum(members.values())
-    extra = linked.add(("seats", "extra", None), more, displayed=False, low=more, high=more)
+    extra = linked.add(("seats", "extra", None), more, displayed=False)
+    if rows:
+        most = max(linked.figures[row[0]].value for row in cells)
+        for row in cells:
+            linked.figures[row[0]].high = most
+        linked.figures[everyone].low = most
     linked.equation(filled, [everyone, extra])
     return linked
 
@@ -478,46 +529,35 @@ class Report:
 
     @cached_property
     def rsvps(self) -> Linked:
-        """Solved, with public_splits: the events whose split by language is shown. An event
-        whose totals had to be hidden after all loses its public split (then its part of
-        each language is no longer known) and the figures are solved again."""
+        """Solved, with public_splits: the events whose split by language is shown."""
         splits = {e.pk for e in self.events if split_is_public(e, self.limit)}
-        while True:
-            linked = rsvp_figures(
-                self.events, self.weeks, self.school_groups, splits, self.before, self.limit
-            )
-            linked.solve()
-            lost = {
-                pk
-                for pk in splits
-                if any(rsvp_key(m, "event", pk) in linked.hidden for m in MEASURES)
-            }
-            if not lost:
-                linked.public_splits = splits
-                return linked
-            splits -= lost
+        return solve_rsvps(
+            self.events, self.weeks, self.school_groups, splits, self.before, self.limit
+        )
 
     @cached_property
     def needs(self) -> Linked:
-        public_needs = {e.pk for e in self.events if needs_are_public(e, self.limit)}
-        linked = help_figures(
-            self.events, self.school_groups, public_needs, self.before, self.limit
-        )
+        public = {e.pk for e in self.events if needs_are_public(e, self.limit)}
+        linked = help_figures(self.events, self.school_groups, public, self.before, self.limit)
         linked.solve()
-        linked.public_needs = public_needs
+        if linked.exposed and public:
+            # What the public tables tell leaves a hidden figure no way to move: show none.
+            public = set()
+            linked = help_figures(self.events, self.school_groups, public, self.before, self.limit)
+            linked.solve()
+        linked.public_needs = public
         return linked
 
     @cached_property
     def families(self) -> Linked:
+        """Solved; members_shown on the result: whether the counts by school are shown."""
         memberships = None
         if self.scope.is_district:
             by_school = q.families_by_school_and_language(self.scope, self.period)
             memberships = {s.pk: by_school.get(s.pk, {}) for s in self.schools}
-        linked = family_figures(
+        return solve_families(
             q.families_by_language(self.scope, self.period), memberships, self.limit
         )
-        linked.solve()
-        return linked
 
     @cached_property
     def committee_rows(self) -> list[dict]:

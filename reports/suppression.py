@@ -161,6 +161,7 @@ class Linked:
         self.figures: dict = {}
         self.nets: list[Net] = []
         self.hidden: set | None = None
+        self.exposed: list = []  # hidden figures no cycle can reach (see solve)
         self._plain: Net | None = None
 
     def add(self, key, value: int, **options) -> str:
@@ -323,6 +324,7 @@ class Linked:
                 if self._needs_cycle(key, hidden)
                 and not self._safe(key, where, graphs, arcs, components, hidden)
             ]
+            self.exposed = exposed
             if not exposed:
                 break
             added = False
@@ -333,11 +335,10 @@ class Linked:
                 ]
                 options = [o for o in options if o is not None]
                 if not options:
-                    # No cycle can be made (every way blocked): hide what it adds up with.
-                    extra = {k for g, i in where.get(key, ()) for k in _neighbours(graphs[g], i)}
-                else:
-                    extra = set(min(options, key=lambda o: o[0])[1])
-                extra -= hidden
+                    # No cycle can be made, whatever else is hidden: what readers know
+                    # besides the sums (the bounds) pins it. The caller must tell less.
+                    continue
+                extra = set(min(options, key=lambda o: o[0])[1]) - hidden
                 if extra:
                     hidden |= extra
                     added = True
@@ -400,13 +401,6 @@ def _components(arcs, edges) -> dict:
                     if member == node:
                         break
     return component
-
-
-def _neighbours(edges, index):
-    """Every figure on an edge that meets this one: the last resort."""
-    _id, tail, head, _m = edges[index]
-    ends = {tail, head} - {GROUND} or {GROUND}
-    return {key for _i, t, h, moves in edges if {t, h} & ends for key, _s in moves}
 
 
 # --- one table on its own -----------------------------------------------------------------

@@ -288,7 +288,7 @@ def overview(request):
     ]
 
     tables = [key_table, lang_table, week_table, help_table, rem_table]
-    if scope.is_district:
+    if scope.is_district and report.families.members_shown:
         school_table = Table(
             "families_by_school",
             _("Families by school"),
@@ -406,7 +406,7 @@ def languages(request):
     table.foot = [[*foot, Cell("")]]
     tables = [table]
 
-    if scope.is_district:
+    if scope.is_district and report.families.members_shown:
         fam = report.family
         used = [
             k
@@ -502,7 +502,7 @@ def schools(request):
     for group, name, school in _school_rows(scope, report):
         going, came, away, asked, unmet = measures(group)
         link = f"?{_query(q.Scope(scope.district, school), period)}" if school else ""
-        if school is None:
+        if school is None or not (scope.school or report.families.members_shown):
             families = Cell("", -1)
         elif scope.school:
             families = Cell.count(report.family("now", "all"))
