@@ -61,7 +61,7 @@ def check_table(cells, row_totals, flags):
     return result
 
 
-@PROPERTY
+@settings(max_examples=500, deadline=None, suppress_health_check=list(HealthCheck))
 @given(
     st.integers(1, 6).flatmap(
         lambda n_cols: st.tuples(
@@ -312,10 +312,10 @@ def test_linked_family_figures(data):
     )
 
 
-def test_every_two_by_three_table_of_small_and_large_counts():
-    # Exhaustive over a small alphabet: zero, one, a small count, a safe count.
-    for values in itertools.product([0, 1, 3, 25], repeat=6):
-        check_table([list(values[:3]), list(values[3:])], True, [True, True, True])
+def test_every_two_by_two_table_of_small_and_large_counts():
+    # Exhaustive over a small alphabet: zero, the two edges of 1..9, a safe count.
+    for values in itertools.product([0, 1, 9, 25], repeat=4):
+        check_table([list(values[:2]), list(values[2:])], True, [True, True])
 
 
 def test_two_ones_beside_a_shown_count_and_its_total():
