@@ -195,17 +195,25 @@ class Linked:
             return max(1, figure.low), min(self.limit - 1, figure.high)
         return figure.low, figure.high
 
+    def _steps(self) -> dict:
+        """key -> (can go up, can go down, what hiding it costs): fixed for a pass."""
+        steps = {}
+        for key, figure in self.figures.items():
+            low, high = self._bounds(key)
+            cost = (figure.value or ZERO_COST) * figure.weight
+            steps[key] = (low <= figure.value + 1 <= high, low <= figure.value - 1 <= high, cost)
+        return steps
+
     def _step_cost(self, moves, direction, hidden) -> float:
         """What it costs to move these figures one step (0: all hidden already; inf: a
         figure cannot move that way, shown or hidden)."""
         cost = 0
         for key, sign in moves:
-            figure = self.figures[key]
-            low, high = self._bounds(key)
-            if not low <= figure.value + direction * sign <= high:
+            up, down, price = self._step[key]
+            if not (up if direction * sign > 0 else down):
                 return math.inf
             if key not in hidden:
-                cost += (figure.value or ZERO_COST) * figure.weight
+                cost += price
         return cost
 
     def _residual(self, edges, hidden):
@@ -302,6 +310,7 @@ class Linked:
 
     def solve(self) -> set:
         hidden = {k for k, f in self.figures.items() if not f.displayed or self.primary(k)}
+        self._step = self._steps()
         graphs = [net.graph() for net in self.nets]
         adjacency = []
         for edges in graphs:
