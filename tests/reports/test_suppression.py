@@ -16,6 +16,7 @@ from reports import queries as q
 from reports.linked import (
     MEASURES,
     EventFacts,
+    committee_figures,
     family_key,
     rsvp_key,
     solve_families,
@@ -310,6 +311,23 @@ def test_linked_family_figures(data):
         {k: v for k, v in truth.items() if v},
         [(f.name, f.value, f.hidden) for f in reader.figures if f.value or f.hidden],
     )
+
+
+def test_committee_seats_and_members_are_suppressed_together():
+    rows = [
+        {"pk": 1, "filled": 3, "open": 20, "applications": 12},
+        {"pk": 2, "filled": 15, "open": 5, "applications": 0},
+    ]
+    members = dict.fromkeys(q.LANGUAGE_KEYS, 0) | {"es": 15, "ar": 3}
+    linked = committee_figures(rows, members, LIMIT)
+    linked.solve()
+    assert linked.exposed == []
+    hidden = {k for k in linked.hidden if linked.figures[k].displayed}
+    assert {("seats", "filled", 1), ("members", "ar")} <= hidden
+    # Each small count has company in its column and in its row.
+    assert len(hidden & {("seats", "filled", 2), ("seats", "filled", None)}) >= 1
+    assert len(hidden & {("members", "es"), ("members", None)}) >= 1
+    assert len(hidden & {("seats", "open", 1), ("seats", "all", 1)}) >= 1
 
 
 def test_every_two_by_two_table_of_small_and_large_counts():
