@@ -37,7 +37,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast, Coalesce, TruncWeek
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from modeltranslation.utils import build_localized_fieldname
 
@@ -253,47 +253,6 @@ def _totals(row) -> dict[str, int]:
     return {name: row[f"total_{name}"] for name in RSVP_MEASURES}
 
 
-def _is_current(period: Period):
-    return Case(
-        When(event__starts_at__gte=period.start, then=Value(True)),
-        default=Value(False),
-        output_field=BooleanField(),
-    )
-
-
-def rsvp_facts(scope: Scope, period: Period) -> list[dict]:
-    """RSVP measures by school (None: district-wide events), family language and period
-    ("now" or "before"). Every RSVP figure on every page is a sum of these rows. One query."""
-    measures, met = _rsvp_measures()
-    rows = (
-        _counts(scope, period.previous().start, period.end)
-        .annotate(met_check=met, current=_is_current(period))
-        .order_by()
-        .values("event__school_id", "language", "current")
-        .annotate(**measures)
-    )
-    facts = []
-    for row in rows:
-        facts.append(
-            {
-                "school": row["event__school_id"],
-                "language": language_key(row["language"]),
-                "when": "now" if row["current"] else "before",
-                **_totals(row),
-            }
-        )
-    return facts
-
-
-def sum_facts(facts, **match) -> dict[str, int]:
-    total = dict.fromkeys(RSVP_MEASURES, 0)
-    for fact in facts:
-        if all(fact[key] == value for key, value in match.items()):
-            for name in RSVP_MEASURES:
-                total[name] += fact[name]
-    return total
-
-
 def events_held_by_school(scope: Scope, period: Period) -> dict[int | None, dict[str, int]]:
     """{school id or None: {"now": events, "before": events}}. One query."""
     previous = period.previous()
@@ -320,79 +279,50 @@ def walk_ins(scope: Scope, period: Period) -> dict[str, int]:
     return row
 
 
-def weekly_rsvps(scope: Scope, period: Period) -> tuple[list[dict], dict, dict]:
-    """RSVP measures by the week the event started in, over this period and the previous
-    one: (weeks of this period, sums for this period, sums for the previous one). The
-    overview needs no school or language split, so one small grouping serves it all."""
-    measures, met = _rsvp_measures()
-    rows = (
-        _counts(scope, period.previous().start, period.end)
-        .annotate(
-            met_check=met,
-            week=TruncWeek("event__starts_at", tzinfo=_zone()),
-            current=_is_current(period),
-        )
-        .order_by()
-        .values("week", "current")
-        .annotate(**measures)
-    )
-    found: dict = {}
-    sums = {True: dict.fromkeys(RSVP_MEASURES, 0), False: dict.fromkeys(RSVP_MEASURES, 0)}
-    for row in rows:
-        totals = _totals(row)
-        for name in RSVP_MEASURES:
-            sums[row["current"]][name] += totals[name]
-        if row["current"]:
-            bucket = found.setdefault(row["week"].date(), {"going": 0, "attended": 0})
-            bucket["going"] += totals["going"]
-            bucket["attended"] += totals["attended"]
-    weeks = []
-    monday = period.first - timedelta(days=period.first.weekday())
-    while monday <= period.last:
-        row = found.get(monday, {})
-        weeks.append(
-            {"week": monday, "going": row.get("going", 0), "attended": row.get("attended", 0)}
-        )
-        monday += timedelta(days=7)
-    return weeks, sums[True], sums[False]
-
-
-def event_rows(scope: Scope, period: Period) -> list[dict]:
-    """One row per event held: its id, title and school name (in the reader's language),
-    local start, RSVPs and attendance. Plain values, not model objects: a district holds
-    thousands of events a year, and building each Event costs more than the queries. Two
-    queries."""
-    measures, met = _rsvp_measures()
-    events = (
+def held_events(scope: Scope, period: Period) -> list[dict]:
+    """The events held in the period, as plain values (title and school name in the reader's
+    language): what every RSVP figure of the period is grouped by. One query."""
+    return list(
         _events_held(scope, period.start, period.end)
         .order_by("starts_at", "pk")
-        .values("pk", "title", "starts_at", "school_id", "school__name", "school__time_zone")
-    )
-    counts = {
-        row["event_id"]: _totals(row)
-        for row in _counts(scope, period.start, period.end)
-        .annotate(met_check=met)
-        .order_by()
-        .values("event_id")
-        .annotate(**measures)
-    }
-    empty = dict.fromkeys(RSVP_MEASURES, 0)
-    zones: dict[str, zoneinfo.ZoneInfo] = {}
-    rows = []
-    for event in events:
-        # The zone of the event's school, else the portal's (as Event.local_start).
-        name = event["school__time_zone"] or settings.TIME_ZONE
-        zone = zones.get(name) or zones.setdefault(name, zoneinfo.ZoneInfo(name))
-        rows.append(
-            {
-                "pk": event["pk"],
-                "title": event["title"],
-                "school": event["school__name"] if event["school_id"] else None,
-                "local_start": timezone.localtime(event["starts_at"], zone),
-                **counts.get(event["pk"], empty),
-            }
+        .values(
+            "pk",
+            "title",
+            "starts_at",
+            "school_id",
+            "school__name",
+            "school__time_zone",
+            "interpreter_languages",
+            "childcare",
         )
-    return rows
+    )
+
+
+def counts_of_held_events(scope: Scope, period: Period) -> list[dict]:
+    """The RsvpCount rows of the events held in the period (a few per event): every RSVP,
+    attendance, interpreter and childcare figure of the period, on every page, is a sum of
+    these, so the pages cannot disagree. One query."""
+    return list(
+        _counts(scope, period.start, period.end)
+        .order_by()
+        .values(
+            "event_id",
+            "language",
+            "asked",
+            "going",
+            "attended",
+            "interpreter_asked",
+            "childcare_asked",
+        )
+    )
+
+
+def rsvp_totals(scope: Scope, period: Period) -> dict[str, int]:
+    """The RSVP measures of all the events held in a period, summed. One query."""
+    measures, met = _rsvp_measures()
+    return _totals(
+        _counts(scope, period.start, period.end).annotate(met_check=met).aggregate(**measures)
+    )
 
 
 def event_by_language(event: Event) -> dict[str, dict[str, int]]:

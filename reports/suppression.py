@@ -1,27 +1,72 @@
-"""Small-cell suppression for report tables (RELIABILITY C3, DESIGN.md "Data the portal does
-not collect").
+"""Small-cell suppression for the reports (RELIABILITY C3, DESIGN.md "Data the portal does not
+collect"): a count from 1 to REPORTS_MIN_COUNT-1 is shown as "<10", and so many other figures
+are hidden with it that no hidden figure can be worked out from what is shown, on any page or
+CSV of the same period and scope.
 
-A table is a grid of counts with, optionally, a total for each row and for each column and a
-grand total. Every total is the sum of its cells, so each shown total is an equation a reader
-can solve. The rules:
+The reader we protect against
+-----------------------------
+Reads every figure of every page and CSV for a period and scope at once, knows how they add up
+(which events make a school's figure, which languages a total), knows that every count is a
+whole number ≥ 0, and is assumed to know which hidden figures are small counts (1..9) and which
+were hidden with them (≥ 0): the page marks both the same way, so this is the worst case. A
+hidden figure is safe when that reader cannot narrow it to one value. (We do not promise a
+wider interval: a small count is already only "<10", and what matters is that no figure, and so
+no family, is pinned down.) The tests check this with an exact integer solver
+(tests/reports/exact.py), page by page and on random linked tables.
 
-1. Primary: a count from 1 to threshold-1 (cells and totals alike) is hidden.
-2. Complementary: the hidden entries of the full grid (cells plus the margins that are shown)
-   are seen as edges of a graph whose nodes are the rows and columns that have an equation
-   (a shown total). A hidden entry can be worked out from the totals exactly when it is a
-   bridge of that graph: one alone in its row, or joining two otherwise separate groups. So
-   while there is a bridge, one more entry next to it is hidden (the smallest shown count of
-   its row or column, which costs readers least). A row or column with one hidden cell is
-   the simplest bridge; the loop removes the rest too.
+The model: figures are edges of a flow network
+----------------------------------------------
+All the figures of one period and scope that add up to one another form a *linked system*.
+Each sum a reader can check ("a row's cells add up to its total", "the schools add up to the
+district") is an equation; written Σ left = Σ right, every equation is a node of a graph and
+every figure an edge: it leaves the node where it stands on one side and enters the one where
+it stands on the other (a figure in one equation only hangs from a shared "ground" node). A
+table with its totals, two tables sharing a total, the families counted by language and by
+school, the events grouped both by school and by week: each is such a network when it is
+written with one equation too few (the rest follow) -- `Net` finds the sides itself and refuses
+a system that is not one.
 
-Zero is shown: a zero says nothing about a person. A percentage is shown only when both the
-count and the total it is taken from are shown.
+In a network, the changes that leave every equation true are exactly the circulations, sums of
+cycles. So a hidden figure can take another value, with everything shown unchanged, exactly
+when it lies on a cycle of hidden figures that can all move one step the way the cycle goes: a
+small count stays within 1..9, any hidden count ≥ 0 (and ≥ what is already public of it). The
+check is one strongly-connected-components pass over those possible steps, and it is exact for
+a network: when no such cycle exists, every solution a reader can find agrees on the figure.
+
+One RSVP figure takes part in three sums (its school, its week, and attended + no-shows =
+RSVPs). There an edge moves two figures at once: an event's attended up and its no-shows down
+(RSVPs unchanged), or attended and RSVPs together, or no-shows and RSVPs together; one network
+for each of the three. A cycle in any of them is a change a reader cannot rule out. This only
+misses changes that mix the three kinds, so it may hide a little more than needed, never less.
+
+The pass
+--------
+1. Primary: every count from 1 to threshold-1 is hidden.
+2. While some hidden figure lies on no cycle, hide the shown figures of the cheapest path that
+   closes one through it (a shown figure costs its count, so small ones go first; a zero costs
+   most: it protects little, since a reader may know the group is empty).
+
+Zero is shown: a zero says nothing about a person. A share is shown only when both its count
+and the total it is taken from are; a change from the previous period only when both figures
+are (reports.tables).
+
+Linked pages
+------------
+reports.linked builds one system per period and scope from the same counts for every page and
+CSV (overview, languages, schools, events, each event's page, committees), so a figure hidden
+on one is hidden on all. What the system covers and what it does not (another period or scope
+opened next to this one) is written there.
 """
 
 import heapq
-from dataclasses import dataclass, field
+import math
+from collections import defaultdict
+from dataclasses import dataclass
 
 from django.conf import settings
+
+ZERO_COST = 10**9
+GROUND = -1
 
 
 def threshold() -> int:
@@ -38,22 +83,372 @@ class Entry:
 
 
 @dataclass
+class Figure:
+    value: int
+    displayed: bool = True  # False: no page shows it, but it follows from those that do
+    low: int = 0  # what a reader knows besides the sums (counts that are public elsewhere)
+    high: float = math.inf
+    weight: int = 1  # how much more it costs to hide it with others
+
+
+class Net:
+    """One flow network: equations over edges, each edge moving one or two figures."""
+
+    def __init__(self):
+        self.moves: dict = {}  # edge id -> ((figure key, +1 or -1), ...)
+        self.equations: list[tuple[list, list]] = []
+
+    def edge(self, edge_id, *moves):
+        """An edge that moves several figures (or none: a link that is always free)."""
+        self.moves[edge_id] = tuple(moves)
+
+    def equation(self, left, right):
+        """Σ left = Σ right, over edge ids (a figure key names the edge moving that figure)."""
+        for edge_id in (*left, *right):
+            self.moves.setdefault(edge_id, ((edge_id, 1),))
+        self.equations.append((list(left), list(right)))
+
+    def graph(self) -> list[tuple]:
+        """[(edge id, tail, head, moves)]: each edge leaves the equation where it stands on
+        the left and enters the one where it stands on the right, after flipping whole
+        equations so that no edge is on the same side twice."""
+        seen: dict = defaultdict(list)
+        for index, (left, right) in enumerate(self.equations):
+            for edge_id in left:
+                seen[edge_id].append((index, -1))
+            for edge_id in right:
+                seen[edge_id].append((index, 1))
+        sign = {}
+        links = defaultdict(list)
+        for edge_id, places in seen.items():
+            if len(places) > 2 or (len(places) == 2 and places[0][0] == places[1][0]):
+                raise ValueError(f"{edge_id!r} is in more than two sums: not a network")
+            if len(places) == 2:
+                (a, role_a), (b, role_b) = places
+                links[a].append((b, -role_a * role_b))
+                links[b].append((a, -role_a * role_b))
+        for start in range(len(self.equations)):
+            if start in sign:
+                continue
+            sign[start] = 1
+            stack = [start]
+            while stack:
+                node = stack.pop()
+                for other, relation in links[node]:
+                    want = sign[node] * relation
+                    if other not in sign:
+                        sign[other] = want
+                        stack.append(other)
+                    elif sign[other] != want:
+                        raise ValueError("the sums cannot be oriented: not a network")
+        edges = []
+        for edge_id in sorted(self.moves, key=repr):
+            tail = head = GROUND
+            for index, role in seen.get(edge_id, ()):
+                if sign[index] * role < 0:
+                    tail = index
+                else:
+                    head = index
+            edges.append((edge_id, tail, head, self.moves[edge_id]))
+        return edges
+
+
+class Linked:
+    """Figures and the networks they form; solve() decides which are hidden."""
+
+    def __init__(self, min_count: int | None = None):
+        self.limit = threshold() if min_count is None else min_count
+        self.figures: dict = {}
+        self.nets: list[Net] = []
+        self.hidden: set | None = None
+        self.exposed: list = []  # hidden figures no cycle can reach (see solve)
+        self._plain: Net | None = None
+
+    def add(self, key, value: int, **options) -> str:
+        self.figures[key] = Figure(int(value), **options)
+        return key
+
+    def net(self) -> Net:
+        self.nets.append(Net())
+        return self.nets[-1]
+
+    def equation(self, total, parts):
+        """total = Σ parts (total may be a list: Σ total = Σ parts), in the network shared by
+        plain tables."""
+        if self._plain is None:
+            self._plain = self.net()
+        self._plain.equation(total if isinstance(total, list) else [total], parts)
+
+    def primary(self, key) -> bool:
+        return 0 < self.figures[key].value < self.limit
+
+    def entry(self, key) -> Entry:
+        if self.hidden is None:
+            self.solve()
+        return Entry(self.figures[key].value, key in self.hidden)
+
+    # --- the pass ------------------------------------------------------------------------
+
+    def _bounds(self, key):
+        figure = self.figures[key]
+        if self.primary(key):
+            return max(1, figure.low), min(self.limit - 1, figure.high)
+        return figure.low, figure.high
+
+    def _steps(self) -> dict:
+        """key -> (can go up, can go down, what hiding it costs): fixed for a pass."""
+        steps = {}
+        for key, figure in self.figures.items():
+            low, high = self._bounds(key)
+            cost = (figure.value or ZERO_COST) * figure.weight
+            steps[key] = (low <= figure.value + 1 <= high, low <= figure.value - 1 <= high, cost)
+        return steps
+
+    def _step_cost(self, moves, direction, hidden) -> float:
+        """What it costs to move these figures one step (0: all hidden already; inf: a
+        figure cannot move that way, shown or hidden)."""
+        cost = 0
+        for key, sign in moves:
+            up, down, price = self._step[key]
+            if not (up if direction * sign > 0 else down):
+                return math.inf
+            if key not in hidden:
+                cost += price
+        return cost
+
+    def _residual(self, edges, hidden):
+        """Arcs a hidden cycle may use: (from, to, edge index), both ways where allowed."""
+        arcs = defaultdict(list)
+        for index, (_id, tail, head, moves) in enumerate(edges):
+            if self._step_cost(moves, 1, hidden) == 0:
+                arcs[tail].append((head, index))
+            if self._step_cost(moves, -1, hidden) == 0:
+                arcs[head].append((tail, index))
+        return arcs
+
+    def _on_cycle(self, edges, arcs, component, index, hidden) -> bool:
+        _id, tail, head, moves = edges[index]
+        ways = [d for d in (1, -1) if self._step_cost(moves, d, hidden) == 0]
+        if not ways:
+            return False
+        if tail == head:
+            return True  # in no sum at all: it can move on its own
+        if component[tail] != component[head]:
+            return False
+        if len(ways) == 1:
+            return True
+        # Both ways open: the way back must not be this very edge taken backwards.
+        for start, goal in ((head, tail), (tail, head)):
+            queue, seen = [start], {start}
+            while queue:
+                node = queue.pop()
+                for other, via in arcs.get(node, ()):
+                    if via == index or other in seen or component.get(other) != component[head]:
+                        continue
+                    if other == goal:
+                        return True
+                    seen.add(other)
+                    queue.append(other)
+        return False
+
+    def _cheapest(self, edges, adjacency, index, hidden):
+        """(cost, figures to hide) of the cheapest cycle through edge index, or None."""
+        _id, tail, head, moves = edges[index]
+        best = None
+        for direction in (1, -1):
+            own = self._step_cost(moves, direction, hidden)
+            if own == math.inf:
+                continue
+            start, goal = (head, tail) if direction == 1 else (tail, head)
+            if start == goal:
+                found = (own, [])
+            else:
+                found = self._path(adjacency, start, goal, hidden, index)
+                if found is None:
+                    continue
+                found = (found[0] + own, found[1])
+            extra = [key for key, _s in moves if key not in hidden]
+            candidate = (found[0], sorted(set(found[1] + extra), key=repr))
+            if best is None or candidate[0] < best[0]:
+                best = candidate
+        return best
+
+    def _path(self, adjacency, start, goal, hidden, avoid):
+        costs = {start: 0}
+        came = {}
+        queue = [(0, 0, start)]
+        counter = 0
+        while queue:
+            cost, _n, node = heapq.heappop(queue)
+            if node == goal:
+                break
+            if cost > costs.get(node, math.inf):
+                continue
+            for other, via, direction, moves in adjacency.get(node, ()):
+                if via == avoid:
+                    continue
+                step = self._step_cost(moves, direction, hidden)
+                if step == math.inf:
+                    continue
+                if cost + step < costs.get(other, math.inf):
+                    costs[other] = cost + step
+                    came[other] = (node, moves)
+                    counter += 1
+                    heapq.heappush(queue, (cost + step, counter, other))
+        if goal not in came:
+            return None
+        keys = []
+        node = goal
+        while node != start:
+            node, moves = came[node]
+            keys += [key for key, _s in moves if key not in hidden]
+        return costs[goal], keys
+
+    def _needs_cycle(self, key, hidden) -> bool:
+        figure = self.figures[key]
+        return key in hidden and (figure.displayed or self.primary(key))
+
+    def solve(self) -> set:
+        hidden = {k for k, f in self.figures.items() if not f.displayed or self.primary(k)}
+        self._step = self._steps()
+        graphs = [net.graph() for net in self.nets]
+        adjacency = []
+        for edges in graphs:
+            links = defaultdict(list)
+            for index, (_id, tail, head, moves) in enumerate(edges):
+                links[tail].append((head, index, 1, moves))
+                links[head].append((tail, index, -1, moves))
+            adjacency.append(links)
+        where = defaultdict(list)  # figure -> [(graph, edge index)]
+        for g, edges in enumerate(graphs):
+            for index, (_id, _t, _h, moves) in enumerate(edges):
+                for key, _sign in moves:
+                    where[key].append((g, index))
+        for _round in range(len(self.figures) + 1):
+            arcs = [self._residual(edges, hidden) for edges in graphs]
+            components = [_components(a, edges) for a, edges in zip(arcs, graphs, strict=True)]
+            exposed = [
+                key
+                for key in sorted(self.figures, key=repr)
+                if self._needs_cycle(key, hidden)
+                and not self._safe(key, where, graphs, arcs, components, hidden)
+            ]
+            self.exposed = exposed
+            if not exposed:
+                break
+            added = False
+            for key in exposed:
+                options = [
+                    self._cheapest(graphs[g], adjacency[g], index, hidden)
+                    for g, index in where.get(key, ())
+                ]
+                options = [o for o in options if o is not None]
+                if not options:
+                    # No cycle can be made, whatever else is hidden: what readers know
+                    # besides the sums (the bounds) pins it. The caller must tell less.
+                    continue
+                extra = set(min(options, key=lambda o: o[0])[1]) - hidden
+                if extra:
+                    hidden |= extra
+                    added = True
+            if not added:
+                break  # nothing more to hide: leave what is hidden hidden
+        self.hidden = hidden
+        return hidden
+
+    def _safe(self, key, where, graphs, arcs, components, hidden) -> bool:
+        places = where.get(key)
+        if not places:
+            low, high = self._bounds(key)
+            return high > low  # in no sum: only its own bounds
+        return any(
+            self._on_cycle(graphs[g], arcs[g], components[g], index, hidden) for g, index in places
+        )
+
+
+def _components(arcs, edges) -> dict:
+    """Strongly connected components (Tarjan's, iterative): node -> component number."""
+    nodes = {GROUND}
+    for _id, tail, head, _m in edges:
+        nodes.update((tail, head))
+    index, low, component = {}, {}, {}
+    stack, on_stack = [], set()
+    counter = 0
+    for root in sorted(nodes):
+        if root in index:
+            continue
+        work = [(root, iter(arcs.get(root, ())))]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, neighbours = work[-1]
+            advanced = False
+            for other, _via in neighbours:
+                if other not in index:
+                    index[other] = low[other] = counter
+                    counter += 1
+                    stack.append(other)
+                    on_stack.add(other)
+                    work.append((other, iter(arcs.get(other, ()))))
+                    advanced = True
+                    break
+                if other in on_stack:
+                    low[node] = min(low[node], index[other])
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component[member] = node
+                    if member == node:
+                        break
+    return component
+
+
+# --- one table on its own -----------------------------------------------------------------
+
+
+@dataclass
 class Grid:
-    """The result: cells[r][c], row_totals[r], col_totals[c] and grand as Entry objects, or
-    None for a margin that is not shown."""
+    """The result of suppress(): cells[r][c], row_totals[r], col_totals[c] and grand as
+    Entry objects, or None for a margin that is not shown."""
 
     cells: list[list[Entry]]
     row_totals: list[Entry] | None
     col_totals: list[Entry | None] | None
     grand: Entry | None
-    rounds: int = field(default=0)
 
-    def hidden_count(self) -> int:
-        entries = [e for row in self.cells for e in row]
-        entries += self.row_totals or []
-        entries += [e for e in (self.col_totals or []) if e is not None]
-        entries += [self.grand] if self.grand else []
-        return sum(e.hidden for e in entries)
+
+def grid(linked: Linked, cells, row_totals=None, col_totals=None, grand=None, net=None):
+    """The equations of a table of figure keys: each row adds up to its total, each column to
+    its own, the row totals to the grand total (the column totals then add up to it too, so
+    that equation is left out: a network needs one equation too few). col_totals may hold
+    None for a column without a total."""
+
+    def add(total, parts):
+        if net is None:
+            linked.equation(total, parts)
+        else:
+            net.equation([total], parts)
+
+    for r, row in enumerate(cells):
+        if row_totals is not None:
+            add(row_totals[r], row)
+    for c in range(len(cells[0]) if cells else 0):
+        if col_totals is not None and col_totals[c] is not None:
+            add(col_totals[c], [row[c] for row in cells])
+    if grand is not None:
+        if row_totals is not None:
+            add(grand, row_totals)
+        elif col_totals is not None and all(t is not None for t in col_totals):
+            add(grand, col_totals)
 
 
 def suppress(
@@ -63,175 +458,29 @@ def suppress(
     col_totals: bool | list[bool] = False,
     min_count: int | None = None,
 ) -> Grid:
-    """Suppress a table of counts. col_totals may name, column by column, which columns have a
-    shown total (a column of rates or of a count that does not add up has none). The grand
-    total is shown when the row totals are and every column has a total."""
-    limit = threshold() if min_count is None else min_count
-    n_rows = len(cells)
-    n_cols = len(cells[0]) if cells else 0
-    if isinstance(col_totals, bool):
-        col_flags = [col_totals] * n_cols
-    else:
-        col_flags = list(col_totals)
-        assert len(col_flags) == n_cols
-    has_grand = row_totals and n_cols > 0 and all(col_flags)
-
-    # The full grid: rows 0..n_rows-1, then the totals row at index n_rows; columns likewise.
-    total_row, total_col = n_rows, n_cols
-    values: dict[tuple[int, int], int] = {}
-    for r in range(n_rows):
-        for c in range(n_cols):
-            values[(r, c)] = cells[r][c]
-    if row_totals:
-        for r in range(n_rows):
-            values[(r, total_col)] = sum(cells[r])
-    for c in range(n_cols):
-        if col_flags[c]:
-            values[(total_row, c)] = sum(cells[r][c] for r in range(n_rows))
-    if has_grand:
-        values[(total_row, total_col)] = sum(sum(row) for row in cells)
-
-    # Which lines carry an equation: a data row when its total is shown, a data column when
-    # its total is shown, the totals row when the grand total is shown (sum of column totals),
-    # the totals column likewise.
-    row_eq = dict.fromkeys(range(n_rows), row_totals)
-    row_eq[total_row] = has_grand
-    col_eq = {c: col_flags[c] for c in range(n_cols)}
-    col_eq[total_col] = has_grand
-
-    hidden = {key for key, value in values.items() if 0 < value < limit}
-
-    rounds = 0
-    while True:
-        bridge = _find_bridge(hidden, row_eq, col_eq)
-        if bridge is None:
-            break
-        rounds += 1
-        extra = _complement(bridge, hidden, values, row_eq, col_eq)
-        if not extra:
-            # Nothing shown is left next to it (tiny tables): hide the whole table rather
-            # than publish a number that can be worked out.
-            hidden = set(values)
-            break
-        hidden.update(extra)
-
-    def entry(key):
-        return Entry(values[key], key in hidden)
-
+    """Suppress one table of counts on its own. col_totals may name, column by column, which
+    columns have a shown total. The grand total is shown when the row totals are and every
+    column has a total."""
+    linked = Linked(min_count)
+    n_rows, n_cols = len(cells), len(cells[0]) if cells else 0
+    flags = [col_totals] * n_cols if isinstance(col_totals, bool) else list(col_totals)
+    assert len(flags) == n_cols
+    has_grand = row_totals and n_cols > 0 and all(flags)
+    keys = [[linked.add(("c", r, c), cells[r][c]) for c in range(n_cols)] for r in range(n_rows)]
+    rows = [linked.add(("r", r), sum(cells[r])) for r in range(n_rows)] if row_totals else None
+    cols = [
+        linked.add(("k", c), sum(row[c] for row in cells)) if flags[c] else None
+        for c in range(n_cols)
+    ]
+    total = linked.add(("g",), sum(map(sum, cells))) if has_grand else None
+    grid(linked, keys, rows, cols if any(flags) else None, total)
+    linked.solve()
     return Grid(
-        cells=[[entry((r, c)) for c in range(n_cols)] for r in range(n_rows)],
-        row_totals=[entry((r, total_col)) for r in range(n_rows)] if row_totals else None,
-        col_totals=[entry((total_row, c)) if col_flags[c] else None for c in range(n_cols)]
-        if any(col_flags)
-        else None,
-        grand=entry((total_row, total_col)) if has_grand else None,
-        rounds=rounds,
+        cells=[[linked.entry(k) for k in row] for row in keys],
+        row_totals=[linked.entry(k) for k in rows] if rows else None,
+        col_totals=[linked.entry(k) if k else None for k in cols] if any(flags) else None,
+        grand=linked.entry(total) if total else None,
     )
-
-
-def _nodes(key, row_eq, col_eq):
-    """The equations an entry takes part in: ("r", row) and/or ("c", column)."""
-    r, c = key
-    nodes = []
-    if row_eq.get(r):
-        nodes.append(("r", r))
-    if col_eq.get(c):
-        nodes.append(("c", c))
-    return nodes
-
-
-def _find_bridge(hidden, row_eq, col_eq):
-    """A hidden entry that the shown totals determine, or None.
-
-    Each hidden entry is an edge between the equations it takes part in. An entry in only
-    one equation is an edge to a shared "ground" node with no equation of its own. Summing
-    the equations of one side of a cut (rows added, columns subtracted) leaves exactly the
-    entries crossing it, so an entry is determined exactly when it is a bridge."""
-    adjacency: dict[tuple, list[tuple]] = {}
-    for key in sorted(hidden):
-        nodes = _nodes(key, row_eq, col_eq)
-        if not nodes:
-            continue  # in no equation at all: nothing can work it out
-        a, b = nodes if len(nodes) == 2 else (nodes[0], ("ground",))
-        adjacency.setdefault(a, []).append((b, key))
-        adjacency.setdefault(b, []).append((a, key))
-
-    # Tarjan's bridge search, iterative; parallel edges are told apart by their key.
-    index: dict[tuple, int] = {}
-    low: dict[tuple, int] = {}
-    counter = 0
-    for start in adjacency:
-        if start in index:
-            continue
-        index[start] = low[start] = counter
-        counter += 1
-        stack = [(start, None, iter(adjacency[start]))]
-        while stack:
-            node, via, neighbours = stack[-1]
-            advanced = False
-            for neighbour, key in neighbours:
-                if key == via:
-                    continue
-                if neighbour not in index:
-                    index[neighbour] = low[neighbour] = counter
-                    counter += 1
-                    stack.append((neighbour, key, iter(adjacency[neighbour])))
-                    advanced = True
-                    break
-                low[node] = min(low[node], index[neighbour])
-            if advanced:
-                continue
-            stack.pop()
-            if stack:
-                parent = stack[-1][0]
-                low[parent] = min(low[parent], low[node])
-                if low[node] > index[parent]:
-                    return via
-    return None
-
-
-def _complement(bridge, hidden, values, row_eq, col_eq):
-    """The cheapest set of shown entries to hide so that the determined entry lies on a cycle
-    (then no sum of equations isolates it): a shortest path between its two ends, where a
-    hidden entry costs nothing and a shown one its count. A zero costs most: a hidden zero
-    protects little, since a reader may know the group is empty."""
-    ends = _nodes(bridge, row_eq, col_eq)
-    a, b = ends if len(ends) == 2 else (ends[0], ("ground",))
-    adjacency: dict[tuple, list[tuple]] = {}
-    biggest = max(values.values(), default=0) + 1
-    for key, value in values.items():
-        if key == bridge:
-            continue
-        nodes = _nodes(key, row_eq, col_eq)
-        if not nodes:
-            continue
-        u, v = nodes if len(nodes) == 2 else (nodes[0], ("ground",))
-        cost = 0 if key in hidden else (value if value else biggest * 10)
-        adjacency.setdefault(u, []).append((v, key, cost))
-        adjacency.setdefault(v, []).append((u, key, cost))
-    best = {a: 0}
-    came: dict[tuple, tuple] = {}
-    queue = [(0, a)]
-    while queue:
-        cost, node = heapq.heappop(queue)
-        if node == b:
-            break
-        if cost > best.get(node, cost):
-            continue
-        for neighbour, key, step in adjacency.get(node, ()):
-            new = cost + step
-            if new < best.get(neighbour, new + 1):
-                best[neighbour] = new
-                came[neighbour] = (node, key)
-                heapq.heappush(queue, (new, neighbour))
-    if b not in came:
-        return None
-    path = []
-    node = b
-    while node != a:
-        node, key = came[node]
-        path.append(key)
-    return [key for key in path if key not in hidden]
 
 
 def percent(part: Entry | None, whole: Entry | None) -> str:

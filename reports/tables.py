@@ -55,6 +55,7 @@ class Table:
     sortable: bool = False
     headers: list[dict] | None = None  # column labels with sort links, for sortable tables
     csv_url: str = ""
+    empty: str = ""  # said instead of "Nothing in this period." when there are no rows
 
     def sort_by(self, column: int, descending: bool) -> None:
         if 0 <= column < len(self.columns):

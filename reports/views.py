@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,7 +24,15 @@ from reports import charts
 from reports import queries as q
 from reports.access import audit, resolve_scope, scope_choices
 from reports.forms import period_from
-from reports.suppression import Entry, percent, suppress, threshold
+from reports.linked import (
+    EventFacts,
+    needs_are_public,
+    report_for,
+    rsvp_figures,
+    rsvp_key,
+    split_is_public,
+)
+from reports.suppression import Entry, percent, threshold
 from reports.tables import Cell, Table, change, total_label
 
 PAGES = [
@@ -43,9 +51,7 @@ def language_name(key: str) -> str:
     return str(dict(LANGUAGES)[key])
 
 
-def single(value: int) -> Entry:
-    """A figure shown alone (no total to solve against): only the primary rule applies."""
-    return Entry(value, 0 < value < threshold())
+MEASURE_NAMES = ("going", "attended", "no_shows")
 
 
 def _query(scope, period, **extra) -> str:
@@ -102,44 +108,16 @@ def overview(request):
     form, period = period_from(request)
     previous = period.previous()
     limit = threshold()
+    report = report_for(request, scope, period)
+    fam, rsvp, need, rem = report.family, report.rsvp, report.help, report.reminders.entry
 
-    families = q.families_by_language(scope, period)
-    fam = suppress(
-        [
-            [families[key]["now"], families[key]["new"], families[key]["before"]]
-            for key in q.LANGUAGE_KEYS
-        ],
-        col_totals=True,
-    )
-    weeks, now, before = q.weekly_rsvps(scope, period)
-    weekly = suppress(
-        [[w["attended"], w["going"] - w["attended"]] for w in weeks],
-        row_totals=True,
-        col_totals=True,
-    )
-    help_grid = suppress(
-        [
-            [now["interpreter_met"], now["interpreter_asked"] - now["interpreter_met"]],
-            [now["childcare_met"], now["childcare_asked"] - now["childcare_met"]],
-        ],
-        row_totals=True,
-    )
-    reminders = q.reminders_by_channel(scope, period)
-    channels = list(Message.Channel)
-    rem = suppress(
-        [[reminders[c]["sent"], reminders[c]["failed"], reminders[c]["unknown"]] for c in channels],
-        row_totals=True,
-        col_totals=True,
-    )
     events = q.events_held_by_school(scope, period)
     events_now = sum(v["now"] for v in events.values())
     events_before = sum(v["before"] for v in events.values())
-    walk = q.walk_ins(scope, period)
     partners = q.active_partners(scope, period)
-    before_new = sum(families[key]["before_new"] for key in q.LANGUAGE_KEYS)
-    rsvps_total = weekly.grand or Entry(0)
-    attended_total = (weekly.col_totals or [Entry(0)])[0]
-    before_going, before_attended = single(before["going"]), single(before["attended"])
+    rsvps_total, attended_total = rsvp("going", "all"), rsvp("attended", "all")
+    before_going = report.rsvps.entry(("before", "going"))
+    before_attended = report.rsvps.entry(("before", "attended"))
 
     def rate_cells():
         rate_now = percent(attended_total, rsvps_total)
@@ -182,34 +160,42 @@ def overview(request):
         % {"first": date_format(previous.first), "last": date_format(previous.last)},
     )
     key_table.rows = [
-        figure(_("Families registered"), fam.col_totals[0], fam.col_totals[2]),
-        figure(_("New families in the period"), fam.col_totals[1], single(before_new)),
+        figure(_("Families registered"), fam("now", "all"), fam("before", "all")),
+        figure(_("New families in the period"), fam("new", "all"), fam("before_new", "all")),
         plain(_("Events held"), events_now, events_before),
         figure(_("RSVPs (going)"), rsvps_total, before_going),
         figure(_("Attended (checked in)"), attended_total, before_attended),
         [Cell.label(_("Attendance rate")), *rate_cells()],
-        figure(_("Walk-ins (people)"), single(walk["now"]), single(walk["before"])),
+        figure(_("Walk-ins (people)"), rem(("walk_ins", "now")), rem(("walk_ins", "before"))),
         figure(
             _("Interpreter requests"),
-            help_grid.row_totals[0],
-            single(before["interpreter_asked"]),
+            need("asked", "all"),
+            need("asked", "before", "interpreter"),
         ),
         figure(
             _("Interpreter requests met"),
-            help_grid.cells[0][0],
-            single(before["interpreter_met"]),
+            need("met", "all"),
+            need("met", "before", "interpreter"),
         ),
-        figure(_("Childcare requests"), help_grid.row_totals[1], single(before["childcare_asked"])),
-        figure(_("Childcare requests met"), help_grid.cells[1][0], single(before["childcare_met"])),
+        figure(
+            _("Childcare requests"),
+            need("asked", "childcare"),
+            need("asked", "before", "childcare"),
+        ),
+        figure(
+            _("Childcare requests met"),
+            need("met", "childcare"),
+            need("met", "before", "childcare"),
+        ),
         figure(
             _("Reminders sent"),
-            rem.col_totals[0],
-            single(sum(r["before_sent"] for r in reminders.values())),
+            rem(("reminders", None, "sent")),
+            rem(("reminders", "before", "sent")),
         ),
         figure(
             _("Reminders failed"),
-            rem.col_totals[1],
-            single(sum(r["before_failed"] for r in reminders.values())),
+            rem(("reminders", None, "failed")),
+            rem(("reminders", "before", "failed")),
         ),
         plain(_("Active community partners"), partners["now"], partners["before"]),
     ]
@@ -219,21 +205,22 @@ def overview(request):
         _("Families by preferred language"),
         [_("Language"), _("Registered"), _("Share"), _("New in the period")],
     )
-    for key, row in zip(q.LANGUAGE_KEYS, fam.cells, strict=True):
+    registered = fam("now", "all")
+    for key in q.LANGUAGE_KEYS:
         lang_table.rows.append(
             [
                 Cell.label(language_name(key)),
-                Cell.count(row[0]),
-                Cell.share(row[0], fam.col_totals[0]),
-                Cell.count(row[1]),
+                Cell.count(fam("now", "lang", key)),
+                Cell.share(fam("now", "lang", key), registered),
+                Cell.count(fam("new", "lang", key)),
             ]
         )
     lang_table.foot = [
         [
             total_label(),
-            Cell.count(fam.col_totals[0]),
-            Cell("100%" if not fam.col_totals[0].hidden and fam.col_totals[0].value else ""),
-            Cell.count(fam.col_totals[1]),
+            Cell.count(registered),
+            Cell("100%" if not registered.hidden and registered.value else ""),
+            Cell.count(fam("new", "all")),
         ]
     ]
 
@@ -242,13 +229,14 @@ def overview(request):
         _("RSVPs and attendance by week"),
         [_("Week starting"), _("RSVPs (going)"), _("Attended"), _("Attendance rate")],
     )
-    for week, cells, total in zip(weeks, weekly.cells, weekly.row_totals, strict=True):
+    for week in report.weeks:
+        going, came = rsvp("going", "week", week), rsvp("attended", "week", week)
         week_table.rows.append(
             [
-                Cell.label(date_format(week["week"], "SHORT_DATE_FORMAT")),
-                Cell.count(total),
-                Cell.count(cells[0]),
-                Cell.share(cells[0], total),
+                Cell.label(date_format(week, "SHORT_DATE_FORMAT")),
+                Cell.count(going),
+                Cell.count(came),
+                Cell.share(came, going),
             ]
         )
     week_table.foot = [
@@ -265,16 +253,15 @@ def overview(request):
         _("Help asked for at events"),
         [_("Help"), _("Asked for"), _("Met"), _("Not met"), _("Share met")],
     )
-    for label, cells, total in zip(
-        [_("Interpreter"), _("Childcare")], help_grid.cells, help_grid.row_totals, strict=True
-    ):
+    for label, name in ((_("Interpreter"), "all"), (_("Childcare"), "childcare")):
+        asked, met = need("asked", name), need("met", name)
         help_table.rows.append(
             [
                 Cell.label(label),
-                Cell.count(total),
-                Cell.count(cells[0]),
-                Cell.count(cells[1]),
-                Cell.share(cells[0], total),
+                Cell.count(asked),
+                Cell.count(met),
+                Cell.count(need("not_met", name)),
+                Cell.share(met, asked),
             ]
         )
 
@@ -283,44 +270,54 @@ def overview(request):
         _("Reminders by channel"),
         [_("Channel"), _("Sent"), _("Failed"), _("In doubt"), _("Total")],
     )
-    for channel, cells, total in zip(channels, rem.cells, rem.row_totals, strict=True):
+    statuses = ("sent", "failed", "unknown")
+    for channel in Message.Channel:
         rem_table.rows.append(
-            [Cell.label(channel.label), *(Cell.count(c) for c in cells), Cell.count(total)]
+            [
+                Cell.label(channel.label),
+                *(Cell.count(rem(("reminders", channel.value, s))) for s in statuses),
+                Cell.count(rem(("reminders", channel.value, None))),
+            ]
         )
     rem_table.foot = [
-        [total_label(), *(Cell.count(c) for c in rem.col_totals), Cell.count(rem.grand)]
+        [
+            total_label(),
+            *(Cell.count(rem(("reminders", None, s))) for s in statuses),
+            Cell.count(rem(("reminders", None, None))),
+        ]
     ]
 
     tables = [key_table, lang_table, week_table, help_table, rem_table]
-    if scope.is_district:
-        by_school = q.families_by_school_and_language(scope, period)
-        schools = list(scope.district.schools.order_by("name", "pk"))
-        school_grid = suppress([[sum(by_school.get(s.pk, {}).values())] for s in schools])
+    if scope.is_district and report.families.members_shown:
         school_table = Table(
             "families_by_school",
             _("Families by school"),
             [_("School"), _("Families registered")],
             note=_("A family with children at two schools counts at each."),
         )
-        for school, cells in zip(schools, school_grid.cells, strict=True):
-            school_table.rows.append([Cell.label(school.name), Cell.count(cells[0])])
+        for school in report.schools:
+            school_table.rows.append(
+                [Cell.label(school.name), Cell.count(fam("members", school.pk))]
+            )
         tables.append(school_table)
 
     rtl = _rtl()
+    bars = []
+    for key in q.LANGUAGE_KEYS:
+        entry = fam("now", "lang", key)
+        if entry.value or entry.hidden:
+            bars.append((language_name(key), [(None if entry.hidden else entry.value, str(entry))]))
     bar = charts.bar_chart(
         _("Families by preferred language"),
         _(
             "Bars show the number of families registered in each language; the table below "
             "gives the same numbers."
         ),
-        [
-            (language_name(key), [(None if row[0].hidden else row[0].value, str(row[0]))])
-            for key, row in zip(q.LANGUAGE_KEYS, fam.cells, strict=True)
-            if row[0].value or row[0].hidden
-        ],
+        bars,
         [_("Families")],
         rtl,
     )
+    weekly = [(rsvp("going", "week", w), rsvp("attended", "week", w)) for w in report.weeks]
     line = charts.line_chart(
         _("RSVPs and attendance by week"),
         _(
@@ -328,10 +325,10 @@ def overview(request):
             "A gap is a week with fewer than %(n)s."
         )
         % {"n": limit},
-        [date_format(w["week"], "SHORT_DATE_FORMAT") for w in weeks],
+        [date_format(w, "SHORT_DATE_FORMAT") for w in report.weeks],
         [
-            (_("RSVPs (going)"), [None if t.hidden else t.value for t in weekly.row_totals]),
-            (_("Attended"), [None if c[0].hidden else c[0].value for c in weekly.cells]),
+            (_("RSVPs (going)"), [None if g.hidden else g.value for g, _a in weekly]),
+            (_("Attended"), [None if a.hidden else a.value for _g, a in weekly]),
         ],
         rtl,
     )
@@ -343,23 +340,26 @@ def overview(request):
 def languages(request):
     scope = resolve_scope(request, "report.languages")
     form, period = period_from(request)
-    families = q.families_by_language(scope, period)
-    facts = q.rsvp_facts(scope, period)
-    seats = q.seat_holders_by_language(scope, period)
-    per_language = {key: q.sum_facts(facts, when="now", language=key) for key in q.LANGUAGE_KEYS}
-    grid = suppress(
-        [
-            [
-                families[key]["now"],
-                per_language[key]["going"],
-                per_language[key]["attended"],
-                seats[key],
+    report = report_for(request, scope, period)
+    seats = report.committees.entry
+
+    def figures(key):
+        """Families, RSVPs, attended and committee seats of one language (None: all)."""
+        if key is None:
+            return [
+                report.family("now", "all"),
+                report.rsvp("going", "all"),
+                report.rsvp("attended", "all"),
+                seats(("members", None)),
             ]
-            for key in q.LANGUAGE_KEYS
-        ],
-        col_totals=True,
-    )
-    totals = grid.col_totals
+        return [
+            report.family("now", "lang", key),
+            report.rsvp("going", "lang", key),
+            report.rsvp("attended", "lang", key),
+            seats(("members", key)),
+        ]
+
+    totals = figures(None)
     table = Table(
         "participation",
         _("Participation by language"),
@@ -378,7 +378,8 @@ def languages(request):
         note=_("A negative gap means the language group attends less than its share of families."),
     )
     bars = []
-    for key, row in zip(q.LANGUAGE_KEYS, grid.cells, strict=True):
+    for key in q.LANGUAGE_KEYS:
+        row = figures(key)
         shares = [Cell.share(cell, total) for cell, total in zip(row, totals, strict=True)]
         gap = ""
         if shares[0].text and shares[2].text:
@@ -405,15 +406,16 @@ def languages(request):
     table.foot = [[*foot, Cell("")]]
     tables = [table]
 
-    if scope.is_district:
-        by_school = q.families_by_school_and_language(scope, period)
-        schools = list(scope.district.schools.order_by("name", "pk"))
-        used = [k for k in q.LANGUAGE_KEYS if any(by_school.get(s.pk, {}).get(k) for s in schools)]
-        cross = suppress(
-            [[by_school.get(s.pk, {}).get(k, 0) for k in used] for s in schools],
-            row_totals=True,
-            col_totals=True,
-        )
+    if scope.is_district and report.families.members_shown:
+        fam = report.family
+        used = [
+            k
+            for k in q.LANGUAGE_KEYS
+            if any(
+                report.families.figures[("families", "members", s.pk, k)].value
+                for s in report.schools
+            )
+        ]
         cross_table = Table(
             "families_by_school_and_language",
             _("Families by school and language"),
@@ -423,16 +425,20 @@ def languages(request):
                 "more than the number of families."
             ),
         )
-        for school, cells, total in zip(schools, cross.cells, cross.row_totals, strict=True):
+        for school in report.schools:
             link = f"?{_query(q.Scope(scope.district, school), period)}"
             cross_table.rows.append(
-                [Cell.label(school.name, link), *(Cell.count(c) for c in cells), Cell.count(total)]
+                [
+                    Cell.label(school.name, link),
+                    *(Cell.count(fam("members", school.pk, k)) for k in used),
+                    Cell.count(fam("members", school.pk)),
+                ]
             )
         cross_table.foot = [
             [
                 total_label(),
-                *(Cell.count(c) for c in cross.col_totals or []),
-                Cell.count(cross.grand),
+                *(Cell.count(fam("members", "lang", k)) for k in used),
+                Cell.count(fam("members", "all")),
             ]
         ]
         tables.append(cross_table)
@@ -449,14 +455,14 @@ def languages(request):
     return _respond(request, "languages", scope, form, period, tables, bar=chart)
 
 
-def _school_rows(scope, period):
-    """Rows of the schools table: the scope's schools, and district-wide events."""
-    schools = list(
-        [scope.school] if scope.school else scope.district.schools.order_by("name", "pk")
-    )
-    rows = [(s.pk, s.name, s) for s in schools]
-    if scope.is_district:
-        rows.append((None, _("District-wide events"), None))
+def _school_rows(scope, report):
+    """Rows of the schools table: (group, name, school): the scope's schools and the
+    district-wide events (group None), or the one school of a school's report ("all": its
+    figures are the report's totals)."""
+    if scope.school:
+        return [("all", scope.school.name, scope.school)]
+    rows = [(s.pk, s.name, s) for s in report.schools]
+    rows.append((None, _("District-wide events"), None))
     return rows
 
 
@@ -465,22 +471,18 @@ def _school_rows(scope, period):
 def schools(request):
     scope = resolve_scope(request, "report.schools")
     form, period = period_from(request)
-    facts = q.rsvp_facts(scope, period)
+    report = report_for(request, scope, period)
     events = q.events_held_by_school(scope, period)
-    families = q.families_by_school_and_language(scope, period)
-    rows = _school_rows(scope, period)
-    sums = [q.sum_facts(facts, when="now", school=pk) for pk, _n, _s in rows]
-    attendance = suppress(
-        [[s["attended"], s["going"] - s["attended"]] for s in sums],
-        row_totals=True,
-        col_totals=True,
-    )
-    interpreters = suppress(
-        [[s["interpreter_met"], s["interpreter_asked"] - s["interpreter_met"]] for s in sums],
-        row_totals=True,
-        col_totals=True,
-    )
-    fam = suppress([[sum(families.get(pk, {}).values())] for pk, _n, _s in rows])
+
+    def measures(group):
+        if group == "all":
+            return [report.rsvp(m, "all") for m in ("going", "attended", "no_shows")] + [
+                report.help(m, "all") for m in ("asked", "not_met")
+            ]
+        return [report.rsvp(m, "school", group) for m in ("going", "attended", "no_shows")] + [
+            report.help(m, "school", group) for m in ("asked", "not_met")
+        ]
+
     table = Table(
         "schools",
         _("Schools"),
@@ -497,33 +499,40 @@ def schools(request):
         ],
         sortable=True,
     )
-    for index, (pk, name, school) in enumerate(rows):
-        att, total = attendance.cells[index], attendance.row_totals[index]
+    for group, name, school in _school_rows(scope, report):
+        going, came, away, asked, unmet = measures(group)
         link = f"?{_query(q.Scope(scope.district, school), period)}" if school else ""
+        if school is None or not (scope.school or report.families.members_shown):
+            families = Cell("", -1)
+        elif scope.school:
+            families = Cell.count(report.family("now", "all"))
+        else:
+            families = Cell.count(report.family("members", school.pk))
         table.rows.append(
             [
                 Cell.label(name, link),
-                Cell.count(fam.cells[index][0]) if school else Cell("", -1),
-                Cell.plain(events.get(pk, {}).get("now", 0)),
-                Cell.count(total),
-                Cell.count(att[0]),
-                Cell.share(att[0], total),
-                Cell.count(att[1]),
-                Cell.count(interpreters.row_totals[index]),
-                Cell.count(interpreters.cells[index][1]),
+                families,
+                Cell.plain(events.get(school.pk if school else None, {}).get("now", 0)),
+                Cell.count(going),
+                Cell.count(came),
+                Cell.share(came, going),
+                Cell.count(away),
+                Cell.count(asked),
+                Cell.count(unmet),
             ]
         )
+    going, came, away, asked, unmet = measures("all")
     table.foot = [
         [
             total_label(),
             Cell(""),
             Cell.plain(sum(v["now"] for v in events.values())),
-            Cell.count(attendance.grand),
-            Cell.count(attendance.col_totals[0]),
-            Cell.share(attendance.col_totals[0], attendance.grand),
-            Cell.count(attendance.col_totals[1]),
-            Cell.count(interpreters.grand),
-            Cell.count(interpreters.col_totals[1]),
+            Cell.count(going),
+            Cell.count(came),
+            Cell.share(came, going),
+            Cell.count(away),
+            Cell.count(asked),
+            Cell.count(unmet),
         ]
     ]
     sort = request.GET.get("sort", "")
@@ -548,14 +557,8 @@ EVENTS_PER_PAGE = 50
 def events(request):
     scope = resolve_scope(request, "report.events")
     form, period = period_from(request)
-    rows = q.event_rows(scope, period)
-    # Suppressed over the whole period, so every page, the totals and the CSV show the same
-    # cells; the HTML shows one page of them (thousands of rows help nobody), the CSV all.
-    attendance = suppress(
-        [[r["attended"], r["going"] - r["attended"]] for r in rows],
-        row_totals=True,
-        col_totals=True,
-    )
+    report = report_for(request, scope, period)
+    rows = report.events
     table = Table(
         "events",
         _("Events held"),
@@ -573,32 +576,38 @@ def events(request):
     page = None
     shown = range(len(rows))
     if not request.GET.get("csv"):
+        # Suppressed over the whole period, so every page, the totals and the CSV show the
+        # same cells; the HTML shows one page of them (thousands of rows help nobody).
         page = Paginator(shown, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
         shown = page.object_list
     for index in shown:
         row = rows[index]
-        att, total = attendance.cells[index], attendance.row_totals[index]
+        going, came = (
+            report.rsvp("going", "event", row.pk),
+            report.rsvp("attended", "event", row.pk),
+        )
         table.rows.append(
             [
-                Cell.label(row["title"], f"{row['pk']}/?{base}"),
-                Cell.label(row["school"] or _("District-wide")),
-                Cell.label(date_format(row["local_start"], "SHORT_DATE_FORMAT")),
-                Cell.count(total),
-                Cell.count(att[0]),
-                Cell.count(att[1]),
-                Cell.share(att[0], total),
+                Cell.label(row.title, f"{row.pk}/?{base}"),
+                Cell.label(row.school_name or _("District-wide")),
+                Cell.label(date_format(row.local_start, "SHORT_DATE_FORMAT")),
+                Cell.count(going),
+                Cell.count(came),
+                Cell.count(report.rsvp("no_shows", "event", row.pk)),
+                Cell.share(came, going),
             ]
         )
     if rows:
+        going, came = report.rsvp("going", "all"), report.rsvp("attended", "all")
         table.foot = [
             [
                 total_label(),
                 Cell(""),
                 Cell(""),
-                Cell.count(attendance.grand),
-                Cell.count(attendance.col_totals[0]),
-                Cell.count(attendance.col_totals[1]),
-                Cell.share(attendance.col_totals[0], attendance.grand),
+                Cell.count(going),
+                Cell.count(came),
+                Cell.count(report.rsvp("no_shows", "all")),
+                Cell.share(came, going),
             ]
         ]
     paging = None
@@ -615,6 +624,26 @@ def events(request):
     return _respond(request, "events", scope, form, period, [table], paging=paging)
 
 
+def _event_report(request, event, form, period):
+    """The Report an event's page takes its figures from: the period and scope asked for
+    (those of the events table the person came from) when the event is in them, else the
+    event's own school (or district) and the day it was held."""
+    scope = resolve_scope(request, "report.event")
+    inside = (
+        event.school_id == scope.school.pk
+        if scope.school
+        else event.district_id == scope.district.pk
+    )
+    if not inside:
+        scope = q.Scope(event.district, event.school)
+    day = timezone.localtime(event.starts_at, timezone.get_default_timezone()).date()
+    if not period.first <= day <= period.last:
+        period = q.Period(day, day)
+    report = report_for(request, scope, period)
+    facts = next((e for e in report.events if e.pk == event.pk), None)
+    return scope, period, report, facts
+
+
 @require_safe
 @login_required
 def event(request, pk):
@@ -629,61 +658,93 @@ def event(request, pk):
         audit(request, "report.event", "event", pk, allowed=False)
         raise Http404
     event = found
-    scope = q.Scope(event.district, event.school)
     form, period = period_from(request)
-    by_language = q.event_by_language(event)
-    keys = [k for k in q.LANGUAGE_KEYS if by_language[k]["going"]]
-    grid = suppress(
-        [
-            [by_language[k]["attended"], by_language[k]["going"] - by_language[k]["attended"]]
-            for k in keys
-        ],
-        row_totals=True,
-        col_totals=True,
-    )
+    scope, period, report, facts = _event_report(request, event, form, period)
+    limit = threshold()
+    if facts is None:
+        # Not held (a draft, cancelled or future event): no other page counts it, so its
+        # figures are suppressed on their own.
+        facts = EventFacts(pk=event.pk, week=period.first)
+        for key, counts in q.event_by_language(event).items():
+            if counts["going"]:
+                facts.by_language[key] = [counts["going"], counts["attended"]]
+        offered = set(event.interpreter_languages or [])
+        for key, asked in q.event_interpreter_needs(event).items():
+            if asked:
+                facts.interpreters[key] = [asked, asked if key in offered else 0]
+        splits = {event.pk} if split_is_public(facts, limit) else set()
+        linked = rsvp_figures(
+            [facts], [facts.week], None, splits, dict.fromkeys(q.RSVP_MEASURES, 0), limit
+        )
+        linked.solve()
+        if any(rsvp_key(m, "event", event.pk) in linked.hidden for m in ("going", "attended")):
+            splits = set()
+        totals = {m: linked.entry(rsvp_key(m, "event", event.pk)) for m in MEASURE_NAMES}
+        needs_public = needs_are_public(facts, limit)
+    else:
+        splits = report.rsvps.public_splits
+        totals = {m: report.rsvp(m, "event", event.pk) for m in MEASURE_NAMES}
+        needs_public = event.pk in report.needs.public_needs
     table = Table(
         "by_language",
         _("RSVPs and attendance by language"),
         [_("Language"), _("RSVPs (going)"), _("Attended"), _("No-shows"), _("Attendance rate")],
     )
-    for key, cells, total in zip(keys, grid.cells, grid.row_totals or [], strict=True):
-        table.rows.append(
-            [
-                Cell.label(language_name(key)),
-                Cell.count(total),
-                Cell.count(cells[0]),
-                Cell.count(cells[1]),
-                Cell.share(cells[0], total),
-            ]
-        )
-    if keys:
-        table.foot = [
-            [
-                total_label(),
-                Cell.count(grid.grand),
-                *(Cell.count(c) for c in grid.col_totals),
-                Cell.share(grid.col_totals[0], grid.grand),
-            ]
+    if event.pk in splits:
+        for key in q.LANGUAGE_KEYS:
+            if key in facts.by_language:
+                going, came = facts.by_language[key]
+                going, came = Entry(going), Entry(came)
+                table.rows.append(
+                    [
+                        Cell.label(language_name(key)),
+                        Cell.count(going),
+                        Cell.count(came),
+                        Cell.count(Entry(going.value - came.value)),
+                        Cell.share(came, going),
+                    ]
+                )
+    elif facts.by_language:
+        table.empty = _(
+            "Not shown by language: at least one language group here has fewer than %(n)s."
+        ) % {"n": limit}
+    table.foot = [
+        [
+            total_label(),
+            Cell.count(totals["going"]),
+            Cell.count(totals["attended"]),
+            Cell.count(totals["no_shows"]),
+            Cell.share(totals["attended"], totals["going"]),
         ]
-    needs = q.event_interpreter_needs(event)
-    asked = [k for k in q.LANGUAGE_KEYS if needs[k]]
-    need_grid = suppress([[needs[k]] for k in asked], col_totals=True)
+    ]
     offered = set(event.interpreter_languages or [])
     need_table = Table(
         "interpreters",
         _("Interpreters asked for"),
         [_("Language"), _("RSVPs asking"), _("Offered at the event")],
     )
-    for key, cells in zip(asked, need_grid.cells, strict=True):
-        need_table.rows.append(
-            [
-                Cell.label(language_name(key)),
-                Cell.count(cells[0]),
-                Cell.label(_("Yes") if key in offered else _("No")),
+    if needs_public:
+        for key in q.LANGUAGE_KEYS:
+            if key in facts.interpreters:
+                need_table.rows.append(
+                    [
+                        Cell.label(language_name(key)),
+                        Cell.count(Entry(facts.interpreters[key][0])),
+                        Cell.label(_("Yes") if key in offered else _("No")),
+                    ]
+                )
+        if facts.interpreters:
+            need_table.foot = [
+                [
+                    total_label(),
+                    Cell.count(Entry(facts.interpreter_totals()["asked"])),
+                    Cell(""),
+                ]
             ]
-        )
-    if asked:
-        need_table.foot = [[total_label(), Cell.count(need_grid.col_totals[0]), Cell("")]]
+    else:
+        need_table.empty = _(
+            "Not shown by language: at least one language group here has fewer than %(n)s."
+        ) % {"n": limit}
     return _respond(
         request,
         "event",
@@ -702,38 +763,35 @@ def event(request, pk):
 def committees(request):
     scope = resolve_scope(request, "report.committees")
     form, period = period_from(request)
-    rows = q.committee_rows(scope, period)
-    seats = suppress([[r["filled"], r["open"]] for r in rows], row_totals=True, col_totals=True)
-    apps = suppress([[r["applications"]] for r in rows], col_totals=True)
+    report = report_for(request, scope, period)
+    seats = report.committees.entry
     table = Table(
         "committees",
         _("Committees"),
         [_("Committee"), _("Seats"), _("Filled"), _("Open"), _("Applications in the period")],
         note=_("Seats whose term overlaps the period."),
     )
-    for index, row in enumerate(rows):
-        committee = row["committee"]
+    for row in report.committee_rows:
+        pk = row["committee"].pk
         table.rows.append(
             [
-                Cell.label(committee.name),
-                Cell.count(seats.row_totals[index]),
-                Cell.count(seats.cells[index][0]),
-                Cell.count(seats.cells[index][1]),
-                Cell.count(apps.cells[index][0]),
+                Cell.label(row["committee"].name),
+                Cell.count(seats(("seats", "all", pk))),
+                Cell.count(seats(("seats", "filled", pk))),
+                Cell.count(seats(("seats", "open", pk))),
+                Cell.count(seats(("applications", pk))),
             ]
         )
-    if rows:
+    if report.committee_rows:
         table.foot = [
             [
                 total_label(),
-                Cell.count(seats.grand),
-                *(Cell.count(c) for c in seats.col_totals),
-                Cell.count(apps.col_totals[0]),
+                Cell.count(seats(("seats", "all", None))),
+                Cell.count(seats(("seats", "filled", None))),
+                Cell.count(seats(("seats", "open", None))),
+                Cell.count(seats(("applications", None))),
             ]
         ]
-    members = q.seat_holders_by_language(scope, period)
-    families = q.families_by_language(scope, period)
-    grid = suppress([[members[k], families[k]["now"]] for k in q.LANGUAGE_KEYS], col_totals=True)
     lang_table = Table(
         "members_by_language",
         _("Committee members by language, compared with families"),
@@ -745,24 +803,20 @@ def committees(request):
             _("Share of families"),
         ],
     )
-    for key, cells in zip(q.LANGUAGE_KEYS, grid.cells, strict=True):
+    members, families = seats(("members", None)), report.family("now", "all")
+    for key in q.LANGUAGE_KEYS:
+        member, family = seats(("members", key)), report.family("now", "lang", key)
         lang_table.rows.append(
             [
                 Cell.label(language_name(key)),
-                Cell.count(cells[0]),
-                Cell.share(cells[0], grid.col_totals[0]),
-                Cell.count(cells[1]),
-                Cell.share(cells[1], grid.col_totals[1]),
+                Cell.count(member),
+                Cell.share(member, members),
+                Cell.count(family),
+                Cell.share(family, families),
             ]
         )
     lang_table.foot = [
-        [
-            total_label(),
-            Cell.count(grid.col_totals[0]),
-            Cell(""),
-            Cell.count(grid.col_totals[1]),
-            Cell(""),
-        ]
+        [total_label(), Cell.count(members), Cell(""), Cell.count(families), Cell("")]
     ]
     return _respond(request, "committees", scope, form, period, [table, lang_table])
 

@@ -130,21 +130,22 @@ def test_same_figure_everywhere(client, district_staff_a, world):
 
 def test_three_rsvps_in_one_language_are_hidden_with_a_complement(client, district_staff_a, world):
     client.force_login(district_staff_a)
-    detail = table(client, f"events/{world['night'].pk}/", "by_language")
-    rows = by_label(detail)
-    assert rows["Haitian Creole"][0] == "<10"  # 3 RSVPs
-    # Every column with a hidden cell has at least two; every row too (its total is shown
-    # or hidden with it).
-    body = detail[1:]
-    for column in range(1, 4):
-        hidden = sum(1 for r in body if r[column] == "<10")
-        assert hidden != 1, column
-    for r in body[:-1]:
-        assert sum(1 for cell in r[1:4] if cell == "<10") != 1, r
-    # The share of a hidden cell is hidden too.
+    rows = by_label(table(client, "languages/", "participation"))
+    assert rows["Haitian Creole"][2] == "<10"  # 3 RSVPs
+    # Another count of the column is hidden with it, and its share is hidden too.
+    assert [r[2] for r in rows.values()].count("<10") >= 2
     assert rows["Haitian Creole"][3] == ""
-    html = client.get(f"/en/reports/events/{world['night'].pk}/").content.decode()
-    assert "&lt;10" in html and ">3<" not in html
+    # One event's split by language with a group that small is not shown at all: hidden
+    # cells would still tell which languages came, and add sums to solve.
+    night = world["night"]
+    detail = table(client, f"events/{night.pk}/", "by_language")
+    assert [row[0] for row in detail[1:]] == ["Total"]
+    html = client.get(f"/en/reports/events/{night.pk}/").content.decode()
+    assert "Not shown by language: at least one language group here has fewer than 10." in html
+    assert ">3<" not in html
+    # A split with no count under 10 is shown (the district summit: 14 Spanish, all came).
+    summit = by_label(table(client, f"events/{world['district_event'].pk}/", "by_language"))
+    assert summit["Spanish"][:3] == ["14", "14", "0"]
 
 
 def test_small_language_group_hidden_in_html_and_csv(client, district_staff_a, world):
