@@ -33,6 +33,7 @@ opened side by side. Their figures overlap (a one-day period isolates one day's 
 suppression alone cannot make every pair of periods a person may choose consistent.
 """
 
+import logging
 import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ from datetime import date, timedelta
 from functools import cached_property
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 
 from messaging.models import Message
@@ -463,6 +465,40 @@ def weeks_of(period) -> list[date]:
     return weeks
 
 
+log = logging.getLogger("portal.reports")
+
+
+def shared(build):
+    """Like cached_property, and kept REPORTS_CACHE_SECONDS in the shared cache for every
+    page and CSV of the same period and scope: a district's figures take seconds to
+    suppress, and pages read from one snapshot cannot be differenced through an answer that
+    arrived between two downloads. A cache that does not answer is skipped."""
+    name = build.__name__
+
+    def get(self):
+        if name in self.__dict__:
+            return self.__dict__[name]
+        seconds = settings.REPORTS_CACHE_SECONDS
+        key = self.cache_key(name)
+        value = None
+        if seconds:
+            try:
+                value = cache.get(key)
+            except Exception:  # noqa: BLE001 - Redis down: compute afresh
+                log.warning("reports.cache_unavailable")
+        if value is None:
+            value = build(self)
+            if seconds:
+                try:
+                    cache.set(key, value, seconds)
+                except Exception:  # noqa: BLE001
+                    log.warning("reports.cache_unavailable")
+        self.__dict__[name] = value
+        return value
+
+    return property(get, doc=build.__doc__)
+
+
 class Report:
     """The suppressed figures of one period and scope, each group built on first use."""
 
@@ -470,6 +506,13 @@ class Report:
         self.scope = scope
         self.period = period
         self.limit = threshold()
+
+    def cache_key(self, name) -> str:
+        where = f"school:{self.scope.school.pk}" if self.scope.school else "district"
+        return (
+            f"reports:1:{self.scope.district.pk}:{where}:{self.period.first}:"
+            f"{self.period.last}:{self.limit}:{name}"
+        )
 
     @cached_property
     def schools(self) -> list:
@@ -486,7 +529,7 @@ class Report:
             return None
         return [s.pk for s in self.schools] + [None]
 
-    @cached_property
+    @shared
     def events(self) -> list[EventFacts]:
         zone = timezone.get_default_timezone()
         facts = {}
@@ -523,11 +566,11 @@ class Report:
     def weeks(self) -> list[date]:
         return weeks_of(self.period)
 
-    @cached_property
+    @shared
     def before(self) -> dict[str, int]:
         return q.rsvp_totals(self.scope, self.period.previous())
 
-    @cached_property
+    @shared
     def rsvps(self) -> Linked:
         """Solved, with public_splits: the events whose split by language is shown."""
         splits = {e.pk for e in self.events if split_is_public(e, self.limit)}
@@ -535,7 +578,7 @@ class Report:
             self.events, self.weeks, self.school_groups, splits, self.before, self.limit
         )
 
-    @cached_property
+    @shared
     def needs(self) -> Linked:
         public = {e.pk for e in self.events if needs_are_public(e, self.limit)}
         linked = help_figures(self.events, self.school_groups, public, self.before, self.limit)
@@ -548,7 +591,7 @@ class Report:
         linked.public_needs = public
         return linked
 
-    @cached_property
+    @shared
     def families(self) -> Linked:
         """Solved; members_shown on the result: whether the counts by school are shown."""
         memberships = None
@@ -559,11 +602,11 @@ class Report:
             q.families_by_language(self.scope, self.period), memberships, self.limit
         )
 
-    @cached_property
+    @shared
     def committee_rows(self) -> list[dict]:
         return q.committee_rows(self.scope, self.period)
 
-    @cached_property
+    @shared
     def committees(self) -> Linked:
         rows = [
             {
@@ -578,11 +621,11 @@ class Report:
         linked.solve()
         return linked
 
-    @cached_property
+    @shared
     def members_by_language(self) -> dict[str, int]:
         return q.seat_holders_by_language(self.scope, self.period)
 
-    @cached_property
+    @shared
     def reminders(self) -> Linked:
         linked = reminder_figures(
             q.reminders_by_channel(self.scope, self.period),

@@ -51,3 +51,5 @@ VOICE_BACKEND = "messaging.sms.LocmemVoiceBackend"
 QUIET_HOURS = None
 # Pages render afresh in tests; tests/portal/test_page_cache.py turns the cache on.
 PAGE_CACHE_SECONDS = 0
+# Report figures are computed afresh; tests/reports/test_report_cache.py turns the cache on.
+REPORTS_CACHE_SECONDS = int(os.environ.get("REPORTS_CACHE_SECONDS", "0"))

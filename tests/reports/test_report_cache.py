@@ -1,0 +1,43 @@
+"""Suppressed figures are kept for every page and CSV of one period and scope
+(REPORTS_CACHE_SECONDS, reports.linked.shared): the second page reads the snapshot."""
+
+import pytest
+from django.core.cache import cache
+
+from tests.reports.conftest import make_families, rsvp
+
+pytestmark = [pytest.mark.django_db, pytest.mark.redis]
+
+
+def overview_csv(client, query=""):
+    response = client.get(f"/en/reports/?csv=figures{query}")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_pages_of_one_period_and_scope_read_one_snapshot(
+    client, settings, district_staff_a, world, django_assert_max_num_queries
+):
+    settings.REPORTS_CACHE_SECONDS = 300
+    cache.clear()
+    client.force_login(district_staff_a)
+    first = overview_csv(client)
+    # An answer arrives between two downloads: the figures stay those of the snapshot, so
+    # two pages cannot be set side by side to find one family.
+    late = make_families(world["night"].school, "es", 1, prefix="late-")[0]
+    rsvp(world["night"], late, arrived=True)
+    assert overview_csv(client) == first
+    # The school's own report is a scope of its own, computed afresh.
+    school = overview_csv(client, f"&school={world['night'].school.slug}")
+    assert school != first
+    cache.clear()
+    assert overview_csv(client) != first  # the new answer counts once the snapshot ends
+
+
+def test_without_the_cache_every_page_is_computed_afresh(client, settings, district_staff_a, world):
+    settings.REPORTS_CACHE_SECONDS = 0
+    client.force_login(district_staff_a)
+    first = overview_csv(client)
+    late = make_families(world["night"].school, "es", 1, prefix="late-")[0]
+    rsvp(world["night"], late, arrived=True)
+    assert overview_csv(client) != first
