@@ -113,6 +113,19 @@ def test_door_forms_survive_odd_input(client, event_a, front_desk_a, data):
     assert b"<script>alert" not in response.content
 
 
+@pytest.mark.parametrize(
+    "typed", ["Ri\x00na", "Rina" + "x" * 10000, "\u202eRina", "Rina 👨‍👩‍👧", "  Rina  "]
+)
+def test_door_search_survives_odd_input(client, school_a, event_a, front_desk_a, typed):
+    # A NUL byte reached PostgreSQL and the door page answered 500.
+    rina = make_family("Rina", school_a)
+    services.rsvp(family=rina, event=event_a, party=Party(True))
+    client.force_login(front_desk_a)
+    response = client.get(f"/en/events/{event_a.pk}/door/", {"q": typed})
+    assert response.status_code == 200
+    assert "Arrived: 0 · Expected: 1" in response.content.decode()
+
+
 def test_door_is_only_for_that_schools_staff(client, school_a, event_a, front_desk_b, staff_b):
     for user in (front_desk_b, staff_b):
         client.force_login(user)
