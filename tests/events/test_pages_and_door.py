@@ -235,6 +235,21 @@ def test_scanning_a_pass_offers_check_in_at_todays_event(client, school_a, front
     assert Rsvp.objects.get(event=event, family=family).arrived_at is not None
 
 
+def test_the_front_desk_is_offered_only_doors_it_may_run(client, school_a, front_desk_a):
+    soon = timezone.now() + timedelta(hours=2)
+    own = make_event(school_a, title="School night", starts_at=soon)
+    district_night = make_event(school_a, title="District night", starts_at=soon)
+    Event.objects.filter(pk=district_night.pk).update(school=None)
+    family = make_family("Rina", school_a, phone="+12125550123")
+    client.force_login(front_desk_a)
+    page = client.get(f"/p/{family.current_pass().signed_token()}/").content.decode()
+    assert f'action="/en/events/{own.pk}/door/"' in page
+    # Today "Mark arrived" was offered at the district's event too, whose door page (run by
+    # district staff) then answered 403 to the front desk.
+    assert door(client, district_night, form="code", code="X").status_code == 403
+    assert f'action="/en/events/{district_night.pk}/door/"' not in page
+
+
 # The door admits the school's own families (issue 11, point 9) -------------------------
 
 
