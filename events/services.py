@@ -184,6 +184,10 @@ def _rsvp_locked(*, family, event, party):
 
 def _promote(event: Event) -> list[Rsvp]:
     """Fill free places from the waiting list, in order; a party moves up only whole."""
+    if event.status != Event.Status.PUBLISHED:
+        # Nobody is seated at a cancelled (or unpublished) event: more places there, or a
+        # check-in undone, must not send "a place opened for you".
+        return []
     if event.capacity is None:
         waiting = list(Rsvp.objects.filter(event=event, status=Rsvp.Status.WAITLISTED))
         Rsvp.objects.filter(pk__in=[r.pk for r in waiting]).update(status=Rsvp.Status.GOING)

@@ -166,7 +166,8 @@ def door(request, pk):
             response, status = None, 503
         if response is not None:
             return response
-    query = request.GET.get("q", "")[:100].strip()
+    # PostgreSQL refuses a NUL byte in any text: a typed or pasted one would be a 500.
+    query = request.GET.get("q", "")[:100].replace("\x00", "").strip()
     rows = Rsvp.objects.filter(event=event, status=Rsvp.Status.GOING).select_related("family")
     if query:
         rows = rows.filter(family__display_name__icontains=query)

@@ -300,13 +300,17 @@ def _events_today(request, check):
 
     if check.result != check.Result.VALID:
         return []
+    from events.access import can_run_door
+
     now = timezone.now()
-    return list(
+    events = (
         Event.objects.published()
         .for_school(request.desk_school)
         .filter(starts_at__lte=now + timedelta(hours=12), ends_at__gte=now - timedelta(hours=2))
         .order_by("starts_at")[:5]
     )
+    # Only doors this person may run: a district's event has the district staff's door.
+    return [event for event in events if can_run_door(request.user, event)]
 
 
 # Assisted registration ----------------------------------------------------

@@ -22,14 +22,19 @@ def can_read_reports(user) -> bool:
     return user.is_superuser or bool(role_kinds(user) & {"district_staff", "school_staff"})
 
 
+KEYS = ("school", "district", "where")
+
+
 def resolve_scope(request, action: str) -> Scope:
     """The scope asked for in ?district= or ?school=, else the person's own; 404 for one
     that is not theirs (as if it did not exist), 403 for people with no report at all."""
     user = request.user
-    school_slug = request.GET.get("school", "")[:80]
-    district_slug = request.GET.get("district", "")[:80]
+    # PostgreSQL refuses a NUL byte in any text (the lookup, the audit row): a 500.
+    query = {key: request.GET.get(key, "").replace("\x00", "") for key in KEYS}
+    school_slug = query["school"][:80]
+    district_slug = query["district"][:80]
     # The scope menu sends where=district=<slug> or where=school=<slug>.
-    kind, _sep, slug = request.GET.get("where", "").partition("=")
+    kind, _sep, slug = query["where"].partition("=")
     if kind == "school":
         school_slug, district_slug = slug[:80], ""
     elif kind == "district":

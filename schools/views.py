@@ -22,8 +22,9 @@ from schools.models import (
 
 @public_page
 def home(request):
-    query = request.GET.get("q", "")[:100]
-    district_slug = request.GET.get("district", "")
+    # PostgreSQL refuses a NUL byte in any text: one in the address would be a 500.
+    query = request.GET.get("q", "")[:100].replace("\x00", "")
+    district_slug = request.GET.get("district", "").replace("\x00", "")
     districts = list(District.objects.order_by("name"))
     schools = None
     if query or district_slug:

@@ -117,6 +117,24 @@ def test_lowering_places_in_the_admin_moves_extras_to_the_waiting_list(client, s
     assert Rsvp.objects.filter(event=event, status="waitlisted").count() == 2
 
 
+def test_more_places_at_a_cancelled_event_tell_no_one_they_have_a_place(client, staff_a, school_a):
+    from messaging.models import Message
+
+    event = make_event(school_a, capacity=1)
+    services.rsvp(family=make_family("Going", school_a), event=event, party=Party(True))
+    waiting = make_family("Waiting", school_a, phone="+12125550177")
+    services.rsvp(family=waiting, event=event, party=Party(True))
+    client.force_login(staff_a)
+    client.post("/admin/events/event/", {"action": "cancel_events", "_selected_action": [event.pk]})
+    data = event_form(school_a, capacity="5", status="cancelled", title_en="Family night")
+    response = client.post(f"/admin/events/event/{event.pk}/change/", data)
+    assert response.status_code == 302
+    # Today the waiting family was moved up and sent "a place opened for you".
+    told = Message.objects.filter(recipient=f"family:{waiting.pk}").values_list("kind", flat=True)
+    assert "promoted" not in told and "event_cancelled" in told
+    assert Rsvp.objects.get(family=waiting).status == "waitlisted"
+
+
 def test_school_staff_see_who_is_coming_and_the_help_asked(client, staff_a, school_a):
     event = make_event(school_a, capacity=10, interpreter_languages=["ar"])
     family = make_family("ZZ Rina Coming", school_a, phone="+12125550123")

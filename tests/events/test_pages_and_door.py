@@ -113,6 +113,19 @@ def test_door_forms_survive_odd_input(client, event_a, front_desk_a, data):
     assert b"<script>alert" not in response.content
 
 
+@pytest.mark.parametrize(
+    "typed", ["Ri\x00na", "Rina" + "x" * 10000, "\u202eRina", "Rina 👨‍👩‍👧", "  Rina  "]
+)
+def test_door_search_survives_odd_input(client, school_a, event_a, front_desk_a, typed):
+    # A NUL byte reached PostgreSQL and the door page answered 500.
+    rina = make_family("Rina", school_a)
+    services.rsvp(family=rina, event=event_a, party=Party(True))
+    client.force_login(front_desk_a)
+    response = client.get(f"/en/events/{event_a.pk}/door/", {"q": typed})
+    assert response.status_code == 200
+    assert "Arrived: 0 · Expected: 1" in response.content.decode()
+
+
 def test_door_is_only_for_that_schools_staff(client, school_a, event_a, front_desk_b, staff_b):
     for user in (front_desk_b, staff_b):
         client.force_login(user)
@@ -220,6 +233,21 @@ def test_scanning_a_pass_offers_check_in_at_todays_event(client, school_a, front
     assert f'action="/en/events/{event.pk}/door/"' in page
     door(client, event, form="code", code=family.current_pass().short_code)
     assert Rsvp.objects.get(event=event, family=family).arrived_at is not None
+
+
+def test_the_front_desk_is_offered_only_doors_it_may_run(client, school_a, front_desk_a):
+    soon = timezone.now() + timedelta(hours=2)
+    own = make_event(school_a, title="School night", starts_at=soon)
+    district_night = make_event(school_a, title="District night", starts_at=soon)
+    Event.objects.filter(pk=district_night.pk).update(school=None)
+    family = make_family("Rina", school_a, phone="+12125550123")
+    client.force_login(front_desk_a)
+    page = client.get(f"/p/{family.current_pass().signed_token()}/").content.decode()
+    assert f'action="/en/events/{own.pk}/door/"' in page
+    # Today "Mark arrived" was offered at the district's event too, whose door page (run by
+    # district staff) then answered 403 to the front desk.
+    assert door(client, district_night, form="code", code="X").status_code == 403
+    assert f'action="/en/events/{district_night.pk}/door/"' not in page
 
 
 # The door admits the school's own families (issue 11, point 9) -------------------------

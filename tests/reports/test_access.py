@@ -63,6 +63,14 @@ def test_district_staff_cannot_open_another_district(client, district_staff_a, d
     assert set(denied.values_list("object_id", flat=True)) == {"district-b", "school-b2"}
 
 
+def test_a_nul_byte_in_the_scope_is_no_500(client, district_staff_a, school_a):
+    # It reached PostgreSQL and the reports answered 500.
+    client.force_login(district_staff_a)
+    answers = {"school=school-a%00": 200, "district=district-a%00": 200, "where=district=x%00": 404}
+    for query, status in answers.items():
+        assert client.get(f"/en/reports/?{query}").status_code == status
+
+
 def test_district_staff_cannot_open_another_districts_event(client, district_staff_a, district_b):
     from tests.events.conftest import make_event
 

@@ -117,6 +117,12 @@ def test_school_finder_matches_names_in_any_script(client, school_a, school_b):
     assert "No school matches" in html
 
 
+def test_school_finder_survives_a_nul_byte(client, school_a):
+    # A NUL byte in the search reached PostgreSQL and the home page answered 500.
+    for query in ("q=School%00", "q=&district=district-a%00"):
+        assert client.get(f"/en/?{query}").status_code == 200
+
+
 def test_school_finder_filters_by_district(client, school_a, school_b):
     html = client.get(f"/en/?q=&district={school_b.district.slug}").content.decode()
     assert school_b.get_absolute_url() in html
