@@ -1,6 +1,7 @@
 import hashlib
 import logging
 import time
+from datetime import timedelta
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.authentication import get_authentication_records
@@ -96,8 +97,15 @@ class AccountAdapter(DefaultAccountAdapter):
         return (user.phone, user.phone_verified) if user.phone else None
 
     def set_phone_verified(self, user, phone):
-        User.objects.filter(pk=user.pk, phone=phone).update(phone_verified=True)
-        user.phone_verified = True
+        # At sign-up the number is already the user's; after a change of number (a lost
+        # phone) it replaces the old one, so codes stop going to the old phone. An unfinished
+        # sign-up holding it gives way: this person just typed the code sent to it.
+        if user.phone != phone:
+            from families import claims
+
+            claims.release(phone=phone, held_for=timedelta(0))
+        User.objects.filter(pk=user.pk).update(phone=phone, phone_verified=True)
+        user.phone, user.phone_verified = phone, True
 
     def get_user_by_phone(self, phone):
         # Only a confirmed number can receive login codes (RELIABILITY B5); an unconfirmed

@@ -14,13 +14,12 @@ from django.utils.http import urlencode
 from accounts.scoping import role_kinds
 
 # The pages a staff member may open before the second step: setting it up (and the
-# password prompt allauth may put before that), answering it, the recovery codes shown
-# right after, logging out and choosing a language.
+# password prompt allauth may put before that), answering it, logging out and choosing a
+# language. Not the recovery codes: setting up the app counts as the second step, so they
+# open right after it, and a session that only typed the password must never read them.
 OPEN_BEFORE_SECOND_STEP = frozenset(
     {
         "mfa_activate_totp",
-        "mfa_view_recovery_codes",
-        "mfa_download_recovery_codes",
         "mfa_authenticate",
         "mfa_reauthenticate",
         "account_reauthenticate",

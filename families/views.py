@@ -2,7 +2,6 @@ import json
 from datetime import timedelta
 from functools import wraps
 
-from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.adapter import fingerprint
+from accounts.limits import client_address
 from accounts.scoping import assist_schools, front_desk_schools, partners_for
 from families import services
 from families.forms import (
@@ -237,10 +237,11 @@ def feedback(request, slug):
 
 def _feedback_sender(request, family):
     """A family counts on its own; anyone else by the real client address (the proxy's
-    X-Forwarded-For read as allauth does, TRUSTED_PROXY_COUNT), kept only as a keyed hash."""
+    X-Forwarded-For read as allauth does, TRUSTED_PROXY_COUNT; an IPv6 address by its /64,
+    which one phone or home holds whole), kept only as a keyed hash."""
     if family is not None:
         return f"family:{family.pk}"
-    return "ip:" + fingerprint(get_adapter(request).get_client_ip(request))
+    return "ip:" + fingerprint(client_address(request))
 
 
 def privacy(request):

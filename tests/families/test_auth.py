@@ -4,6 +4,7 @@ import logging
 import time
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.test import Client
 
@@ -227,6 +228,42 @@ def test_changing_the_phone_asks_to_confirm_it_is_you(client, parent):
     response = client.post("/en/accounts/phone/change/", {"phone": "+12125550777"})
     assert response.status_code == 302
     assert "/accounts/confirm-it-is-you/" not in response["Location"]
+
+
+def test_a_confirmed_new_number_replaces_the_old_one(client, parent):
+    """A family that lost its phone changes its number: once the code sent to the new
+    number is typed, codes go there and no longer to the old phone."""
+    new = "+12125550777"
+    request_code(client)
+    client.post("/en/accounts/login/code/confirm/", {"code": last_code(PHONE)})
+    response = client.post("/en/accounts/phone/change/", {"phone": new})
+    assert response["Location"] == "/en/accounts/phone/verify/"
+    client.post("/en/accounts/phone/verify/", {"code": last_code(new)})
+    user = User.objects.get(pk=parent.user_id)
+    assert (user.phone, user.phone_verified) == (new, True)
+    sms.outbox.clear()
+    request_code(Client(), phone=new)
+    request_code(Client(), phone=PHONE)
+    assert [m["to"] for m in sms.outbox] == [new]
+
+
+def test_a_new_number_held_by_an_unfinished_sign_up_can_still_be_confirmed(client, parent):
+    """Someone signed up with the family's new number a minute ago and never typed the code:
+    the family, who has just typed the code sent to that number, gets it (not a 500)."""
+    new = "+12125550777"
+    with time_machine.travel(time.time(), tick=False) as traveller:
+        Client(REMOTE_ADDR="10.9.9.9").post(
+            "/en/accounts/signup/",
+            {"display_name": "Squatter", "language": "en", "phone": new, "channel": "sms"},
+        )
+        assert not User.objects.get(phone=new).phone_verified
+        traveller.shift(120)  # past the one code a minute to a number
+        request_code(client)
+        client.post("/en/accounts/login/code/confirm/", {"code": last_code(PHONE)})
+        client.post("/en/accounts/phone/change/", {"phone": new})
+        response = client.post("/en/accounts/phone/verify/", {"code": last_code(new)})
+    assert response.status_code == 302
+    assert User.objects.get(phone=new).pk == parent.user_id
 
 
 # B9 ---------------------------------------------------------------------------------------

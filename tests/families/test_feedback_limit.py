@@ -60,3 +60,15 @@ def test_a_logged_in_family_has_its_own_count_and_the_limit_ends_after_an_hour(s
     assert write(client, school_a, "From a family").status_code == 302
     with time_machine.travel(timezone.now() + timedelta(minutes=61)):
         assert write(Client(), school_a, "An hour later").status_code == 302
+
+
+def test_one_ipv6_home_network_shares_one_count(school_a):
+    """A phone or a home holds a whole IPv6 /64 and can pick a new address in it for each
+    message; the count follows the /64, as the login code limits do."""
+    limit = settings.FEEDBACK_MAX_PER_HOUR
+    answers = [
+        write(Client(REMOTE_ADDR=f"2001:db8:1:2::{i:x}"), school_a, f"Q {i}").status_code
+        for i in range(limit + 1)
+    ]
+    assert answers == [302] * limit + [429]
+    assert write(Client(REMOTE_ADDR="2001:db8:1:3::1"), school_a, "Q").status_code == 302

@@ -274,3 +274,22 @@ def test_the_demo_staff_log_in_with_the_printed_code(client, clock, settings, db
     assert log_in_with_password(client, admin)["Location"] == CODE_STEP
     assert client.post(CODE_STEP, {"code": code}).status_code == 302
     assert client.get("/admin/").status_code == 200
+
+
+def test_a_session_without_the_second_factor_cannot_read_the_recovery_codes(clock, staff_a):
+    """A browser logged in with the password before the app was set up (the staff member's
+    old tab, or someone who learnt the password) types the password again: the recovery
+    codes stay hidden, or one of them would open every staff page without the app."""
+    earlier = Client()
+    log_in_with_password(earlier, staff_a)
+    other = Client()
+    log_in_with_password(other, staff_a)
+    set_up_authenticator_app(other)
+    codes = recovery_codes(other)
+    for url in ("/en/accounts/2fa/recovery-codes/", "/en/accounts/2fa/recovery-codes/download/"):
+        earlier.post(f"/en/accounts/reauthenticate/?next={url}", {"password": PASSWORD})
+        response = earlier.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith("/en/accounts/2fa/reauthenticate/"), url
+        assert not any(code in response.content.decode() for code in codes)
+    assert earlier.get("/admin/").status_code == 302
