@@ -6,13 +6,9 @@ where a missing browser fails the run. Screenshots go to var/e2e-screenshots/<te
 test prints its folder.
 """
 
-import io
-import math
 import os
 import re
 import shutil
-import struct
-import wave
 from datetime import timedelta
 from pathlib import Path
 
@@ -23,6 +19,7 @@ from django.utils import timezone, translation
 
 from tests.conftest import IN_CI
 from tests.families.conftest import last_code
+from tests.schools.samples import wav_tone
 
 # The live server runs in a thread of this process; sync Playwright runs an event loop in
 # this thread, which Django's async-safety check would otherwise refuse to touch the DB from.
@@ -125,21 +122,6 @@ def t(language: str, message: str) -> str:
     return text
 
 
-def wav_tone(seconds: float = 1.0, rate: int = 8000) -> bytes:
-    """A short sine tone: a real recording the browser can decode and play."""
-    frames = b"".join(
-        struct.pack("<h", int(8000 * math.sin(2 * math.pi * 440 * n / rate)))
-        for n in range(int(seconds * rate))
-    )
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(rate)
-        out.writeframes(frames)
-    return buffer.getvalue()
-
-
 GUIDE_TEXT = {
     "en": ("How our school works", "The school day", "School starts at 8:00."),
     "es": ("Cómo funciona nuestra escuela", "El día escolar", "La escuela empieza a las 8:00."),
@@ -171,7 +153,7 @@ def journey_school(school_a, tmp_path, settings):
         **{f"title_{code}": text[1] for code, text in GUIDE_TEXT.items()},
         **{f"body_{code}": text[2] for code, text in GUIDE_TEXT.items()},
     )
-    tone = wav_tone()
+    tone = wav_tone(seconds=1.0)
     for code in GUIDE_TEXT:
         audio = GuideSectionAudio(section=section, language=code)
         audio.file.save(f"{code}.wav", ContentFile(tone))

@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.db import connection
 
 from families.models import Family, Membership
 from families.services import register_family
@@ -44,3 +45,28 @@ def family_b(school_b):
 
 
 __all__ = ["Family", "last_code", "make_family", "make_staff"]
+
+
+# Erasure scans (RELIABILITY F4): every text and JSON column of every table.
+def text_columns():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "select table_name, column_name from information_schema.columns "
+            "where table_schema = current_schema() and data_type in "
+            "('text', 'character varying', 'jsonb', 'json')"
+        )
+        return cursor.fetchall()
+
+
+def database_hits(needles):
+    hits = []
+    with connection.cursor() as cursor:
+        for table, column in text_columns():
+            for needle in needles:
+                cursor.execute(
+                    f'select count(*) from "{table}" where "{column}"::text ilike %s',  # noqa: S608
+                    [f"%{needle}%"],
+                )
+                if cursor.fetchone()[0]:
+                    hits.append((table, column, needle))
+    return hits

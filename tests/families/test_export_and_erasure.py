@@ -10,7 +10,6 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +26,7 @@ from schools import services as seat_services
 from schools.models import Committee, Seat, SeatApplication, Status
 from tests.conftest import deliver_now
 from tests.events.conftest import make_event
-from tests.families.conftest import last_code, make_family
+from tests.families.conftest import database_hits, last_code, make_family
 
 pytestmark = [pytest.mark.django_db, pytest.mark.pg, pytest.mark.redis]
 
@@ -196,30 +195,6 @@ def test_export_has_every_kind_of_row_of_x_and_nothing_of_y(world):
     # The page shows the same, in the family's words.
     page = world["family_client"].get("/en/my/data/").content.decode()
     assert "Soon" in page and "Welcoming" in page
-
-
-def text_columns():
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "select table_name, column_name from information_schema.columns "
-            "where table_schema = current_schema() and data_type in "
-            "('text', 'character varying', 'jsonb', 'json')"
-        )
-        return cursor.fetchall()
-
-
-def database_hits(needles):
-    hits = []
-    with connection.cursor() as cursor:
-        for table, column in text_columns():
-            for needle in needles:
-                cursor.execute(
-                    f'select count(*) from "{table}" where "{column}"::text ilike %s',  # noqa: S608
-                    [f"%{needle}%"],
-                )
-                if cursor.fetchone()[0]:
-                    hits.append((table, column, needle))
-    return hits
 
 
 def redis_hits(needles):

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
-from django.db import connection
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
@@ -14,7 +13,7 @@ from hypothesis import strategies as st
 from accounts.models import AuditEvent, User
 from families.models import Family, Feedback
 from families.services import send_feedback
-from tests.families.conftest import make_family
+from tests.families.conftest import database_hits, make_family
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,16 +76,6 @@ def test_export_has_all_of_x_and_nothing_of_y(client, x, y):
     assert data["passes"][0]["code"] == x.current_pass().short_code
 
 
-def text_columns():
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "select table_name, column_name from information_schema.columns "
-            "where table_schema = current_schema() and data_type in "
-            "('text', 'character varying', 'jsonb', 'json')"
-        )
-        return cursor.fetchall()
-
-
 @pytest.mark.pg
 def test_erasure_leaves_no_personal_data_in_any_table(client, x, y, staff_a):
     client.force_login(x.user)
@@ -113,17 +102,7 @@ def test_erasure_leaves_no_personal_data_in_any_table(client, x, y, staff_a):
     response = client.post("/en/my/erase/", {"confirm": "yes"})
     assert response.status_code == 200
     sentinels = ["ZZX-", "+12125550111", "2125550111", "zzx-mail"]
-    hits = []
-    with connection.cursor() as cursor:
-        for table, column in text_columns():
-            for sentinel in sentinels:
-                cursor.execute(
-                    f'select count(*) from "{table}" where "{column}"::text like %s',  # noqa: S608
-                    [f"%{sentinel}%"],
-                )
-                if cursor.fetchone()[0]:
-                    hits.append((table, column, sentinel))
-    assert hits == []
+    assert database_hits(sentinels) == []
     # Y is untouched; X still counts as an anonymous family of its language at its school.
     assert Family.objects.get(pk=y.pk).display_name == "ZZY-NAME"
     assert Feedback.objects.filter(family=y).exists()
