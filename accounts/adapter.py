@@ -27,6 +27,18 @@ def fingerprint(value: str) -> str:
     return digest.hexdigest()[:12]
 
 
+def text_now(user, phone, kind, render):
+    """Send a text within the request through the outbox, written by render() in the
+    family's language (the visitor's when the login has no family yet)."""
+    language = getattr(getattr(user, "family", None), "language", None)
+    with translation.override(language or translation.get_language()):
+        message_language = translation.get_language()
+        text = render()
+    return outbox.send_at_once(
+        kind=kind, channel="sms", phone=phone, language=message_language, text=text
+    )
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         return True
@@ -116,18 +128,14 @@ class AccountAdapter(DefaultAccountAdapter):
         # A login code to the family's confirmed number, or a code to confirm a new one.
         confirmed = user.phone == phone and user.phone_verified
         self.before_sending_code(phone, budget.USUAL if confirmed else budget.CODE_TO_NEW_NUMBER)
-        language = getattr(getattr(user, "family", None), "language", None)
-        with translation.override(language or translation.get_language()):
-            message_language = translation.get_language()
-            text = gettext("Your school portal code is %(code)s. Do not share it with anyone.") % {
-                "code": code
-            }
-        message = outbox.send_at_once(
-            kind="login_code",
-            channel="sms",
-            phone=phone,
-            language=message_language,
-            text=text,
+        message = text_now(
+            user,
+            phone,
+            "login_code",
+            lambda: (
+                gettext("Your school portal code is %(code)s. Do not share it with anyone.")
+                % {"code": code}
+            ),
         )
         log.info("auth.code_%s channel=sms to=%s", message.status, masked(phone))
 
@@ -149,20 +157,15 @@ class AccountAdapter(DefaultAccountAdapter):
         if owner is None or not cache.add(once_a_day, 1, 86400) or not budget.spend(budget.USUAL):
             log.info("auth.code_not_sent reason=already_registered to=%s", masked(phone))
             return
-        language = getattr(getattr(owner, "family", None), "language", None)
-        with translation.override(language or translation.get_language()):
-            message_language = translation.get_language()
-            text = gettext(
+        message = text_now(
+            owner,
+            phone,
+            "account_exists",
+            lambda: gettext(
                 "Someone tried to sign up for the school portal with your number. You already "
                 "have an account: choose Log in and type your number. If it was not you, "
                 "ignore this message."
-            )
-        message = outbox.send_at_once(
-            kind="account_exists",
-            channel="sms",
-            phone=phone,
-            language=message_language,
-            text=text,
+            ),
         )
         log.info("auth.account_exists_%s channel=sms to=%s", message.status, masked(phone))
 
