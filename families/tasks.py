@@ -14,7 +14,7 @@ SECOND_WARNING_DAYS_BEFORE = 7
 
 @shared_task
 def apply_retention() -> dict:
-    """Warn inactive families twice by their channel, then anonymise them (DESIGN.md).
+    """Warn inactive families twice by their channel, then anonymise them.
 
     Runs daily from beat. Logging in resets the clock (families.apps).
     """

@@ -9,7 +9,8 @@ from portal.languages import LANGUAGES
 
 
 class Message(models.Model):
-    """One message to one recipient by one channel: the outbox (DESIGN.md, "Reminders").
+    """One message to one recipient by one channel: the outbox. Written in the same
+    transaction as the change it tells of; sent at most once.
 
     No address and no text are stored: the recipient is resolved and the text rendered in
     the recipient's language when the message is sent, so erasing a family leaves nothing

@@ -1,4 +1,4 @@
-"""The 15 languages of the portal (DESIGN.md, "Languages")."""
+"""The 15 languages of the portal."""
 
 from django.conf.locale import LANG_INFO
 from django.utils.translation import gettext_lazy as _

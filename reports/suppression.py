@@ -1,5 +1,5 @@
-"""Small-cell suppression for the reports (RELIABILITY C3, DESIGN.md "Data the portal does not
-collect"): a count from 1 to REPORTS_MIN_COUNT-1 is shown as "<10", and so many other figures
+"""Small-cell suppression for the reports (promise C3: no count under 10, nor one that can be
+worked out): a count from 1 to REPORTS_MIN_COUNT-1 is shown as "<10", and so many other figures
 are hidden with it that no hidden figure can be worked out from what is shown, on any page or
 CSV of the same period and scope.
 

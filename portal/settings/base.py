@@ -202,7 +202,7 @@ REPORTS_MIN_COUNT = env_int("REPORTS_MIN_COUNT", 10)
 # (reports.linked.shared); only with Redis, so every worker reads the same snapshot.
 REPORTS_CACHE_SECONDS = env_int("REPORTS_CACHE_SECONDS", 300 if REDIS_URL else 0)
 
-# Languages (DESIGN.md): 15 of them, in the URL, remembered in a cookie.
+# Languages: 15 of them, in the URL, remembered in a cookie.
 install_language_info()
 LANGUAGE_CODE = "en"
 LANGUAGES = LANGUAGES
@@ -258,7 +258,7 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "portal@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Security headers (RELIABILITY.md A2/A3). Plain http only when DEBUG is on.
+# Security headers (promises A2/A3). Plain http only when DEBUG is on.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -335,7 +335,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
 
-# Family pages must stay light on a cheap phone (DESIGN.md budgets).
+# Family pages must stay light on a cheap phone (HTML ≤ 14 KB gzip).
 PAGE_HTML_BUDGET_GZIP = 14 * 1024
 PAGE_CSS_BUDGET_GZIP = 10 * 1024
 # Public pages for visitors without a login are served from the cache (portal.page_cache).

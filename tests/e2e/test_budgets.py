@@ -1,4 +1,4 @@
-"""Page budgets as a browser sees them (DESIGN.md "Budgets"): every family page, public or
+"""Page budgets as a browser sees them: every family page, public or
 logged in, in English and Arabic, with JavaScript off: HTML ≤ 14 KB and CSS ≤ 10 KB gzipped,
 every request goes to our own server, and no page carries a script."""
 
