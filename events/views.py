@@ -82,6 +82,7 @@ def detail(request, pk):
             ],
             "interpreters_label": Event._meta.get_field("interpreter_languages").verbose_name,
             "other_help": offered_help(event, interpreters=False),
+            "partners": list(event.partners.all()),
             "preview": event.status == Event.Status.DRAFT,
             "title_missing": not event.has_translation(language, "title"),
             "description_missing": bool(event.description)

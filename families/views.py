@@ -162,7 +162,13 @@ def family_pass(request):
     return render(
         request,
         "families/pass.html",
-        {"family": family, "pass": current, "schools": schools, "qr": pass_qr(request, current)},
+        {
+            "family": family,
+            "pass": current,
+            "schools": schools,
+            "qr": pass_qr(request, current),
+            "card_language": translation.get_language(),
+        },
     )
 
 
@@ -371,5 +377,8 @@ def assisted(request, pk):
             "schools": schools,
             "qr": pass_qr(request, current),
             "assisted": True,
+            # The card is printed for the family: in its language, the page around it in
+            # the staff member's.
+            "card_language": family.language,
         },
     )

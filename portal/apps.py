@@ -1,5 +1,5 @@
 from django.apps import AppConfig, apps
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 # What the cached public pages show (portal.page_cache): a change to any of these retires them.
@@ -12,6 +12,7 @@ PUBLIC_CONTENT = [
     "schools.Committee",
     "schools.Seat",
     "events.Event",
+    "schools.Partner",  # named on the event pages it co-hosts
 ]
 
 
@@ -26,3 +27,9 @@ class PortalConfig(AppConfig):
             model = apps.get_model(label)
             post_save.connect(content_changed, sender=model, dispatch_uid=f"page-cache-{label}")
             post_delete.connect(content_changed, sender=model, dispatch_uid=f"page-cache-d-{label}")
+        # Adding or removing a co-hosting partner saves no Event row.
+        m2m_changed.connect(
+            content_changed,
+            sender=apps.get_model("events.Event").partners.through,
+            dispatch_uid="page-cache-m2m-event-partners",
+        )

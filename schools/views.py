@@ -78,7 +78,20 @@ def school_detail(request, slug):
             "committees": committees,
             "welcome_missing": bool(school.welcome)
             and not school.has_translation(language, "welcome"),
+            "membership_status": _membership_status(request.user, school),
         },
+    )
+
+
+def _membership_status(user, school) -> str | None:
+    """Where the logged-in family stands with this school ("confirmed", "requested",
+    "declined"), None when it has not asked: a family that belongs is not offered to join."""
+    if not user.is_authenticated:
+        return None
+    return (
+        school.memberships.filter(family__user=user, family__erased_at__isnull=True)
+        .values_list("status", flat=True)
+        .first()
     )
 
 

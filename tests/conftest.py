@@ -142,12 +142,19 @@ def school_b(district_b):
     return make_school(district_b, "school-b", "ZZ-B School")
 
 
-def make_staff(email, **roles):
-    user = User.objects.create_user(email=email, password=PASSWORD, name=email, is_staff=True)
+def make_staff(email, *, is_staff=True, **roles):
+    """A staff member with the roles named: school=, district=, front_desk= (a school),
+    partner= (a community partner). Front desk and partner staff work on the portal's own
+    pages, not in the admin: pass is_staff=False for them, as their accounts are made."""
+    user = User.objects.create_user(email=email, password=PASSWORD, name=email, is_staff=is_staff)
     if roles.get("school"):
         StaffRole.objects.create(user=user, kind="school_staff", school=roles["school"])
     if roles.get("district"):
         StaffRole.objects.create(user=user, kind="district_staff", district=roles["district"])
+    if roles.get("front_desk"):
+        StaffRole.objects.create(user=user, kind="front_desk", school=roles["front_desk"])
+    if roles.get("partner"):
+        StaffRole.objects.create(user=user, kind="partner_staff", partner=roles["partner"])
     return user
 
 
@@ -180,20 +187,12 @@ def secure_client(client):
 
 @pytest.fixture
 def front_desk_a(school_a):
-    from accounts.models import StaffRole, User
-
-    user = User.objects.create_user(email="desk.a@example.org", password="a-long-test-password-9")
-    StaffRole.objects.create(user=user, kind="front_desk", school=school_a)
-    return user
+    return make_staff("desk.a@example.org", is_staff=False, front_desk=school_a)
 
 
 @pytest.fixture
 def front_desk_b(school_b):
-    from accounts.models import StaffRole, User
-
-    user = User.objects.create_user(email="desk.b@example.org", password="a-long-test-password-9")
-    StaffRole.objects.create(user=user, kind="front_desk", school=school_b)
-    return user
+    return make_staff("desk.b@example.org", is_staff=False, front_desk=school_b)
 
 
 @pytest.fixture
@@ -207,11 +206,7 @@ def partner_a(school_a):
 
 @pytest.fixture
 def partner_staff_a(partner_a):
-    from accounts.models import StaffRole, User
-
-    user = User.objects.create_user(email="cbo@example.org", password="a-long-test-password-9")
-    StaffRole.objects.create(user=user, kind="partner_staff", partner=partner_a)
-    return user
+    return make_staff("cbo@example.org", is_staff=False, partner=partner_a)
 
 
 def totp(secret: str, at: float | None = None) -> str:

@@ -108,12 +108,36 @@ def test_school_staff_answer_reaches_the_family_by_sms_in_its_language(client, s
     assert Feedback.objects.get().answered_by == staff_a
 
 
-def test_an_anonymous_message_cannot_be_answered_and_staff_are_told(school_a, staff_a):
-    feedback = send_feedback(
+def test_an_anonymous_message_cannot_be_answered_and_staff_are_told(client, school_a, staff_a):
+    from messaging.models import Message
+
+    client.force_login(staff_a)
+
+    def answer(feedback, text):
+        response = client.post(
+            f"/admin/families/feedback/{feedback.pk}/change/", {"answer": text}, follow=True
+        )
+        deliver_now()
+        return response.content.decode()
+
+    # The same path reaches a family that gave its name: one message, one text.
+    family = make_family("Rina", school_a, phone="+12125550123")
+    named = send_feedback(school=school_a, family=family, kind="story", text="Hi", anonymous=False)
+    assert "Your answer was sent to the family." in answer(named, "Thank you, Rina")
+    assert Message.objects.count() == 1
+    assert [m["to"] for m in sms.outbox] == ["+12125550123"]
+    # An anonymous story: the answer is kept, staff are told, and nothing is sent.
+    anonymous = send_feedback(
         school=school_a, family=None, kind="story", text="Story", anonymous=True
     )
-    assert answer_feedback(feedback, answer="Thanks", by=staff_a) is False
-    assert sms.outbox == []
+    page = answer(anonymous, "Thanks")
+    assert "so it cannot get the answer" in page
+    assert "Your answer was sent" not in page
+    anonymous.refresh_from_db()
+    assert (anonymous.answer, anonymous.answered_by) == ("Thanks", staff_a)
+    assert Message.objects.count() == 1
+    assert [m["to"] for m in sms.outbox] == ["+12125550123"]
+    assert answer_feedback(anonymous, answer="Thanks", by=staff_a) is False
 
 
 def test_staff_confirm_a_join_request(client, school_a, staff_a):
@@ -157,3 +181,23 @@ def test_logging_in_resets_the_retention_clock(client, school_a):
     family.refresh_from_db()
     assert family.retention_warnings == 0
     assert timezone.now() - family.last_active_at < timedelta(minutes=1)
+
+
+def test_the_pass_printed_at_assisted_registration_is_in_the_familys_language(
+    client, partner_staff_a, school_a
+):
+    """An Uzbek family's pass came out in English, the partner's language."""
+    school_a.name_uz = "A maktabi"
+    school_a.save()
+    client.force_login(partner_staff_a)
+    response = client.post(
+        "/en/assist/", assist_form(school_a, display_name="Dilnoza", language="uz")
+    )
+    page = client.get(response["Location"]).content.decode()
+    card = page[page.index('class="pass-card"') : page.index("</div>", page.index("pass-code"))]
+    assert 'lang="uz" dir="ltr"' in card
+    assert "Oila ruxsatnomasi" in card and "Family pass" not in card  # "Family pass"
+    assert "Ruxsatnomaning QR kodi" in card  # what a screen reader says of the code
+    assert "A maktabi" in card and "School A" not in card
+    # Around the card, the page stays in the partner's language.
+    assert "Register another family" in page

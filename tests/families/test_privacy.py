@@ -119,7 +119,9 @@ def test_erasure_ends_every_session_of_the_family(x):
     phone, laptop = Client(), Client()
     for c in (phone, laptop):
         c.force_login(x.user)
-        c.get("/en/my/")
+        page = c.get("/en/my/")
+        assert page.status_code == 200  # both are logged in before the erasure
+        assert "ZZX-NAME" in page.content.decode()
     phone.post("/en/my/erase/", {"confirm": "yes"})
     assert laptop.get("/en/my/").status_code == 302
 

@@ -327,10 +327,17 @@ def test_erasing_a_family_removes_its_messages(school_a):
     from families.services import erase_family
 
     family = make_family("Rina", school_a, phone="+12125550123")
+    neighbour = make_family("Omar", school_a, phone="+12125550124")
     event = make_event(school_a, starts_at=at_noon(5))
-    services.rsvp(family=family, event=event, party=Party(True))
+    for someone in (family, neighbour):
+        services.rsvp(family=someone, event=event, party=Party(True))
+    hers = Message.objects.filter(recipient=f"family:{family.pk}")
+    theirs = Message.objects.filter(recipient=f"family:{neighbour.pk}")
+    # A confirmation and two reminders each, waiting in the outbox.
+    assert hers.count() == theirs.count() == 3
     erase_family(family)
-    assert not Message.objects.exists()
+    assert not hers.exists()
+    assert theirs.count() == 3  # only the erased family's
 
 
 def test_families_get_at_most_three_messages_that_can_wait_a_day(school_a):

@@ -1,0 +1,74 @@
+"""Community partners and the events they co-host: named on the event page, and their staff
+run the door of those events, and of no other."""
+
+import pytest
+from django.test import Client
+
+from events import services
+from events.services import Party
+from tests.conftest import make_staff
+from tests.events.conftest import make_event
+from tests.families.conftest import make_family
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_event_page_names_its_co_hosting_partners_in_the_readers_language(
+    client, event_a, partner_a
+):
+    page = client.get(f"/ar/events/{event_a.pk}/").content.decode()
+    assert "Casa Comunidad" not in page and "بالتعاون مع" not in page
+    event_a.partners.add(partner_a)
+    page = client.get(f"/ar/events/{event_a.pk}/").content.decode()
+    label = page.index("بالتعاون مع")  # "Co-hosted with", in Arabic
+    assert page.index("Casa Comunidad") > label
+    assert page.index("Casa Comunidad") > page.index('class="facts essentials"')
+
+
+def test_a_cached_event_page_shows_a_partner_added_later(client, settings, event_a, partner_a):
+    settings.PAGE_CACHE_SECONDS = 60
+    assert "Casa Comunidad" not in client.get(event_a.get_absolute_url()).content.decode()
+    event_a.partners.add(partner_a)  # no Event row is saved
+    assert "Casa Comunidad" in Client().get(event_a.get_absolute_url()).content.decode()
+    partner_a.name = "Casa Comunidad Unida"
+    partner_a.save()
+    assert "Casa Comunidad Unida" in Client().get(event_a.get_absolute_url()).content.decode()
+
+
+def test_partner_staff_run_the_door_of_the_events_their_organisation_co_hosts(
+    client, school_a, partner_a, partner_staff_a
+):
+    event = make_event(school_a, title="Co-hosted night")
+    event.partners.add(partner_a)
+    family = make_family("ZZP Rina", school_a, phone="+12125550161")
+    row = services.rsvp(family=family, event=event, party=Party(True))
+    client.force_login(partner_staff_a)
+    page = client.get(f"/en/events/{event.pk}/door/")
+    assert page.status_code == 200
+    assert "ZZP Rina" in page.content.decode()
+    client.post(f"/en/events/{event.pk}/door/", {"form": "arrived", "rsvp": row.pk})
+    row.refresh_from_db()
+    assert row.arrived_at is not None and row.checked_in_by == partner_staff_a
+
+
+def test_partner_staff_never_open_the_door_of_other_events(
+    client, school_a, school_b, partner_a, partner_staff_a
+):
+    # The partner works with school A, but co-hosts none of these events.
+    own_school = make_event(school_a, title="School A night")
+    elsewhere = make_event(school_b, title="School B night")
+    other_partner = _partner("Other org", school_b)
+    make_staff("other.cbo@example.org", is_staff=False, partner=other_partner)
+    elsewhere.partners.add(other_partner)
+    client.force_login(partner_staff_a)
+    for event in (own_school, elsewhere):
+        assert client.get(f"/en/events/{event.pk}/door/").status_code == 403
+        assert client.post(f"/en/events/{event.pk}/door/", {"form": "walk_in"}).status_code == 403
+
+
+def _partner(name, school):
+    from schools.models import Partner
+
+    partner = Partner.objects.create(name=name)
+    partner.schools.add(school)
+    return partner
