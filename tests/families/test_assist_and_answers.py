@@ -126,17 +126,19 @@ def test_an_anonymous_message_cannot_be_answered_and_staff_are_told(client, scho
     assert "Your answer was sent to the family." in answer(named, "Thank you, Rina")
     assert Message.objects.count() == 1
     assert [m["to"] for m in sms.outbox] == ["+12125550123"]
-    # An anonymous story: the answer is kept, staff are told, and nothing is sent.
+    # A story sent without a name, by a family with a phone: the answer is kept, staff are
+    # told it reaches nobody, and nothing is sent (the school must not learn who wrote it).
+    writer = make_family("Omar", school_a, phone="+12125550124")
     anonymous = send_feedback(
-        school=school_a, family=None, kind="story", text="Story", anonymous=True
+        school=school_a, family=writer, kind="story", text="Story", anonymous=True
     )
     page = answer(anonymous, "Thanks")
+    assert Message.objects.count() == 1
+    assert [m["to"] for m in sms.outbox] == ["+12125550123"]
     assert "so it cannot get the answer" in page
     assert "Your answer was sent" not in page
     anonymous.refresh_from_db()
     assert (anonymous.answer, anonymous.answered_by) == ("Thanks", staff_a)
-    assert Message.objects.count() == 1
-    assert [m["to"] for m in sms.outbox] == ["+12125550123"]
     assert answer_feedback(anonymous, answer="Thanks", by=staff_a) is False
 
 
