@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # allauth's pages listing security keys and sessions load its template filters.
+    "django.contrib.humanize",
     "allauth",
     "allauth.account",
     "allauth.mfa",
