@@ -69,7 +69,7 @@ def reliability_sections() -> dict[str, str]:
     return {parts[i]: parts[i + 1] for i in range(1, len(parts), 2)}
 
 
-def tests_defined_in(path: Path) -> set[str]:
+def defined_tests(path: Path) -> set[str]:
     """ "test_x" and "TestClass::test_x" for every test a file defines, read with ast."""
     names = set()
 
@@ -101,7 +101,7 @@ def test_every_section_names_tests_that_exist():
             path = ROOT / file
             if not path.is_file():
                 problems.append(f"{promise}: {file} does not exist")
-            elif name not in tests_defined_in(path):
+            elif name not in defined_tests(path):
                 problems.append(f"{promise}: {file}::{name} does not exist")
     assert not problems, "\n".join(problems)
 
@@ -155,6 +155,7 @@ def test_nothing_points_outside_the_repository():
             name = match.group(1)
             if not any((base / name).is_file() for base in (ROOT, path.parent, DOCS)):
                 problems.append(f"{where}: {name}")
+    problems = list(dict.fromkeys(problems))
     assert not problems, "points outside the repository (or to nothing):\n" + "\n".join(problems)
 
 
