@@ -6,6 +6,7 @@ import could fail for reasons of its own; the names are what the doc claims)."""
 
 import ast
 import importlib.util
+import os
 import re
 from pathlib import Path
 
@@ -23,12 +24,17 @@ TEST_REF = re.compile(r"`(tests/[\w/]+\.py)::([\w:]+)`")
 
 
 def project_files():
-    for path in sorted(ROOT.rglob("*")):
-        relative = path.relative_to(ROOT)
-        if any(part in SKIP_DIRS for part in relative.parts) or not path.is_file():
-            continue
-        if path.suffix in TEXT_SUFFIXES or path.name in TEXT_NAMES:
-            yield path
+    """The repository's own text files: no virtualenv, caches, built files or catalogs."""
+    for folder, subfolders, files in os.walk(ROOT):
+        subfolders[:] = sorted(
+            name
+            for name in subfolders
+            if name not in SKIP_DIRS and (not name.startswith(".") or name == ".ci")
+        )
+        for name in sorted(files):
+            path = Path(folder) / name
+            if path.suffix in TEXT_SUFFIXES or name in TEXT_NAMES:
+                yield path
 
 
 def expand(ids: str) -> set[str]:
