@@ -77,6 +77,9 @@ def _locked_event(event_id: int) -> Event:
                 [f"{int(getattr(settings, 'LOCK_TIMEOUT_MS', 3000))}ms"],
             )
     try:
+        # NO KEY UPDATE, not plain UPDATE: it queues the writers of this event one behind
+        # the other, yet lets inserts that merely point to the event (an answer's foreign
+        # key check takes KEY SHARE) go through without waiting for the holder.
         return Event.objects.select_for_update(no_key=True).get(pk=event_id)
     except OperationalError as error:
         if is_lock_timeout(error):
@@ -90,6 +93,8 @@ def lock_event(event: Event) -> Event:
 
 
 def _people_going(event: Event, exclude_family_id=None) -> int:
+    # Summed from the answer rows themselves while the caller holds the event's lock, so
+    # the figure cannot be stale; no stored total to keep in step with every path.
     rows = Rsvp.objects.filter(event=event, status=Rsvp.Status.GOING)
     if exclude_family_id is not None:
         rows = rows.exclude(family_id=exclude_family_id)
@@ -189,6 +194,7 @@ def _promote(event: Event) -> list[Rsvp]:
         # check-in undone, must not send "a place opened for you".
         return []
     if event.capacity is None:
+        # The places were taken off (no limit): everyone waiting is seated at once.
         waiting = list(Rsvp.objects.filter(event=event, status=Rsvp.Status.WAITLISTED))
         Rsvp.objects.filter(pk__in=[r.pk for r in waiting]).update(status=Rsvp.Status.GOING)
         return waiting
@@ -200,6 +206,8 @@ def _promote(event: Event) -> list[Rsvp]:
     ):
         if free <= 0:
             break
+        # A party that does not fit is skipped, not a stop: a smaller party behind it may
+        # fit, and the big one keeps its turn for the next place that opens.
         if waiting.people <= free:
             waiting.status = Rsvp.Status.GOING
             waiting.save(update_fields=["status"])
@@ -219,6 +227,8 @@ def give_up_places(family: Family) -> list[Rsvp]:
     Answers to events already started stay for the counts; the caller blanks their text."""
     promoted_all = []
     upcoming = Rsvp.objects.filter(family=family, event__starts_at__gt=timezone.now())
+    # One transaction per event, in event order: an erasure never holds two event locks at
+    # once, so it cannot deadlock with answers or with another erasure.
     for event_id in upcoming.values_list("event_id", flat=True).order_by("event_id"):
         with transaction.atomic():
             event = _locked_event(event_id)
@@ -245,6 +255,7 @@ def rebalance(event: Event) -> list[Rsvp]:
     """After the places changed (the caller holds the event lock): the newest confirmed
     parties wait if there are too many people; free places go to the waiting list."""
     if event.capacity is not None:
+        # The newest answers give way first: a family that answered early keeps its place.
         going = list(
             Rsvp.objects.filter(event=event, status=Rsvp.Status.GOING).order_by("-queued_at", "-pk")
         )
@@ -407,6 +418,9 @@ def cancel_event(event: Event) -> int:
 
 def duplicate_event(event: Event) -> Event:
     """A copy as a draft (same texts, places and offers) for staff to adjust."""
+    # A fresh copy from the database, not the caller's object: setting pk to None on it
+    # would turn the caller's own event into the copy. Partners are read first, since the
+    # copy's many-to-many starts empty.
     partners = list(event.partners.all())
     copy = Event.objects.get(pk=event.pk)
     copy.pk = None

@@ -81,6 +81,7 @@ def resolve(recipient_key: str) -> Recipient | None:
 
 def outside_quiet_hours(when: datetime, time_zone: str, channel: str) -> datetime:
     """Texts and calls are not sent from 21:00 to 08:00 the recipient's time; they wait."""
+    # An email waits quietly in the inbox; a text or a call wakes whoever holds the phone.
     if channel == Message.Channel.EMAIL or not settings.QUIET_HOURS:
         return when
     zone = zoneinfo.ZoneInfo(time_zone)
@@ -110,6 +111,8 @@ def enqueue(
     due = due_at or timezone.now()
     if kind not in URGENT_KINDS:
         due = outside_quiet_hours(due, recipient.time_zone, channel)
+    # The channel is part of the key: the same notice handed over to another channel is
+    # another message, while the same notice scheduled twice on one channel is one.
     message, created = Message.objects.get_or_create(
         idempotency_key=f"{key}:{channel}",
         defaults={
