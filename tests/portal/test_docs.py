@@ -139,7 +139,7 @@ def test_every_environment_setting_is_in_operations_md():
 
 
 OUTSIDE = re.compile(r"\.\./shared|/work/|\bDESIGN\.md|\bSTYLE\.md")
-MD_NAME = re.compile(r"(?<![\w./-])((?:\.\./|\./)*[\w./-]*\w\.md)\b")
+MD_NAME = re.compile(r"(?<![\w./:-])((?:\.\./|\./)*[\w./-]*\w\.md)\b")
 RELATIVE = re.compile(r"(?<![\w.])((?:\.\./)+[\w./-]+)")
 
 
