@@ -178,10 +178,10 @@ def deliver(message_id: int) -> str:
             Message.Status.CANCELLED,
             f"channel turned off; sent by {recipient.channels[0]}",
         )
-    # A kind nobody renders will not render on a later try either: failed at once, and
-    # visible to staff, rather than retried five times.
     renderer = outbox.renderers.get(message.kind)
     if renderer is None:
+        # A kind nobody renders will not render on a later try either: failed at once, and
+        # visible to staff, rather than retried five times.
         return _finish(message, Message.Status.FAILED, f"no renderer for {message.kind}")
     with translation.override(message.language):
         rendered = renderer(message, recipient)
