@@ -146,9 +146,9 @@ RELATIVE = re.compile(r"(?<![\w.])((?:\.\./)+[\w./-]+)")
 def test_nothing_points_outside_the_repository():
     problems = []
     for path in project_files():
-        if path == Path(__file__):
-            continue
         where = path.relative_to(ROOT)
+        if where == Path("tests/portal/test_docs.py"):
+            continue  # it names what it looks for
         text = path.read_text(encoding="utf-8", errors="replace")
         for match in OUTSIDE.finditer(text):
             problems.append(f"{where}: {match.group(0)}")
