@@ -144,7 +144,9 @@ def world(school_a, staff_a):
     # Staff opened X's application in the admin (a history row names the family).
     staff_client = Client()
     staff_client.force_login(staff_a)
-    staff_client.post(f"/admin/schools/seatapplication/{application.pk}/change/", {"_save": "Save"})
+    staff_client.post(
+        f"/admin/committees/seatapplication/{application.pk}/change/", {"_save": "Save"}
+    )
     Client().post("/en/accounts/login/code/", {"phone": Y_PHONE})
     return {
         "x": x,
@@ -293,7 +295,7 @@ def test_staff_pages_still_open_after_an_erasure(world, front_desk_a):
         f"/admin/events/event/{world['past'].pk}/change/",
         f"/admin/events/event/{world['now_on'].pk}/change/",
         f"/admin/events/event/{world['soon'].pk}/change/",
-        "/admin/schools/seatapplication/",
+        "/admin/committees/seatapplication/",
         "/admin/families/family/",
         f"/en/events/{world['now_on'].pk}/door/",
         f"/en/events/{world['past'].pk}/",
