@@ -117,3 +117,21 @@ def test_the_district_page_lists_the_districts_committees(client, district_a, sc
     assert "ZZ-Draft" not in page and "ZZ-School committee" not in page
     page = client.get(f"/ar/districts/{district_a.slug}/").content.decode()
     assert "لجان المنطقة التعليمية" in page
+
+
+def test_the_service_itself_refuses_an_application_without_an_open_seat(school_a):
+    from django.core.exceptions import ValidationError
+
+    from committees.services import apply_for_seat
+
+    committee = make_committee(school_a)
+    family = make_family("Rina", school_a)
+    with pytest.raises(ValidationError) as refused:
+        apply_for_seat(
+            family=family,
+            committee=committee,
+            statement="I can help",
+            wants_partner_help=False,
+            show_name=False,
+        )
+    assert refused.value.code == "no_open_seat" and not SeatApplication.objects.exists()
