@@ -87,7 +87,7 @@ def test_a_committee_with_no_open_seat_says_so_and_refuses_applications(client, 
     assert not SeatApplication.objects.exists()
     page = response.content.decode()
     # Refused with a message in the reader's language, on the committee's page.
-    assert "Este comité no tiene puestos libres ahora" in page
+    assert '<li class="error">Este comité no tiene puestos libres ahora' in page
     # Every seat taken is the same: no application either.
     add_seat(committee, "1", holder=make_family("Ana", None))
     response = client.post(f"/en/committees/{committee.pk}/", {"statement": "I can help"})
