@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from accounts.models import AuditEvent, User
+from families import personal_data
 from families.models import Channel, Family, FamilyPass, Feedback, Membership, PassCheck
 from messaging import outbox
 
@@ -224,7 +225,6 @@ def export_family(family: Family) -> dict:
     names it, as the family would recognise it."""
     from events.models import CalendarFeed, Rsvp
     from messaging.models import Message
-    from schools.models import SeatApplication
 
     user = family.user
     feed = CalendarFeed.objects.filter(family=family).first()
@@ -279,28 +279,8 @@ def export_family(family: Family) -> dict:
             }
             for r in Rsvp.objects.filter(family=family).select_related("event")
         ],
-        "committee_applications": [
-            {
-                "committee": a.committee.name,
-                "statement": a.statement,
-                "language": a.language,
-                "wants_partner_help": a.wants_partner_help,
-                "show_name": a.show_name,
-                "status": a.status,
-                "sent": a.created_at.isoformat(),
-            }
-            for a in SeatApplication.objects.filter(family=family).select_related("committee")
-        ],
-        "committee_seats": [
-            {
-                "committee": seat.committee.name,
-                "seat": seat.label,
-                "term_start": seat.term_start.isoformat(),
-                "term_end": seat.term_end.isoformat(),
-                "name_shown": seat.show_name,
-            }
-            for seat in family.seats.select_related("committee")
-        ],
+        # Sections the apps above families keep (committees, …): families.personal_data.
+        **personal_data.exported(family),
         "messages_to_schools": [
             {
                 "school": f.school.name,
@@ -344,7 +324,6 @@ def erase_family(family: Family, *, actor: User | None = None) -> None:
     """
     from events.models import CalendarFeed, Rsvp
     from events.services import give_up_places
-    from schools.models import Seat, SeatApplication
 
     user = family.user
     give_up_places(family)
@@ -355,16 +334,10 @@ def erase_family(family: Family, *, actor: User | None = None) -> None:
         FamilyPass: list(family.passes.values_list("pk", flat=True)),
         Feedback: list(family.feedback.values_list("pk", flat=True)),
         Rsvp: list(kept_rsvps.values_list("pk", flat=True)),
-        SeatApplication: list(family.seat_applications.values_list("pk", flat=True)),
+        **personal_data.named_rows(family),
     }
     kept_rsvps.exclude(other_needs="").update(other_needs="")
-    family.seat_applications.all().delete()
-    # Seats one at a time under their lock (schools.services.select_member takes the same),
-    # saved so the public committee page is refreshed.
-    for seat_id in family.seats.values_list("pk", flat=True):
-        seat = Seat.objects.select_for_update().get(pk=seat_id)
-        seat.holder, seat.show_name = None, False
-        seat.save(update_fields=["holder", "show_name"])
+    personal_data.erase(family)
     CalendarFeed.objects.filter(family=family).delete()
     family.feedback.all().delete()
     family.passes.all().delete()

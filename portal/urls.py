@@ -5,9 +5,20 @@ from django.urls import include, path
 
 from families import views as family_views
 from messaging import views as messaging_views
-from portal import media, views
+from portal import media, pages, views
+from schools import urls as schools_urls
 
 handler429 = "portal.views.too_many_requests"
+
+# Pages that show several apps live in portal.pages but keep their names in the "schools"
+# namespace ("schools:district") and their addresses, so every link stays as it was.
+schools_pages = (
+    [
+        *schools_urls.urlpatterns,
+        path("districts/<slug:slug>/", pages.district_detail, name="district"),
+    ],
+    "schools",
+)
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -23,7 +34,8 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("", include("families.urls")),
     path("", include("events.urls")),
-    path("", include("schools.urls")),
+    path("", include(schools_pages)),
+    path("", include("committees.urls")),
     path("", include("reports.urls")),
 )
 

@@ -7,18 +7,11 @@ from django.contrib import admin
 from django.urls import reverse
 
 from accounts.scoping import ScopedAdmin
+from committees.models import Committee, SeatApplication
 from events.models import Event, Rsvp, WalkIn
 from families.models import Family, FamilyPass, Feedback, Membership, PassCheck
 from families.services import register_family
-from schools.models import (
-    Committee,
-    District,
-    Guide,
-    GuideSection,
-    Partner,
-    School,
-    SeatApplication,
-)
+from schools.models import District, Guide, GuideSection, Partner, School
 from tests.conftest import PASSWORD, make_guide
 from tests.events.conftest import make_event
 
@@ -305,7 +298,7 @@ def district_pages(objects):
         (f"/admin/events/event/{event.pk}/rsvps.csv", (403,)),
         (f"/admin/events/event/{event.pk}/messages/", (403,)),
         (f"/en/events/{event.pk}/door/?q={PERSONAL}", (403,)),
-        (f"/admin/schools/committee/{objects[Committee].pk}/change/", (200,)),
+        (f"/admin/committees/committee/{objects[Committee].pk}/change/", (200,)),
     ]
     for model in SCOPED_MODELS:
         pages.append((admin_url(model, "changelist"), (200, 403)))

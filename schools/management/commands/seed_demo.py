@@ -242,8 +242,8 @@ class Command(BaseCommand):
 
         from django.utils import timezone
 
+        from committees.models import Committee, Seat
         from events.models import Event
-        from schools.models import Committee, Seat
 
         path = DEMO_DIR / "events.json"
         texts = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
