@@ -15,8 +15,8 @@ from django.utils.translation import gettext
 
 from accounts import limits
 from accounts.models import User
-from accounts.phones import PhoneField, masked
 from messaging import budget, outbox
+from messaging.phones import PhoneField, masked
 
 log = logging.getLogger("portal.auth")
 

@@ -5,9 +5,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from accounts.scoping import SchoolOrDistrictScope, ScopedAdmin, ScopedInline, family_schools_for
+from accounts.admin import UserAdmin
+from accounts.models import User
 from portal.languages import ENDONYMS
 from schools import services
+from schools.access import SchoolOrDistrictScope, ScopedAdmin, ScopedInline, family_schools_for
 from schools.models import (
     Committee,
     District,
@@ -19,6 +21,7 @@ from schools.models import (
     Seat,
     SeatApplication,
 )
+from schools.staff import StaffRole
 
 
 class TabbedTranslationAdmin(TranslationAdmin):
@@ -267,3 +270,18 @@ class SeatApplicationAdmin(SchoolOrDistrictScope, ScopedAdmin):
         for application in queryset.filter(status=SeatApplication.Status.APPLIED):
             services.decline(application)
         self.message_user(request, _("Done."), messages.SUCCESS)
+
+
+class StaffRoleInline(admin.TabularInline):
+    model = StaffRole
+    extra = 0
+    autocomplete_fields = ["school", "district"]
+
+
+# A person's page (accounts, below us, knows no roles) again, with their roles under it.
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class PersonWithRolesAdmin(UserAdmin):
+    inlines = [*UserAdmin.inlines, StaffRoleInline]

@@ -472,3 +472,8 @@ class SeatApplication(models.Model):
 
     def __str__(self):
         return f"{self.family} · {self.committee}"
+
+
+# Staff roles live in their own module; imported here so that Django finds the model. At
+# the end: that module imports the models above.
+from schools.staff import StaffRole  # noqa: E402, F401

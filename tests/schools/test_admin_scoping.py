@@ -6,10 +6,10 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from accounts.scoping import ScopedAdmin
 from events.models import Event, Rsvp, WalkIn
 from families.models import Family, FamilyPass, Feedback, Membership, PassCheck
 from families.services import register_family
+from schools.access import ScopedAdmin
 from schools.models import (
     Committee,
     District,
