@@ -359,3 +359,11 @@ def test_a_district_role_adds_no_names_to_a_school_role(
     assert "ZZ-B family" in rsvps and PERSONAL not in rsvps
     for url, _statuses in district_pages(personal_world):
         assert PERSONAL not in client.get(url).content.decode(), url
+
+
+def test_a_persons_page_lists_their_staff_roles(client, superuser, staff_a, school_a):
+    # The roles live in schools, the person in accounts: schools.admin puts them together.
+    client.force_login(superuser)
+    page = client.get(f"/admin/accounts/user/{staff_a.pk}/change/").content.decode()
+    assert 'name="staff_roles-TOTAL_FORMS" value="1"' in page
+    assert f'<option value="{school_a.pk}" selected>{school_a.name}</option>' in page
