@@ -2,9 +2,9 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoping import SchoolOrDistrictScope, ScopedAdmin, ScopedInline, family_schools_for
 from committees import services
 from committees.models import Committee, Seat, SeatApplication
+from schools.access import SchoolOrDistrictScope, ScopedAdmin, ScopedInline, family_schools_for
 from schools.admin import TabbedTranslationAdmin
 
 

@@ -11,7 +11,6 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AuditEvent
-from accounts.scoping import SchoolOrDistrictScope, ScopedAdmin, ScopedInline, family_schools_for
 from events import messages as event_messages
 from events import services
 from events.models import Event, Rsvp, WalkIn
@@ -19,6 +18,7 @@ from families.models import Family
 from messaging.models import Message
 from portal.csv_safe import defuse
 from portal.languages import ENDONYMS, LANGUAGE_CODES
+from schools.access import SchoolOrDistrictScope, ScopedAdmin, ScopedInline, family_schools_for
 from schools.admin import TabbedTranslationAdmin, translation_status
 
 

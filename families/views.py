@@ -18,7 +18,6 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.adapter import fingerprint
 from accounts.limits import client_address
-from accounts.scoping import assist_schools, front_desk_schools, partners_for
 from families import services
 from families.forms import (
     AssistedRegistrationForm,
@@ -29,6 +28,7 @@ from families.forms import (
 )
 from families.models import Family, FamilyPass, Membership
 from families.qr import qr_svg
+from schools.access import assist_schools, front_desk_schools, partners_for
 from schools.models import School
 
 

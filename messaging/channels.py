@@ -4,9 +4,9 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.utils.module_loading import import_string
 
-from accounts.phones import can_text
 from messaging.optout import is_opted_out
 from messaging.outbox import Recipient, Rendered
+from messaging.phones import can_text
 from messaging.sms import send_sms
 
 

@@ -4,9 +4,12 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from accounts.scoping import ScopedAdmin, ScopedInline
+from accounts.admin import UserAdmin
+from accounts.models import User
 from portal.languages import ENDONYMS
+from schools.access import ScopedAdmin, ScopedInline
 from schools.models import District, Guide, GuideSection, GuideSectionAudio, Partner, School
+from schools.staff import StaffRole
 
 
 class TabbedTranslationAdmin(TranslationAdmin):
@@ -180,3 +183,18 @@ class PartnerAdmin(ScopedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).distinct()
+
+
+class StaffRoleInline(admin.TabularInline):
+    model = StaffRole
+    extra = 0
+    autocomplete_fields = ["school", "district"]
+
+
+# A person's page (accounts, below us, knows no roles) again, with their roles under it.
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class PersonWithRolesAdmin(UserAdmin):
+    inlines = [*UserAdmin.inlines, StaffRoleInline]

@@ -322,3 +322,8 @@ class OrganisedBySchoolOrDistrict:
             self.district_id = self.school.district_id
         elif not self.district_id:
             raise ValidationError(self.organiser_missing, code="no_organiser")
+
+
+# Staff roles live in their own module; imported here so that Django finds the model. At
+# the end: that module imports the models above.
+from schools.staff import StaffRole  # noqa: E402, F401

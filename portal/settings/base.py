@@ -124,7 +124,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "families:home"
-ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_ADAPTER = "families.adapter.FamilyAccountAdapter"
 ACCOUNT_FORMS = {
     "signup": "families.forms.SignupForm",
     "request_login_code": "accounts.forms.RequestLoginCodeForm",
@@ -407,7 +407,7 @@ LOCK_TIMEOUT_MS = env_int("LOCK_TIMEOUT_MS", 3000)
 # Only a DEBUG run can turn the requirement off (make run keeps it on: seed_demo prints
 # each demo staff account's authenticator secret).
 STAFF_MFA_REQUIRED = env_bool("STAFF_MFA_REQUIRED", True) or not DEBUG
-MFA_ADAPTER = "accounts.adapter.MFAAdapter"
+MFA_ADAPTER = "families.adapter.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 # The code of the 30 seconds before or after also works: phone clocks drift, and a code
 # typed as it changes should not fail.
