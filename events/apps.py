@@ -7,6 +7,7 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events")
 
     def ready(self):
-        from events import messages
+        from events import notices
 
-        messages.register()
+        # The kinds of message events send and their renderer (events/notices.py).
+        notices.register()
