@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -57,29 +57,7 @@ def district_detail(request, slug):
     return render(request, "schools/district.html", {"district": district, "schools": schools})
 
 
-@public_page
-def school_detail(request, slug):
-    school = get_object_or_404(School.objects.active().select_related("district"), slug=slug)
-    guides = school.guides.published()
-    language = translation.get_language()
-    from events.models import Event
-
-    events = Event.objects.published().upcoming().for_school(school).select_related("school")[:20]
-    committees = Committee.objects.filter(status=Status.PUBLISHED).filter(
-        Q(school=school) | Q(school__isnull=True, district_id=school.district_id)
-    )
-    return render(
-        request,
-        "schools/school.html",
-        {
-            "school": school,
-            "guides": guides,
-            "events": events,
-            "committees": committees,
-            "welcome_missing": bool(school.welcome)
-            and not school.has_translation(language, "welcome"),
-        },
-    )
+# The school page (it lists events and committees) is portal.pages.school_detail.
 
 
 @public_page
