@@ -215,16 +215,11 @@ class EventAdmin(SchoolOrDistrictScope, ScopedAdmin, TabbedTranslationAdmin):
     def pages(self, obj):
         if obj is None or obj.pk is None:
             return "—"
-        path = obj.get_absolute_url()
-        current = path.split("/")[1]
-        return format_html_join(
-            " · ",
-            '<a href="{}" lang="{}">{}</a>',
-            (
-                (path.replace(f"/{current}/", f"/{code}/", 1), code, ENDONYMS[code])
-                for code in LANGUAGE_CODES
-            ),
-        )
+        links = []
+        for code in LANGUAGE_CODES:
+            with translation.override(code):
+                links.append((obj.get_absolute_url(), code, ENDONYMS[code]))
+        return format_html_join(" · ", '<a href="{}" lang="{}">{}</a>', links)
 
     def get_urls(self):
         return [
