@@ -20,7 +20,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from events import messages
+from events import notices
 from events.models import Event, Rsvp, WalkIn
 from families.models import Family, FamilyPass, Membership
 
@@ -181,9 +181,9 @@ def _rsvp_locked(*, family, event, party):
         current.status = Rsvp.Status.GOING
         promoted = [r for r in promoted if r.pk != current.pk]  # no "good news" for oneself
     current.event = event
-    messages.answer_saved(current, previous_status)
+    notices.answer_saved(current, previous_status)
     for promoted_rsvp in promoted:
-        messages.promoted(promoted_rsvp)
+        notices.promoted(promoted_rsvp)
     return current, promoted
 
 
@@ -237,7 +237,7 @@ def give_up_places(family: Family) -> list[Rsvp]:
                 continue  # nobody is seated at a cancelled event
             promoted = _promote(event)
             for promoted_rsvp in promoted:
-                messages.promoted(promoted_rsvp)
+                notices.promoted(promoted_rsvp)
             promoted_all += promoted
     return promoted_all
 
@@ -269,7 +269,7 @@ def rebalance(event: Event) -> list[Rsvp]:
             total -= newest.people
     promoted = _promote(event)
     for promoted_rsvp in promoted:
-        messages.promoted(promoted_rsvp)
+        notices.promoted(promoted_rsvp)
     return promoted
 
 
@@ -386,7 +386,7 @@ def undo_check_in(rsvp_row: Rsvp) -> Rsvp | None:
         row.save()
     if before is not None:
         for promoted_rsvp in _promote(event):
-            messages.promoted(promoted_rsvp)
+            notices.promoted(promoted_rsvp)
     return row
 
 
@@ -413,7 +413,7 @@ def cancel_event(event: Event) -> int:
     event = _locked_event(event.pk)
     event.status = Event.Status.CANCELLED
     event.save(update_fields=["status"])
-    return messages.event_cancelled(event)
+    return notices.event_cancelled(event)
 
 
 def duplicate_event(event: Event) -> Event:

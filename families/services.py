@@ -223,11 +223,9 @@ def answer_feedback(feedback: Feedback, *, answer: str, by: User) -> bool:
 def export_family(family: Family) -> dict:
     """Everything the portal holds about a family (RELIABILITY F3): every kind of row that
     names it, as the family would recognise it."""
-    from events.models import CalendarFeed, Rsvp
     from messaging.models import Message
 
     user = family.user
-    feed = CalendarFeed.objects.filter(family=family).first()
     return {
         "family": {
             "display_name": family.display_name,
@@ -262,24 +260,7 @@ def export_family(family: Family) -> dict:
             }
             for p in family.passes.all()
         ],
-        "events": [
-            {
-                "event": r.event.title,
-                "starts": r.event.starts_at.isoformat(),
-                "status": r.status,
-                "people": r.people,
-                "adults": r.adults,
-                "children": r.children,
-                "needs_interpreter": r.needs_interpreter,
-                "interpreter_language": r.interpreter_language,
-                "needs_childcare": r.needs_childcare,
-                "other_needs": r.other_needs,
-                "answered": r.queued_at.isoformat(),
-                "arrived": r.arrived_at.isoformat() if r.arrived_at else None,
-            }
-            for r in Rsvp.objects.filter(family=family).select_related("event")
-        ],
-        # Sections the apps above families keep (committees, …): families.personal_data.
+        # Sections the apps above families keep (events, committees): families.personal_data.
         **personal_data.exported(family),
         "messages_to_schools": [
             {
@@ -305,10 +286,8 @@ def export_family(family: Family) -> dict:
             }
             for m in Message.objects.filter(recipient=f"family:{family.pk}").order_by("pk")
         ],
-        "calendar_feed": {
-            "exists": feed is not None,
-            "created": feed.created_at.isoformat() if feed else None,
-        },
+        # What the apps above families keep ("events", "calendar_feed"): they register it.
+        **personal_data.exported(family),
     }
 
 
@@ -322,23 +301,17 @@ def erase_family(family: Family, *, actor: User | None = None) -> None:
     attendance is counted from them; answers to events to come go, and their places go
     to the waiting list.
     """
-    from events.models import CalendarFeed, Rsvp
-    from events.services import give_up_places
 
     user = family.user
-    give_up_places(family)
-    kept_rsvps = Rsvp.objects.filter(family=family)
     named_rows = {
         Family: [family.pk],
         Membership: list(family.memberships.values_list("pk", flat=True)),
         FamilyPass: list(family.passes.values_list("pk", flat=True)),
         Feedback: list(family.feedback.values_list("pk", flat=True)),
-        Rsvp: list(kept_rsvps.values_list("pk", flat=True)),
         **personal_data.named_rows(family),
     }
-    kept_rsvps.exclude(other_needs="").update(other_needs="")
+    # The apps above families first (events gives up the places the family held).
     personal_data.erase(family)
-    CalendarFeed.objects.filter(family=family).delete()
     family.feedback.all().delete()
     family.passes.all().delete()
     family.display_name = ""

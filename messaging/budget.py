@@ -66,6 +66,6 @@ def spend(tier: str, *, dry_run: bool = False) -> bool:
 
 
 def tier_of_kind(kind: str) -> str:
-    from messaging.outbox import TIME_CRITICAL_KINDS
+    from messaging.registry import TIME_CRITICAL_KINDS
 
     return MUST_GO if kind in TIME_CRITICAL_KINDS else USUAL

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
 
-from messaging import budget, channels, outbox
+from messaging import budget, channels, outbox, registry
 from messaging.models import Message
 
 log = logging.getLogger("portal.messaging")
@@ -98,7 +98,7 @@ def claim(message_id: int) -> bool:
 def over_daily_limit(message: Message) -> bool:
     """Families are not flooded: past MESSAGING_DAILY_LIMIT messages in 24 hours, a message
     that can wait (not a reminder, change or cancellation) waits until the next morning."""
-    if message.status != Message.Status.QUEUED or message.kind in outbox.TIME_CRITICAL_KINDS:
+    if message.status != Message.Status.QUEUED or message.kind in registry.TIME_CRITICAL_KINDS:
         return False
     since = timezone.now() - timedelta(hours=24)
     sent = Message.objects.filter(
@@ -178,7 +178,8 @@ def deliver(message_id: int) -> str:
             Message.Status.CANCELLED,
             f"channel turned off; sent by {recipient.channels[0]}",
         )
-    renderer = outbox.renderers.get(message.kind)
+    # Each kind's renderer is registered by the app that sends it (messaging.registry).
+    renderer = registry.renderers.get(message.kind)
     if renderer is None:
         # A kind nobody renders will not render on a later try either: failed at once, and
         # visible to staff, rather than retried five times.

@@ -1,10 +1,10 @@
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.utils import translation
 
 from portal.languages import picker_choices
 from portal.page_cache import public_page
-from schools.models import District, Guide, GuideSection, GuideSectionAudio, School, Status
+from schools.models import District, Guide, GuideSection, GuideSectionAudio, School
 
 
 @public_page
@@ -38,29 +38,7 @@ def home(request):
 
 
 @public_page
-def school_detail(request, slug):
-    school = get_object_or_404(School.objects.active().select_related("district"), slug=slug)
-    guides = school.guides.published()
-    language = translation.get_language()
-    from committees.models import Committee
-    from events.models import Event
-
-    events = Event.objects.published().upcoming().for_school(school).select_related("school")[:20]
-    committees = Committee.objects.filter(status=Status.PUBLISHED).filter(
-        Q(school=school) | Q(school__isnull=True, district_id=school.district_id)
-    )
-    return render(
-        request,
-        "schools/school.html",
-        {
-            "school": school,
-            "guides": guides,
-            "events": events,
-            "committees": committees,
-            "welcome_missing": bool(school.welcome)
-            and not school.has_translation(language, "welcome"),
-        },
-    )
+# The school page (it lists events and committees) is portal.pages.school_detail.
 
 
 @public_page

@@ -38,20 +38,6 @@ PORTAL_BASE = {
     "portal.media",
 }
 
-# Upward edges that other parts of the same change remove (schools -> families/events,
-# families -> events). Tolerated until those land; then this set is emptied, and
-# test_nothing_tolerated_that_is_gone says when an entry is no longer needed.
-NOT_YET_MOVED = {
-    ("families.services", "events"),
-    ("families.views", "events"),
-    ("schools.management.commands.seed_demo", "events"),
-    ("schools.management.commands.seed_demo", "families"),
-    ("schools.models", "families"),
-    ("schools.services", "families"),
-    ("schools.views", "events"),
-    ("schools.views", "families"),
-}
-
 MODEL_LABEL = re.compile(r"^([a-z_]+)\.[A-Z]\w*$")
 # Calls that load code or a model by name: their first argument is a dependency too.
 LOADERS = {"get_model", "import_module", "import_string"}
@@ -124,15 +110,9 @@ def test_every_dependency_points_down():
     wrong = [
         f"{where}: {module} → {name}: {why(module, app)}"
         for module, app, where, name in edges()
-        if upward((module, app, where, name)) and (module, app) not in NOT_YET_MOVED
+        if upward((module, app, where, name))
     ]
     assert not wrong, "dependencies that point up the layers:\n" + "\n".join(wrong)
-
-
-def test_nothing_tolerated_that_is_gone():
-    still_there = {(module, app) for module, app, *_ in edges()}
-    gone = sorted(NOT_YET_MOVED - still_there)
-    assert not gone, f"remove from NOT_YET_MOVED, these edges are gone: {gone}"
 
 
 def test_every_app_of_ours_has_a_layer():
