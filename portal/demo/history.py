@@ -12,10 +12,11 @@ tells the command not to build it again."""
 import random
 from datetime import timedelta
 
+from django.conf import settings
 from django.utils import timezone
 from modeltranslation.utils import build_localized_fieldname
 
-from events.models import Event, Rsvp, WalkIn
+from events.models import Event, MessageCount, Rsvp, WalkIn
 from families.models import Channel, Family, FamilyPass, Membership
 from messaging.models import Message
 from portal.demo.names import NAMES, family_name
@@ -69,7 +70,7 @@ def build(district, schools, desk, helper, partner, texts) -> dict[str, int]:
         "past events": len(events),
         "answers": len(answers),
         "walk-ins": _walk_ins(events, rng),
-        "reminders": _reminders(answers, rng),
+        "reminders": _reminders(answers, rng, now),
         "applications": _applications(schools[0], families, rng, now),
         "answers to upcoming events": _upcoming_answers(district, families, rng, now),
     }
@@ -264,16 +265,24 @@ def _walk_ins(events, rng) -> int:
     return len(rows)
 
 
-def _reminders(rsvps, rng) -> int:
-    """One reminder two days before, by the family's channel; a few failed."""
+def _reminders(rsvps, rng, now) -> int:
+    """One reminder two days before, by the family's channel; a few failed. The messages of
+    events past the retention period are only counts (MessageCount), as events.tasks leaves
+    them."""
     failure = {channel: failed for channel, _share, failed in CHANNELS}
-    rows = []
+    cutoff = now - timedelta(days=settings.EVENT_RETENTION_DAYS)
+    rows, kept = [], {}
     for rsvp in rsvps:
         family = rsvp.family
         if family.channel not in failure:
             continue
         due = rsvp.event.starts_at - timedelta(days=2)
         failed = rng.random() < failure[family.channel]
+        status = Message.Status.FAILED if failed else Message.Status.SENT
+        if rsvp.event.ends_at < cutoff:
+            key = (rsvp.event_id, family.channel, status)
+            kept[key] = kept.get(key, 0) + 1
+            continue
         rows.append(
             Message(
                 recipient=f"family:{family.pk}",
@@ -282,7 +291,7 @@ def _reminders(rsvps, rng) -> int:
                 kind="reminder",
                 context={"event": rsvp.event_id},
                 due_at=due,
-                status=Message.Status.FAILED if failed else Message.Status.SENT,
+                status=status,
                 attempts=3 if failed else 1,
                 last_error="The number does not take text messages." if failed else "",
                 idempotency_key=f"demo:reminder:{rsvp.pk}:{family.channel}",
@@ -291,7 +300,11 @@ def _reminders(rsvps, rng) -> int:
             )
         )
     Message.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
+    MessageCount.objects.bulk_create(
+        MessageCount(event_id=event, kind="reminder", channel=channel, status=status, count=n)
+        for (event, channel, status), n in kept.items()
+    )
+    return len(rows) + sum(kept.values())
 
 
 def _applications(school, families, rng, now) -> int:
