@@ -3,12 +3,14 @@
 
 Each language gives mothers' and fathers' names, children's names with the form the phrase
 needs (Russian, Ukrainian, Albanian and Bangla put the child's name in the genitive), and the
-two phrases. No surname and nothing else that a real family would be asked for."""
+two phrases; where people write it so, the initial of a family name ("Rosa M."), so that the
+staff lists do not repeat one name too often. Nothing else a real family would be asked for."""
 
 import random
 
 NAMES = {
     "en": {
+        "initials": "BCDHJKMPRSTW",
         "mothers": ["Jennifer", "Keisha", "Amanda", "Sarah", "Tanya"],
         "fathers": ["Michael", "DeShawn", "Brian", "Kevin", "Marcus"],
         "children": ["Tyler", "Jasmine", "Ethan", "Olivia", "Jayden", "Emma"],
@@ -16,6 +18,7 @@ NAMES = {
         "father": "{parent} (father of {child})",
     },
     "es": {
+        "initials": "GHLMRSTV",
         "mothers": ["Rina", "María", "Guadalupe", "Rosa", "Carmen", "Yesenia"],
         "fathers": ["José", "Juan Carlos", "Luis", "Miguel", "Jorge"],
         "children": ["Ana", "Diego", "Sofía", "Mateo", "Valentina", "Santiago", "Camila"],
@@ -23,15 +26,15 @@ NAMES = {
         "father": "{parent} (papá de {child})",
     },
     "ar": {
-        "mothers": ["فاطمة", "مريم", "ليلى", "هدى", "آمنة"],
-        "fathers": ["أحمد", "محمد", "خالد", "عمر", "حسن"],
-        "children": ["يوسف", "سارة", "آدم", "نور", "ريم", "علي"],
+        "mothers": ["فاطمة", "مريم", "ليلى", "هدى", "آمنة", "سلمى", "رانيا", "زينب"],
+        "fathers": ["أحمد", "محمد", "خالد", "عمر", "حسن", "إبراهيم", "سامر"],
+        "children": ["يوسف", "سارة", "آدم", "نور", "ريم", "علي", "حمزة", "لين", "جود"],
         "mother": "{parent} (أم {child})",
         "father": "{parent} (أبو {child})",
     },
     "bn": {
-        "mothers": ["নাসরিন", "শাহানা", "রুমানা", "তাসলিমা"],
-        "fathers": ["রফিক", "জামাল", "সুমন", "কামরুল"],
+        "mothers": ["নাসরিন", "শাহানা", "রুমানা", "তাসলিমা", "ফারহানা"],
+        "fathers": ["রফিক", "জামাল", "সুমন", "কামরুল", "মাসুদ"],
         "children": [
             ("আয়ান", "আয়ানের"),
             ("রিয়া", "রিয়ার"),
@@ -44,6 +47,7 @@ NAMES = {
         "father": "{parent} ({child} বাবা)",
     },
     "fr": {
+        "initials": "BDFGLMNT",
         # Children's names start with a consonant: "mère de Léa", never "de Amélie".
         "mothers": ["Aminata", "Sophie", "Nadia", "Mariam", "Clarisse"],
         "fathers": ["Mamadou", "Olivier", "Karim", "Didier"],
@@ -52,6 +56,7 @@ NAMES = {
         "father": "{parent} (père de {child})",
     },
     "ht": {
+        "initials": "CDJLPS",
         "mothers": ["Marie-Claude", "Nadège", "Guerline", "Roseline"],
         "fathers": ["Jean-Robert", "Wilner", "Frantz", "Ricardo"],
         "children": ["Widline", "Kervens", "Mikerline", "Wisly", "Daphnée", "Jameson"],
@@ -66,6 +71,7 @@ NAMES = {
         "father": "{parent} ({child} 아빠)",
     },
     "ru": {
+        "initials": "ВГКМНПСЧ",
         "mothers": ["Ольга", "Наталья", "Елена", "Ирина", "Татьяна"],
         "fathers": ["Сергей", "Андрей", "Дмитрий", "Алексей", "Игорь"],
         "children": [
@@ -80,6 +86,7 @@ NAMES = {
         "father": "{parent} (папа {child})",
     },
     "sq": {
+        "initials": "BDGHKMS",
         "mothers": ["Drita", "Mimoza", "Teuta", "Lindita", "Vjollca"],
         "fathers": ["Ilir", "Arben", "Gëzim", "Besnik", "Fatmir"],
         "children": [
@@ -94,6 +101,7 @@ NAMES = {
         "father": "{parent} (babai i {child})",
     },
     "tl": {
+        "initials": "BCDGMRSV",
         "mothers": ["Maricel", "Rowena", "Jocelyn", "Liza"],
         "fathers": ["Rodel", "Jun", "Ramon", "Arnel"],
         "children": ["Joshua", "Angel", "Princess", "John Paul", "Kyla", "Mark"],
@@ -101,6 +109,7 @@ NAMES = {
         "father": "{parent} (tatay ni {child})",
     },
     "uk": {
+        "initials": "БГКМПСШ",
         "mothers": ["Оксана", "Наталія", "Ірина", "Олена", "Тетяна"],
         "fathers": ["Тарас", "Андрій", "Олександр", "Богдан", "Василь"],
         "children": [
@@ -115,13 +124,14 @@ NAMES = {
         "father": "{parent} (тато {child})",
     },
     "ur": {
-        "mothers": ["عائشہ", "فاطمہ", "سعدیہ", "نازیہ"],
-        "fathers": ["عمران", "بلال", "کاشف", "فیصل"],
-        "children": ["احمد", "زینب", "حمزہ", "مریم", "علی", "حرا"],
+        "mothers": ["عائشہ", "فاطمہ", "سعدیہ", "نازیہ", "رابعہ", "صائمہ"],
+        "fathers": ["عمران", "بلال", "کاشف", "فیصل", "طارق", "عثمان"],
+        "children": ["احمد", "زینب", "حمزہ", "مریم", "علی", "حرا", "ابراہیم", "عائشہ"],
         "mother": "{parent} ({child} کی امی)",
         "father": "{parent} ({child} کے ابو)",
     },
     "uz": {
+        "initials": "AKMNRSTY",
         "mothers": ["Dilnoza", "Nilufar", "Gulnora", "Malika", "Zarina"],
         "fathers": ["Jasur", "Bobur", "Sardor", "Rustam", "Aziz"],
         "children": ["Madina", "Sherzod", "Kamola", "Javohir", "Shahzoda", "Otabek"],
@@ -151,6 +161,8 @@ def family_name(language: str, rng: random.Random) -> str:
     names = NAMES[language]
     role = "mother" if rng.random() < 0.7 else "father"
     parent = rng.choice(names["mothers" if role == "mother" else "fathers"])
+    if "initials" in names:
+        parent = f"{parent} {rng.choice(names['initials'])}."
     child = rng.choice(names["children"])
     child = child[1] if isinstance(child, tuple) else child
     return names[role].format(parent=parent, child=child)
