@@ -16,6 +16,7 @@ from django.conf import settings
 from django.utils import timezone
 from modeltranslation.utils import build_localized_fieldname
 
+from accounts.models import User
 from events.models import Event, MessageCount, Rsvp, WalkIn
 from families.models import Channel, Family, FamilyPass, Membership
 from messaging.models import Message
@@ -29,6 +30,8 @@ from schools.models import Committee, SeatApplication  # issue 12: to committees
 FAMILIES_PER_LANGUAGE = {"lincoln-elementary": 34, "rosa-parks-middle": 28, "harbor-view-high": 25}
 WEIGHTS = {"es": 3.0, "en": 1.5, "ar": 1.5, "zh-hans": 1.4, "bn": 1.2, "ht": 1.2}
 WEEKS = 52
+# Area codes for the families' fictional numbers (212 555 0100 is the demo parent's).
+AREA_CODES = [718, 917, 347, 646, 929, 201, 973, 862, 551, 914, 516, 631, 845, 732, 908, 609]
 # Reminders by channel: the share of families that chose it, and the share that failed.
 CHANNELS = [(Channel.SMS, 0.65, 0.04), (Channel.EMAIL, 0.2, 0.12), (Channel.VOICE, 0.1, 0.15)]
 STATEMENTS = {
@@ -117,6 +120,7 @@ def _families(schools, helper, partner, rng, now):
                     )
                 )
                 keys.append((school, code))
+    _logins(rows)
     Family.objects.bulk_create(rows, batch_size=1000)
     FamilyPass.objects.bulk_create(
         (FamilyPass(family=f, issued_at=f.created_at) for f in rows), batch_size=1000
@@ -140,6 +144,31 @@ def _families(schools, helper, partner, rng, now):
     for family, (school, code) in zip(rows, keys, strict=True):
         groups.setdefault((school.pk, code), []).append(family)
     return groups
+
+
+def _logins(families):
+    """A login with the phone or email each family gave (fictional: 555-01xx numbers, the
+    example.org domain), so what staff see agrees with how the family is reached."""
+    users, phones = [], 0
+    for n, family in enumerate(families):
+        if family.channel == Channel.NONE:
+            continue
+        phone = email = None
+        if family.channel == Channel.EMAIL:
+            email = f"family{n}@example.org"
+        else:
+            phone = f"+1{AREA_CODES[phones // 100]}55501{phones % 100:02d}"
+            phones += 1
+        family.user = User(
+            name=family.display_name,
+            phone=phone,
+            phone_verified=phone is not None,
+            email=email,
+            password="!",  # noqa: S106 (unusable: families log in with a code)
+            date_joined=family.created_at,
+        )
+        users.append(family.user)
+    User.objects.bulk_create(users, batch_size=1000)
 
 
 def _localized(field, values):
