@@ -224,22 +224,28 @@ def _past_events(district, schools, partner, texts, rng, now):
 def _answers(events, families, desk, rng):
     """At each event some language groups came: each group 0 or at least 20 answers, of
     which at least 10 came and at least 10 did not, and 0 or at least 10 asked for an
-    interpreter, so that an event's figures by language can be shown too."""
+    interpreter, so that an event's figures by language can be shown too. The Spanish
+    speakers, the largest group, come to every event and in numbers that follow their
+    share of the families; the other groups to some."""
     rsvps = []
+    others = [code for code in LANGUAGE_CODES if code != "es"]
     for index, event in enumerate(events):
         if event.school_id:
             pools = {c: families[(event.school_id, c)] for c in LANGUAGE_CODES}
-            languages = rng.sample(LANGUAGE_CODES, rng.randint(6, 9))
+            languages = ["es", *rng.sample(others, rng.randint(5, 8))]
         else:
             pools = {
                 c: [f for (_s, code), group in families.items() if code == c for f in group]
                 for c in LANGUAGE_CODES
             }
-            languages = rng.sample(LANGUAGE_CODES, rng.randint(10, 14))
+            languages = ["es", *rng.sample(others, rng.randint(9, 13))]
         asking = []
         for code in languages:
             pool = pools[code]
-            going = rng.randint(20, min(34, len(pool)))
+            if code == "es":
+                going = rng.randint(max(20, len(pool) // 4), max(20, len(pool) * 2 // 5))
+            else:
+                going = rng.randint(20, min(34, len(pool)))
             # Most who answered came (10 or more did not, so the split can be shown).
             came = rng.randint(min(round(going * 0.6), going - 10), going - 10)
             asks = code != "en" and rng.random() < 0.6
