@@ -76,6 +76,7 @@ def build(district, schools, desk, helper, partner, texts) -> dict[str, int]:
         "reminders": _reminders(answers, rng, now),
         "applications": _applications(schools[0], families, rng, now),
         "answers to upcoming events": _upcoming_answers(district, families, rng, now),
+        "requests to join": _join_requests(schools, families, rng, now),
     }
     return made
 
@@ -116,7 +117,9 @@ def _families(schools, helper, partner, rng, now):
                         registered_by_partner=partner if helped else None,
                         consent_at=created if helped else None,
                         created_at=created,
-                        last_active_at=created + timedelta(days=rng.randint(0, days)),
+                        # Active in the last four months, like families who answer
+                        # invitations: the retention task warns none of them.
+                        last_active_at=now - timedelta(days=rng.randint(0, min(days, 120))),
                     )
                 )
                 keys.append((school, code))
@@ -404,4 +407,25 @@ def _upcoming_answers(district, families, rng, now) -> int:
                 )
             )
     Rsvp.objects.bulk_create(rows)
+    return len(rows)
+
+
+def _join_requests(schools, families, rng, now) -> int:
+    """Families of one school asking to join another (a younger child starting there): the
+    requests wait for the staff of Lincoln and Rosa Parks."""
+    lincoln, rosa_parks = schools[0], schools[1]
+    rows = []
+    for here, there in ((lincoln, rosa_parks), (rosa_parks, lincoln)):
+        pool = [f for (pk, _c), group in families.items() if pk == here.pk for f in group]
+        rows += [
+            Membership(
+                family=family,
+                school=there,
+                status=Membership.Status.REQUESTED,
+                via=Membership.Via.REQUEST,
+                created_at=now - timedelta(hours=rng.randint(2, 120)),
+            )
+            for family in rng.sample(pool, 6)
+        ]
+    Membership.objects.bulk_create(rows)
     return len(rows)
