@@ -10,11 +10,12 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import User
+from committees.models import Committee, Seat, SeatApplication
 from events.models import Event, Rsvp, WalkIn
 from families.models import Family, FamilyPass, Membership
 from messaging.models import Message
 from portal.languages import LANGUAGE_CODES, LANGUAGES
-from schools.models import Committee, School, Seat, SeatApplication
+from schools.models import School
 
 pytestmark = pytest.mark.django_db
 
