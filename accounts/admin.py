@@ -4,7 +4,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import PersonChangeForm, StaffCreationForm
-from accounts.models import StaffRole, User
+from accounts.models import User
 
 # Staff log in through allauth's login page, with its rate limits, not the admin's own form.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -13,15 +13,11 @@ admin.site.site_title = _("School portal staff")
 admin.site.index_title = _("What would you like to do?")
 
 
-class StaffRoleInline(admin.TabularInline):
-    model = StaffRole
-    extra = 0
-    autocomplete_fields = ["school", "district"]
-
-
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    """People are managed by administrators only (staff have no permission here)."""
+    """People are managed by administrators only (staff have no permission here).
+
+    schools.admin registers this page again with the person's staff roles under it."""
 
     form = PersonChangeForm
     add_form = StaffCreationForm
@@ -29,7 +25,6 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ["__str__", "email", "is_staff", "is_active"]
     search_fields = ["name", "email"]
     list_filter = ["is_staff", "is_superuser", "is_active"]
-    inlines = [StaffRoleInline]
     fieldsets = [
         (None, {"fields": ["name", "email", "phone", "password"]}),
         (_("Access"), {"fields": ["is_active", "is_staff", "is_superuser"]}),
