@@ -83,6 +83,8 @@ def detail(request, pk):
             "interpreters_label": Event._meta.get_field("interpreter_languages").verbose_name,
             "other_help": offered_help(event, interpreters=False),
             "partners": list(event.partners.all()),
+            # Staff who run this event's door (partners that co-host it too) find it here.
+            "door": family is None and can_run_door(request.user, event),
             "preview": event.status == Event.Status.DRAFT,
             "title_missing": not event.has_translation(language, "title"),
             "description_missing": bool(event.description)

@@ -43,6 +43,11 @@ def test_partner_staff_run_the_door_of_the_events_their_organisation_co_hosts(
     family = make_family("ZZP Rina", school_a, phone="+12125550161")
     row = services.rsvp(family=family, event=event, party=Party(True))
     client.force_login(partner_staff_a)
+    # The event's page leads them to its door.
+    assert (
+        f'href="/en/events/{event.pk}/door/"'
+        in client.get(f"/en/events/{event.pk}/").content.decode()
+    )
     page = client.get(f"/en/events/{event.pk}/door/")
     assert page.status_code == 200
     assert "ZZP Rina" in page.content.decode()
@@ -62,6 +67,7 @@ def test_partner_staff_never_open_the_door_of_other_events(
     elsewhere.partners.add(other_partner)
     client.force_login(partner_staff_a)
     for event in (own_school, elsewhere):
+        assert "/door/" not in client.get(f"/en/events/{event.pk}/").content.decode()
         assert client.get(f"/en/events/{event.pk}/door/").status_code == 403
         assert client.post(f"/en/events/{event.pk}/door/", {"form": "walk_in"}).status_code == 403
 
