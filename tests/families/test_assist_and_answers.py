@@ -203,3 +203,11 @@ def test_the_pass_printed_at_assisted_registration_is_in_the_familys_language(
     assert "A maktabi" in card and "School A" not in card
     # Around the card, the page stays in the partner's language.
     assert "Register another family" in page
+
+
+def test_an_arabic_familys_printed_pass_reads_right_to_left(client, partner_staff_a, school_a):
+    client.force_login(partner_staff_a)
+    response = client.post("/en/assist/", assist_form(school_a, language="ar"))
+    page = client.get(response["Location"]).content.decode()
+    assert 'class="pass-card" lang="ar" dir="rtl"' in page
+    assert '<html lang="en" dir="ltr"' in page  # the page around it: the partner's
