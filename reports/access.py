@@ -7,7 +7,7 @@ from django.http import Http404
 
 from accounts.models import AuditEvent
 from accounts.scoping import districts_for, role_kinds, schools_for
-from reports.queries import Scope
+from reports.scope import Scope
 
 
 def audit(request, action: str, object_type: str, object_id, allowed: bool = True):
