@@ -1,5 +1,12 @@
-"""Translation coverage: how much of what a school publishes exists in each language it
-publishes in. Aggregate queries; nothing here is about families."""
+"""Translation coverage: how much of what a school publishes families can read in each
+language it publishes in. Aggregate queries; nothing here is about families.
+
+What counts is what a family reads as the page's text: each model's `translated_fields`,
+the fields its page marks "shown in English" when they are missing (a guide's title, a
+section's title and text, an event's title and description). An event's place is not among
+them: like its address it is shown as written (a room, a building, a street), so a school
+whose events are translated is not told they lack every language because "Library" is in
+English. A field the English version leaves empty is not missing in any language."""
 
 from django.db.models import BooleanField, Case, Count, Q, Value, When
 from django.utils import timezone
@@ -16,16 +23,13 @@ def _filled(field: str, code: str) -> Q:
     return Q(**{f"{name}__isnull": False}) & ~Q(**{name: ""})
 
 
-def _available(fields: tuple[str, ...], optional: tuple[str, ...], code: str) -> Q:
-    """A translation exists when every required field is filled in that language, and every
-    optional field is filled wherever the English one is."""
+def readable(model, code: str) -> Q:
+    """Rows a family reading code sees in its language: every translated field filled in
+    code wherever the English one is (the same rule as the page's has_translation)."""
     condition = Q()
-    for field in fields:
-        condition &= _filled(field, code)
-    for field in optional:
+    for field in model.translated_fields:
         condition &= _filled(field, code) | ~_filled(field, "en")
     return condition
-
 
 def coverage(scope: Scope) -> dict:
     """For each school: how many published guides, sections and upcoming events it has, and
@@ -41,8 +45,6 @@ def coverage(scope: Scope) -> dict:
             "guides",
             Guide.objects.filter(school__in=school_ids, status=Status.PUBLISHED),
             "school_id",
-            ("title",),
-            (),
         ),
         (
             "sections",
@@ -52,8 +54,6 @@ def coverage(scope: Scope) -> dict:
                 status=Status.PUBLISHED,
             ),
             "guide__school_id",
-            ("title", "body"),
-            (),
         ),
         (
             "events",
@@ -61,17 +61,15 @@ def coverage(scope: Scope) -> dict:
                 ends_at__gte=timezone.now()
             ),
             "school_id",
-            ("title",),
-            ("description", "place"),
         ),
     ]
     counts: dict[int, dict[str, dict[str, int]]] = {
         pk: {kind: {"total": 0} for kind, *_ in sources} for pk in school_ids
     }
-    for kind, queryset, school_field, required, optional in sources:
+    for kind, queryset, school_field in sources:
         annotations = {"total": Count("id")}
         for code in LANGUAGE_CODES:
-            annotations[f"l_{code}"] = Count("id", filter=_available(required, optional, code))
+            annotations[f"l_{code}"] = Count("id", filter=readable(queryset.model, code))
         for row in queryset.order_by().values(school_field).annotate(**annotations):
             bucket = counts[row[school_field]][kind]
             bucket["total"] = row["total"]
@@ -92,30 +90,24 @@ def missing_items(scope: Scope, limit: int = 200) -> list[dict]:
         (
             "guide",
             Guide.objects.filter(school=school, status=Status.PUBLISHED),
-            ("title",),
-            (),
         ),
         (
             "section",
             GuideSection.objects.filter(
                 guide__school=school, guide__status=Status.PUBLISHED, status=Status.PUBLISHED
             ).select_related("guide"),
-            ("title", "body"),
-            (),
         ),
         (
             "event",
             Event.objects.filter(
                 school=school, status=Event.Status.PUBLISHED, ends_at__gte=timezone.now()
             ),
-            ("title",),
-            ("description", "place"),
         ),
     )
-    for kind, queryset, required, optional in kinds:
+    for kind, queryset in kinds:
         flags = {
             f"has_{code}": Case(
-                When(_available(required, optional, code), then=Value(True)),
+                When(readable(queryset.model, code), then=Value(True)),
                 default=Value(False),
                 output_field=BooleanField(),
             )

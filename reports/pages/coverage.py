@@ -27,8 +27,9 @@ def coverage(request):
         [_("School"), _("Guides, sections and upcoming events"), *(str(n) for _c, n in LANGUAGES)],
         note=_(
             "Share of the school's published guides, guide sections and upcoming events that "
-            "exist in each language it publishes in. Empty: the school does not publish in "
-            "that language."
+            "families can read in each language it publishes in: their titles and texts are "
+            "in that language. An event's place is shown as written, like an address, and "
+            "is not counted. Empty: the school does not publish in that language."
         ),
     )
     for school in data["schools"]:
