@@ -31,6 +31,7 @@ def readable(model, code: str) -> Q:
         condition &= _filled(field, code) | ~_filled(field, "en")
     return condition
 
+
 def coverage(scope: Scope) -> dict:
     """For each school: how many published guides, sections and upcoming events it has, and
     how many exist in each language. Three queries, plus one for the schools."""

@@ -209,6 +209,21 @@ def held_events(scope: Scope, period: Period) -> list[dict]:
     )
 
 
+def cohosted_events(partner, period: Period) -> list[Event]:
+    """The events held in the period that a community partner co-hosts, with their school and
+    district (each is counted in its school's report, or its district's). One query."""
+    return list(
+        Event.objects.filter(
+            partners=partner,
+            status=Event.Status.PUBLISHED,
+            starts_at__gte=period.start,
+            starts_at__lt=period.end,
+        )
+        .select_related("school", "district")
+        .order_by("starts_at", "pk")
+    )
+
+
 def counts_of_held_events(scope: Scope, period: Period) -> list[dict]:
     """The RsvpCount rows of the events held in the period (a few per event): every RSVP,
     attendance, interpreter and childcare figure of the period, on every page, is a sum of

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from events.models import Event
 from portal.languages import LANGUAGE_CODES
-from schools.models import Committee, District, School
+from schools.models import Committee, District, Partner, School
 
 OTHER = "other"
 LANGUAGE_KEYS = [*LANGUAGE_CODES, OTHER]
@@ -27,6 +27,7 @@ class Scope:
 
     district: District
     school: School | None = None
+    partner = None  # see PartnerScope
 
     @property
     def obj(self):
@@ -53,6 +54,25 @@ class Scope:
         if self.school:
             return Committee.objects.filter(school=self.school)
         return Committee.objects.filter(district=self.district)
+
+
+@dataclass(frozen=True)
+class PartnerScope:
+    """What a community partner's staff read: the events their organisation co-hosts, each
+    with the figures (suppressed) of its own school's report for the same days; no totals,
+    families or other events (reports.pages.events)."""
+
+    partner: Partner
+    school = None
+    district = None
+    is_district = False
+
+    @property
+    def obj(self):
+        return self.partner
+
+    def query_string(self) -> str:
+        return f"partner={self.partner.pk}"
 
 
 @dataclass(frozen=True)

@@ -1,23 +1,16 @@
 """Committees: seats filled and open, applications, and members by language beside the
 families."""
 
-from django.contrib.auth.decorators import login_required
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
 
-from reports.access import resolve_scope
-from reports.forms import period_from
-from reports.pages.common import language_name, respond
+from reports.pages.common import language_name, report_page, respond
 from reports.report import report_for
 from reports.scope import LANGUAGE_KEYS
 from reports.tables import NO_TOTAL, Cell, Table
 
 
-@require_safe
-@login_required
-def committees(request):
-    scope = resolve_scope(request, "report.committees")
-    form, period = period_from(request)
+@report_page("committees")
+def committees(request, scope, form, period):
     report = report_for(request, scope, period)
     seats = report.committees.entry
     table = Table(

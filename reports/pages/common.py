@@ -1,16 +1,21 @@
 """What every report page shares: the list of pages, the query string of a scope and period,
 language names, and the answer (the page, or one of its tables as CSV, each look audited)."""
 
+from functools import wraps
 from urllib.parse import urlencode
 
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
 
 from portal.languages import LANGUAGES, is_rtl
-from reports.access import audit, scope_choices
+from reports.access import audit, resolve_scope, scope_choices
+from reports.forms import period_from
 from reports.scope import OTHER
 from reports.suppression import threshold
 
@@ -38,6 +43,26 @@ def query(scope, period, **extra) -> str:
     return urlencode(params)
 
 
+def report_page(name):
+    """A report page: GET only, for people logged in, called with its scope and period.
+    Partner staff read only their co-hosted events: the other pages send them there."""
+
+    def decorate(view):
+        @require_safe
+        @login_required
+        @wraps(view)
+        def page(request):
+            scope = resolve_scope(request, f"report.{name}")
+            form, period = period_from(request)
+            if scope.partner and name != "events":
+                return redirect(f"{reverse('reports:events')}?{query(scope, period)}")
+            return view(request, scope, form, period)
+
+        return page
+
+    return decorate
+
+
 def rtl() -> bool:
     return is_rtl(translation.get_language() or "en")
 
@@ -45,7 +70,7 @@ def rtl() -> bool:
 def respond(request, name, scope, form, period, tables, template=None, **context):
     """The page, or with ?csv=<key> that one table as a CSV (404 for an unknown key)."""
     csv_key = request.GET.get("csv")
-    object_type = "school" if scope.school else "district"
+    object_type = "partner" if scope.partner else "school" if scope.school else "district"
     if csv_key:
         table = next((t for t in tables if t.key == csv_key), None)
         if table is None:
@@ -64,7 +89,8 @@ def respond(request, name, scope, form, period, tables, template=None, **context
         template or f"reports/{name}.html",
         {
             "page": name,
-            "pages": PAGES,
+            # Partner staff have one page: their co-hosted events.
+            "pages": [p for p in PAGES if p[0] == "events"] if scope.partner else PAGES,
             "scope": scope,
             "scope_choices": scope_choices(request.user),
             "scope_value": scope.query_string(),

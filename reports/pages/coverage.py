@@ -1,24 +1,17 @@
 """Translation coverage: how much of what each school publishes families can read in each
 language it publishes in, and for one school what is missing."""
 
-from django.contrib.auth.decorators import login_required
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
 
 from portal.languages import LANGUAGES
 from reports import coverage as translations
-from reports.access import resolve_scope
-from reports.forms import period_from
-from reports.pages.common import language_name, query, respond
+from reports.pages.common import language_name, query, report_page, respond
 from reports.scope import Scope
 from reports.tables import Cell, Table
 
 
-@require_safe
-@login_required
-def coverage(request):
-    scope = resolve_scope(request, "report.coverage")
-    form, period = period_from(request)
+@report_page("coverage")
+def coverage(request, scope, form, period):
     data = translations.coverage(scope)
     codes = [code for code, _name in LANGUAGES]
     table = Table(

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from accounts.scoping import districts_for, schools_for
+from accounts.scoping import districts_for, partners_for, schools_for
 from events.models import Event
 from reports import queries as q
 from reports.access import audit, resolve_scope
@@ -28,23 +28,28 @@ from reports.tables import NO_TOTAL, Cell, Table
 
 
 def _event_report(request, event, period):
-    """The Report an event's page takes its figures from: the period and scope asked for
-    (those of the events table the person came from) when the event is in them, else the
-    event's own school (or district) and the day it was held."""
-    scope = resolve_scope(request, "report.event")
-    inside = (
-        event.school_id == scope.school.pk
-        if scope.school
-        else event.district_id == scope.district.pk
-    )
-    if not inside:
+    """The scope the page is shown in, and the Report it takes its figures from: the period
+    and scope asked for (those of the events table the person came from) when the event is
+    in them, else the event's own school (or district) and the day it was held."""
+    shown = resolve_scope(request, "report.event")
+    if shown.partner:
+        # Partner staff keep their own scope in the page's menus; the figures are those of
+        # the event's school, as on the events page they came from.
         scope = Scope(event.district, event.school)
+    else:
+        inside = (
+            event.school_id == shown.school.pk
+            if shown.school
+            else event.district_id == shown.district.pk
+        )
+        scope = shown if inside else Scope(event.district, event.school)
+        shown = scope
     day = timezone.localtime(event.starts_at, timezone.get_default_timezone()).date()
     if not period.first <= day <= period.last:
         period = Period(day, day)
     report = report_for(request, scope, period)
     facts = next((e for e in report.events if e.pk == event.pk), None)
-    return scope, period, report, facts
+    return shown, period, report, facts
 
 
 def _figures_on_its_own(event, period, limit):
@@ -129,6 +134,7 @@ def event(request, pk):
         user.is_superuser
         or (found.school_id and schools_for(user).filter(pk=found.school_id).exists())
         or districts_for(user).filter(pk=found.district_id).exists()
+        or partners_for(user).filter(events=found).exists()
     )
     if not allowed:
         audit(request, "report.event", "event", pk, allowed=False)

@@ -1,15 +1,14 @@
-"""The events held in the period, a page at a time, with their RSVPs and attendance."""
+"""The events held in the period, a page at a time, with their RSVPs and attendance; for
+community partner staff, the events their organisation co-hosts."""
 
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
 
-from reports.access import resolve_scope
-from reports.forms import period_from
-from reports.pages.common import query, respond
+from reports import queries as q
+from reports.pages.common import query, report_page, respond
 from reports.report import report_for
+from reports.scope import Scope
 from reports.tables import NO_TOTAL, Cell, Table
 
 EVENTS_PER_PAGE = 50
@@ -27,13 +26,28 @@ def _paging(page, base):
     }
 
 
-@require_safe
-@login_required
-def events(request):
-    scope = resolve_scope(request, "report.events")
-    form, period = period_from(request)
-    report = report_for(request, scope, period)
-    rows = report.events
+def _cohosted(request, partner, period):
+    """(facts, report) of each event the partner co-hosts: its figures are those of its own
+    school's (or district's) report for the same days, suppressed with everything there, so
+    a partner reads the very cells school and district staff read, and no total of its own
+    (a sum over its events is a figure no other page suppresses with them)."""
+    rows = []
+    for event in q.cohosted_events(partner, period):
+        report = report_for(request, Scope(event.district, event.school), period)
+        facts = next((e for e in report.events if e.pk == event.pk), None)
+        if facts is not None:
+            rows.append((facts, report))
+    return rows
+
+
+@report_page("events")
+def events(request, scope, form, period):
+    if scope.partner:
+        rows, total = _cohosted(request, scope.partner, period), NO_TOTAL
+    else:
+        report = report_for(request, scope, period)
+        rows = [(facts, report) for facts in report.events]
+        total = (None, report) if rows else NO_TOTAL
     table = Table(
         "events",
         _("Events held"),
@@ -46,6 +60,9 @@ def events(request):
             _("No-shows"),
             _("Attendance rate"),
         ],
+        note=_("The events your organisation co-hosts, with the figures of their school's report.")
+        if scope.partner
+        else "",
     )
     base = query(scope, period)
     page = None
@@ -56,7 +73,8 @@ def events(request):
         page = Paginator(shown, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
         shown = page.object_list
 
-    def cells(row):
+    def cells(pair):
+        row, report = pair
         kind, pk = ("all", None) if row is None else ("event", row.pk)
         going, came = report.rsvp("going", kind, pk), report.rsvp("attended", kind, pk)
         if row is None:
@@ -74,6 +92,6 @@ def events(request):
             Cell.share(came, going),
         ]
 
-    listed = [(Cell.label(rows[i].title, f"{rows[i].pk}/?{base}"), rows[i]) for i in shown]
-    table.fill(listed, cells, total=None if rows else NO_TOTAL)
+    listed = [(Cell.label(rows[i][0].title, f"{rows[i][0].pk}/?{base}"), rows[i]) for i in shown]
+    table.fill(listed, cells, total=total)
     return respond(request, "events", scope, form, period, [table], paging=_paging(page, base))

@@ -1,14 +1,10 @@
 """Participation by language: each language's share of families, RSVPs, attendance and
 committee seats, and in a district families by school and language."""
 
-from django.contrib.auth.decorators import login_required
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
 
 from reports import charts
-from reports.access import resolve_scope
-from reports.forms import period_from
-from reports.pages.common import language_name, query, respond, rtl
+from reports.pages.common import language_name, query, report_page, respond, rtl
 from reports.report import report_for
 from reports.scope import LANGUAGE_KEYS, Scope
 from reports.tables import Cell, Table
@@ -121,11 +117,8 @@ def _by_school_and_language(report, scope, period) -> Table:
     return table
 
 
-@require_safe
-@login_required
-def languages(request):
-    scope = resolve_scope(request, "report.languages")
-    form, period = period_from(request)
+@report_page("languages")
+def languages(request, scope, form, period):
     report = report_for(request, scope, period)
     table, bars = _participation(report)
     tables = [table]

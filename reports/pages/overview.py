@@ -1,17 +1,13 @@
 """The overview: key figures against the previous period, families by language, RSVPs and
 attendance by week, help asked for, reminders, and in a district families by school."""
 
-from django.contrib.auth.decorators import login_required
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
 
 from messaging.models import Message
 from reports import charts
 from reports import queries as q
-from reports.access import resolve_scope
-from reports.forms import period_from
-from reports.pages.common import language_name, respond, rtl
+from reports.pages.common import language_name, report_page, respond, rtl
 from reports.report import report_for
 from reports.scope import LANGUAGE_KEYS
 from reports.suppression import Entry, percent, threshold
@@ -244,11 +240,8 @@ def _charts(report):
     return bar, line
 
 
-@require_safe
-@login_required
-def overview(request):
-    scope = resolve_scope(request, "report.overview")
-    form, period = period_from(request)
+@report_page("overview")
+def overview(request, scope, form, period):
     report = report_for(request, scope, period)
     tables = [
         _key_figures(report, scope, period),

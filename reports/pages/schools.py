@@ -1,14 +1,10 @@
 """Schools side by side (or the one school of a school's report): families, events held,
 RSVPs, attendance and interpreter requests; sortable by any column."""
 
-from django.contrib.auth.decorators import login_required
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
 
 from reports import queries as q
-from reports.access import resolve_scope
-from reports.forms import period_from
-from reports.pages.common import query, respond
+from reports.pages.common import query, report_page, respond
 from reports.report import report_for
 from reports.scope import Scope
 from reports.tables import Cell, Table
@@ -25,11 +21,8 @@ def _school_rows(scope, report):
     return rows
 
 
-@require_safe
-@login_required
-def schools(request):
-    scope = resolve_scope(request, "report.schools")
-    form, period = period_from(request)
+@report_page("schools")
+def schools(request, scope, form, period):
     report = report_for(request, scope, period)
     events = q.events_held_by_school(scope, period)
     table = Table(
