@@ -44,6 +44,7 @@ def coverage(request, scope, form, period):
         "missing",
         _("What is missing"),
         [_("Kind"), _("Title"), _("Missing languages")],
+        empty=_("Nothing is missing: families can read everything in each of these languages."),
     )
     for item in translations.missing_items(scope):
         missing_table.rows.append(

@@ -34,6 +34,7 @@ def test_an_untranslated_place_does_not_make_an_event_untranslated(client, staff
     assert row[header.index("Spanish")] == "100%"
     assert row[header.index("Arabic")] == "100%"
     assert table(client, "coverage/", "missing") == [["Kind", "Title", "Missing languages"]]
+    assert "Nothing is missing" in client.get("/en/reports/coverage/").content.decode()
     # What the family sees agrees: the page in Spanish says nothing is shown in English.
     page = client.get(f"/es/events/{event.pk}/").content.decode()
     assert "Lo que haremos." in page and 'class="fallback"' not in page
