@@ -80,5 +80,7 @@ def scope_choices(user) -> list[tuple[str, str]]:
     """(query string, name) of every scope this person may pick, for the scope menu."""
     choices = [(f"district={d.slug}", str(d)) for d in districts_for(user).order_by("name")[:50]]
     choices += [(f"school={s.slug}", str(s)) for s in schools_for(user).order_by("name")[:300]]
-    choices += [(f"partner={p.pk}", str(p)) for p in partners_for(user).order_by("name")[:50]]
+    if "partner_staff" in role_kinds(user):  # known already (the second-factor check)
+        partners = partners_for(user).order_by("name")[:50]
+        choices += [(f"partner={p.pk}", str(p)) for p in partners]
     return choices
