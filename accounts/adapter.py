@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from accounts import limits
+from accounts import landing, limits
 from accounts.models import User
 from accounts.phones import PhoneField, masked
 from messaging import budget, outbox
@@ -87,7 +87,12 @@ class AccountAdapter(DefaultAccountAdapter):
         return user
 
     def get_login_redirect_url(self, request):
-        # A family lands on its own page in its own language, whatever page it logged in from.
+        # Asked only when the login carries no safe next=: staff land where their work is
+        # (accounts.landing); a family on its own page in its own language, whatever page
+        # it logged in from.
+        door = landing.front_door(request.user)
+        if door:
+            return door
         url = super().get_login_redirect_url(request)
         family = getattr(request.user, "family", None)
         if family is not None and url == reverse("families:home"):

@@ -1,0 +1,105 @@
+"""Each role's front door: the page a person lands on after logging in and behind "Staff" in
+the header, and what the admin's front page counts for school staff.
+
+In this order, the first that applies: school staff (and superusers) → the admin's front
+page, with today's work counted; front desk → the pass check; district staff → the reports;
+community partner staff → assisted registration. Anyone else with the admin's staff flag
+goes to the admin; families (no staff role) get None and land on their own page as before.
+It lives in the portal because it knows the pages of several apps; accounts asks for it
+through accounts.landing, which PortalConfig.ready() fills in.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib import admin
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+# The access rules, imported in this one place (they move to schools/access.py).
+from accounts.scoping import role_kinds
+
+
+def url_for(user) -> str | None:
+    """The page where this person's work is, or None for a family."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    kinds = role_kinds(user)
+    if user.is_superuser or ("school_staff" in kinds and user.is_staff):
+        return reverse("admin:index")
+    if "front_desk" in kinds:
+        return reverse("families:front_desk")
+    if "district_staff" in kinds:
+        return reverse("reports:overview")
+    if "partner_staff" in kinds:
+        return reverse("families:assist")
+    if user.is_staff or "school_staff" in kinds:
+        return reverse("admin:index")
+    return None
+
+
+@dataclass(frozen=True)
+class Waiting:
+    label: str
+    count: int
+    url: str
+
+
+def _waiting_work():
+    """(model, label, filter for the count, the same filter as admin list parameters).
+
+    The models are imported here, in one place: SeatApplication moves to committees."""
+    from events.models import Event
+    from families.models import Feedback, Membership
+    from schools.models import SeatApplication
+
+    today = timezone.localdate()
+    return [
+        (
+            Event,
+            _("Events today"),
+            {"starts_at__date": today},
+            # The admin's date drill-down: the list shows the same day, in the same zone.
+            {
+                "starts_at__day": today.day,
+                "starts_at__month": today.month,
+                "starts_at__year": today.year,
+            },
+        ),
+        (
+            Feedback,
+            _("Questions and stories without an answer"),
+            {"answered_at__isnull": True},
+            {"answered": "no"},
+        ),
+        (
+            Membership,
+            _("Families asking to join"),
+            {"status": Membership.Status.REQUESTED},
+            {"status__exact": Membership.Status.REQUESTED},
+        ),
+        (
+            SeatApplication,
+            _("Committee applications waiting"),
+            {"status": SeatApplication.Status.APPLIED},
+            {"status__exact": SeatApplication.Status.APPLIED},
+        ),
+    ]
+
+
+def waiting_work(request) -> list[Waiting]:
+    """What waits for this staff member today, one count per row, each linking to the
+    admin list that shows exactly those rows. The rows come from each model's own admin
+    (get_queryset), so a count is scoped exactly as the list it links to: a school's
+    staff never count another school's families. One COUNT query per row."""
+    rows = []
+    for model, label, condition, params in _waiting_work():
+        model_admin = admin.site._registry.get(model)
+        if model_admin is None or not model_admin.has_view_permission(request):
+            continue
+        count = model_admin.get_queryset(request).filter(**condition).count()
+        opts = model._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        rows.append(Waiting(label=label, count=count, url=f"{url}?{urlencode(params)}"))
+    return rows
