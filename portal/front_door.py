@@ -76,7 +76,8 @@ def _waiting_work():
         (
             Membership,
             _("Families asking to join"),
-            {"status": Membership.Status.REQUESTED},
+            # As the admin's list: erased families' requests are not shown there.
+            {"status": Membership.Status.REQUESTED, "family__erased_at__isnull": True},
             {"status__exact": Membership.Status.REQUESTED},
         ),
         (
@@ -90,15 +91,17 @@ def _waiting_work():
 
 def waiting_work(request) -> list[Waiting]:
     """What waits for this staff member today, one count per row, each linking to the
-    admin list that shows exactly those rows. The rows come from each model's own admin
-    (get_queryset), so a count is scoped exactly as the list it links to: a school's
-    staff never count another school's families. One COUNT query per row."""
+    admin list that shows exactly those rows. Each count goes through its model admin's
+    scope() and permissions, the rules its list follows: a school's staff never count
+    another school's families. One COUNT query per row, whatever the numbers."""
     rows = []
     for model, label, condition, params in _waiting_work():
         model_admin = admin.site._registry.get(model)
         if model_admin is None or not model_admin.has_view_permission(request):
             continue
-        count = model_admin.get_queryset(request).filter(**condition).count()
+        # The admin's own scope on the bare table: its list's extras (the events' answer
+        # totals, a join on every RSVP) would only slow the count.
+        count = model_admin.scope(request, model._default_manager.filter(**condition)).count()
         opts = model._meta
         url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
         rows.append(Waiting(label=label, count=count, url=f"{url}?{urlencode(params)}"))
