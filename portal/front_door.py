@@ -10,6 +10,7 @@ through accounts.landing, which PortalConfig.ready() fills in.
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.contrib import admin
 from django.urls import reverse
@@ -18,7 +19,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 # The access rules, imported in this one place (they move to schools/access.py).
-from accounts.scoping import role_kinds
+from accounts.scoping import front_desk_schools, role_kinds
 
 
 def url_for(user) -> str | None:
@@ -39,11 +40,23 @@ def url_for(user) -> str | None:
     return None
 
 
+# Today's events are also listed by name, the first few: the list behind the count has all.
+EVENTS_LISTED = 5
+
+
+@dataclass(frozen=True)
+class Item:
+    starts_at: datetime
+    title: str
+    url: str
+
+
 @dataclass(frozen=True)
 class Waiting:
     label: str
     count: int
     url: str
+    items: tuple[Item, ...] = ()
 
 
 def _waiting_work():
@@ -101,8 +114,27 @@ def waiting_work(request) -> list[Waiting]:
             continue
         # The admin's own scope on the bare table: its list's extras (the events' answer
         # totals, a join on every RSVP) would only slow the count.
-        count = model_admin.scope(request, model._default_manager.filter(**condition)).count()
+        waiting = model_admin.scope(request, model._default_manager.filter(**condition))
+        count = waiting.count()
         opts = model._meta
         url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
-        rows.append(Waiting(label=label, count=count, url=f"{url}?{urlencode(params)}"))
+        items = _events(request, waiting) if opts.label == "events.Event" and count else ()
+        rows.append(Waiting(label, count, f"{url}?{urlencode(params)}", items))
     return rows
+
+
+def _events(request, events) -> tuple[Item, ...]:
+    """Today's first events, each linking to its door page (who is coming, check-in) when
+    this person may run the door there, else to the event in the admin. Two queries."""
+    user = request.user
+    door_schools = (
+        set() if user.is_superuser else set(front_desk_schools(user).values_list("pk", flat=True))
+    )
+    items = []
+    for event in events.order_by("starts_at")[:EVENTS_LISTED]:
+        if user.is_superuser or event.school_id in door_schools:
+            url = reverse("events:door", args=[event.pk])
+        else:
+            url = reverse("admin:events_event_change", args=[event.pk])
+        items.append(Item(starts_at=event.starts_at, title=event.title, url=url))
+    return tuple(items)

@@ -11,6 +11,7 @@ from django.test import Client
 from django.utils import timezone, translation
 
 from accounts.models import StaffRole, User
+from events.models import Event
 from families.models import Feedback
 from schools.models import Committee, SeatApplication
 from tests.conftest import PASSWORD, add_authenticator_app, totp
@@ -264,6 +265,12 @@ def test_school_staff_see_their_own_schools_work_and_each_count_opens_its_list(
         assert listed.status_code == 200, url
         assert listed.context["cl"].result_count == count, label
         assert "B " not in "".join(str(row) for row in listed.context["cl"].result_list), label
+    # Today's events by name, each opening its door page; not the other school's.
+    page = client.get("/admin/").content.decode()
+    for event in Event.objects.filter(title__startswith="A event"):
+        assert f'<a href="/en/events/{event.pk}/door/"><time' in page
+        assert client.get(f"/en/events/{event.pk}/door/").status_code == 200
+    assert "B event" not in page and "A tomorrow" not in page
     other = Client()
     other.force_login(staff_b)
     counts = {label: c for label, (u, c) in waiting(other.get("/admin/").content.decode()).items()}
@@ -276,6 +283,11 @@ def test_district_staff_count_only_what_they_may_open(client, school_a, district
     rows = waiting(client.get("/admin/").content.decode())
     # Events are theirs to see; questions, joins and applications name families (C3).
     assert {label: count for label, (url, count) in rows.items()} == {"Events today": 2}
+    # A school's door lists families by name: the events open in the admin instead.
+    page = client.get("/admin/").content.decode()
+    assert "/door/" not in page
+    for event in Event.objects.filter(title__startswith="A event"):
+        assert f'<a href="/admin/events/event/{event.pk}/change/"><time' in page
 
 
 @pytest.mark.parametrize("size", [1, 20])
@@ -285,7 +297,7 @@ def test_the_front_page_costs_the_same_queries_at_any_size(
     give_work(school_a, size, "A")
     give_work(school_b, size, "B")
     client.force_login(staff_a)
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(15):
         page = client.get("/admin/").content.decode()
     assert waiting(page)["Events today"][1] == size
 
