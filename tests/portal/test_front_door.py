@@ -87,15 +87,19 @@ def test_each_role_lands_where_its_work_is(clock, cast, kind):
 
 
 @pytest.mark.parametrize(
-    ("roles", "door"),
+    ("roles", "is_staff", "door"),
     [
-        (("district_staff", "front_desk", "school_staff", "partner_staff"), "/admin/"),
-        (("partner_staff", "district_staff", "front_desk"), "/en/front-desk/"),
-        (("partner_staff", "district_staff"), "/en/reports/"),
+        (("district_staff", "front_desk", "school_staff", "partner_staff"), True, "/admin/"),
+        (("partner_staff", "district_staff", "front_desk"), True, "/en/front-desk/"),
+        (("partner_staff", "district_staff"), True, "/en/reports/"),
+        (("partner_staff", "district_staff"), False, "/en/reports/"),
+        # Without the admin's staff flag the admin refuses them: the pass check opens.
+        (("school_staff", "partner_staff"), False, "/en/front-desk/"),
+        ((), True, "/admin/"),
     ],
 )
 def test_several_roles_land_on_the_first_that_applies(
-    clock, school_a, district_a, partner_a, roles, door
+    clock, school_a, district_a, partner_a, roles, is_staff, door
 ):
     user = person(
         "many@example.org",
@@ -103,7 +107,7 @@ def test_several_roles_land_on_the_first_that_applies(
         school=school_a,
         district=district_a,
         partner=partner_a,
-        is_staff=True,
+        is_staff=is_staff,
     )
     client, landing = log_in(user)
     assert landing == door
