@@ -1,22 +1,19 @@
 import hashlib
 import logging
 import time
-from datetime import timedelta
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.authentication import get_authentication_records
-from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from accounts import landing, limits
 from accounts.models import User
-from accounts.phones import PhoneField, masked
 from messaging import budget, outbox
+from messaging.phones import PhoneField, masked
 
 log = logging.getLogger("portal.auth")
 
@@ -40,6 +37,9 @@ def text_now(user, phone, kind, render):
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    """allauth's adapter for identity: phones, codes and their limits. What families add
+    (where a family lands, unfinished sign-ups) is in families.adapter, the one in use."""
+
     def is_open_for_signup(self, request):
         return True
 
@@ -88,17 +88,9 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_login_redirect_url(self, request):
         # Asked only when the login carries no safe next=: staff land where their work is
-        # (accounts.landing); a family on its own page in its own language, whatever page
-        # it logged in from.
-        door = landing.front_door(request.user)
-        if door:
-            return door
-        url = super().get_login_redirect_url(request)
-        family = getattr(request.user, "family", None)
-        if family is not None and url == reverse("families:home"):
-            with translation.override(family.language):
-                return reverse("families:home")
-        return url
+        # (accounts.landing, which the portal fills in); families.adapter then sends a
+        # family to its own page in its own language.
+        return landing.front_door(request.user) or super().get_login_redirect_url(request)
 
     # Phones live on the User (E.164), with a verified flag.
     def phone_form_field(self, **kwargs):
@@ -115,12 +107,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def set_phone_verified(self, user, phone):
         # At sign-up the number is already the user's; after a change of number (a lost
-        # phone) it replaces the old one, so codes stop going to the old phone. An unfinished
-        # sign-up holding it gives way: this person just typed the code sent to it.
-        if user.phone != phone:
-            from families import claims
-
-            claims.release(phone=phone, held_for=timedelta(0))
+        # phone) it replaces the old one, so codes stop going to the old phone.
         User.objects.filter(pk=user.pk).update(phone=phone, phone_verified=True)
         user.phone, user.phone_verified = phone, True
 
@@ -174,21 +161,6 @@ class AccountAdapter(DefaultAccountAdapter):
         )
         log.info("auth.account_exists_%s channel=sms to=%s", message.status, masked(phone))
 
-    def send_account_already_exists_mail(self, email):
-        """The same for an email address, only to an account someone uses (an unfinished
-        sign-up's address may be a stranger's), in the owner's language."""
-        from families import claims
-
-        owner = next(
-            (u for u in claims.holders(email=email) if not claims.is_unfinished_signup(u)), None
-        )
-        if owner is None:
-            log.info("auth.mail_not_sent reason=already_registered")
-            return
-        language = getattr(getattr(owner, "family", None), "language", None)
-        with translation.override(language or translation.get_language()):
-            super().send_account_already_exists_mail(email)
-
     def get_login_stages(self):
         # Ours confirms the email of an email-only sign-up before the account opens.
         return [
@@ -215,11 +187,3 @@ class AccountAdapter(DefaultAccountAdapter):
         limits.count_code_sent(self.request, phone)
         if not budget.spend(tier, dry_run=not send):
             raise limits.CodesPausedToday
-
-
-class MFAAdapter(DefaultMFAAdapter):
-    def build_totp_svg(self, url: str) -> str:
-        # The authenticator app's QR code, drawn with the library the family passes use.
-        from families.qr import qr_svg
-
-        return qr_svg(url)

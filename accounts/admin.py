@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import PersonChangeForm, StaffCreationForm
-from accounts.models import StaffRole, User
+from accounts.models import User
 
 
 def _admin_login(view):
@@ -33,15 +33,11 @@ admin.site.site_title = _("School portal staff")
 admin.site.index_title = _("What would you like to do?")
 
 
-class StaffRoleInline(admin.TabularInline):
-    model = StaffRole
-    extra = 0
-    autocomplete_fields = ["school", "district"]
-
-
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    """People are managed by administrators only (staff have no permission here)."""
+    """People are managed by administrators only (staff have no permission here).
+
+    schools.admin registers this page again with the person's staff roles under it."""
 
     form = PersonChangeForm
     add_form = StaffCreationForm
@@ -49,7 +45,6 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ["__str__", "email", "is_staff", "is_active"]
     search_fields = ["name", "email"]
     list_filter = ["is_staff", "is_superuser", "is_active"]
-    inlines = [StaffRoleInline]
     fieldsets = [
         (None, {"fields": ["name", "email", "phone", "password"]}),
         (_("Access"), {"fields": ["is_active", "is_staff", "is_superuser"]}),

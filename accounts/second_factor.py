@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from accounts import landing
-from accounts.scoping import role_kinds
+from accounts.roles import role_kinds
 
 # The pages a staff member may open before the second step: setting it up (and the
 # password prompt allauth may put before that), answering it, logging out and choosing a

@@ -193,9 +193,10 @@ def main():
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from accounts.models import StaffRole, User
+    from accounts.models import User
     from events.models import Event, Rsvp
     from families.models import Family
+    from schools.staff import StaffRole
     from tests.conftest import Client  # its force_login includes the second factor (B10)
 
     call_command("migrate", verbosity=0)

@@ -1,4 +1,4 @@
-from accounts.scoping import districts_for, front_desk_schools, schools_for
+from schools.access import districts_for, front_desk_schools, schools_for
 
 
 def can_manage(user, event) -> bool:

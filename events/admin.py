@@ -11,14 +11,13 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AuditEvent
-from accounts.scoping import SchoolOrDistrictScope, ScopedAdmin, ScopedInline, family_schools_for
-from events import messages as event_messages
-from events import services
+from events import notices, services
 from events.models import Event, Rsvp, WalkIn
 from families.models import Family
 from messaging.models import Message
 from portal.csv_safe import defuse
 from portal.languages import ENDONYMS, LANGUAGE_CODES
+from schools.access import SchoolOrDistrictScope, ScopedAdmin, ScopedInline, family_schools_for
 from schools.admin import TabbedTranslationAdmin, translation_status
 
 
@@ -149,7 +148,7 @@ class EventAdmin(SchoolOrDistrictScope, ScopedAdmin, TabbedTranslationAdmin):
             services.rebalance(obj)
         moved = {"starts_at", "ends_at", "place", "address"} & set(form.changed_data)
         if change and moved and obj.status == Event.Status.PUBLISHED:
-            event_messages.event_changed(obj)
+            notices.event_changed(obj)
 
     @admin.display(description=_("answers"))
     def answers(self, obj):
@@ -216,16 +215,11 @@ class EventAdmin(SchoolOrDistrictScope, ScopedAdmin, TabbedTranslationAdmin):
     def pages(self, obj):
         if obj is None or obj.pk is None:
             return "—"
-        path = obj.get_absolute_url()
-        current = path.split("/")[1]
-        return format_html_join(
-            " · ",
-            '<a href="{}" lang="{}">{}</a>',
-            (
-                (path.replace(f"/{current}/", f"/{code}/", 1), code, ENDONYMS[code])
-                for code in LANGUAGE_CODES
-            ),
-        )
+        links = []
+        for code in LANGUAGE_CODES:
+            with translation.override(code):
+                links.append((obj.get_absolute_url(), code, ENDONYMS[code]))
+        return format_html_join(" · ", '<a href="{}" lang="{}">{}</a>', links)
 
     def get_urls(self):
         return [
@@ -251,7 +245,7 @@ class EventAdmin(SchoolOrDistrictScope, ScopedAdmin, TabbedTranslationAdmin):
         if request.method == "POST" and self.has_change_permission(request, event):
             action = request.POST.get("action")
             if action == "remind_now":
-                count = event_messages.remind_now(event)
+                count = notices.remind_now(event)
                 self.message_user(
                     request, _("Reminders queued: %(count)s.") % {"count": count}, messages.SUCCESS
                 )
@@ -260,7 +254,7 @@ class EventAdmin(SchoolOrDistrictScope, ScopedAdmin, TabbedTranslationAdmin):
                 message = Message.objects.filter(
                     pk=int(message_id) if message_id.isdigit() else 0, context__event=event.pk
                 ).first()
-                if message is not None and event_messages.resend(message):
+                if message is not None and notices.resend(message):
                     self.message_user(request, _("Queued again."), messages.SUCCESS)
             return redirect(request.path)
         rows = list(Message.objects.filter(context__event=event.pk).order_by("-due_at")[:200])
@@ -272,12 +266,12 @@ class EventAdmin(SchoolOrDistrictScope, ScopedAdmin, TabbedTranslationAdmin):
         preview_language = request.GET.get("language", "en")
         preview_kind = request.GET.get("kind", "reminder")
         preview = None
-        if preview_language in LANGUAGE_CODES and preview_kind in event_messages.KINDS:
+        if preview_language in LANGUAGE_CODES and preview_kind in notices.KINDS:
             with translation.override(preview_language):
                 sample = Message(
                     kind=preview_kind, language=preview_language, context={"event": event.pk}
                 )
-                preview = event_messages.render(sample, None)
+                preview = notices.render(sample, None)
         context = {
             **self.admin_site.each_context(request),
             "title": _("Messages: %(event)s") % {"event": event.title},
@@ -286,7 +280,7 @@ class EventAdmin(SchoolOrDistrictScope, ScopedAdmin, TabbedTranslationAdmin):
             "preview": preview,
             "preview_language": preview_language,
             "preview_kind": preview_kind,
-            "kinds": event_messages.KINDS,
+            "kinds": notices.KINDS,
             "languages": [(code, ENDONYMS[code]) for code in LANGUAGE_CODES],
             "can_change": self.has_change_permission(request, event),
             "opts": self.model._meta,

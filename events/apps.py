@@ -7,6 +7,9 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events")
 
     def ready(self):
-        from events import messages
+        from events import notices, personal_data
 
-        messages.register()
+        # The kinds of message events send and their renderer (events/notices.py).
+        notices.register()
+        # What events keep about a family, for its download and erasure (families asks).
+        personal_data.register()

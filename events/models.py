@@ -88,7 +88,7 @@ class Event(OrganisedBySchoolOrDistrict, TranslatedContent, models.Model):
         "schools.Partner", blank=True, related_name="events", verbose_name=_("co-hosting partners")
     )
     committee = models.ForeignKey(
-        "schools.Committee",
+        "committees.Committee",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,

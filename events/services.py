@@ -20,7 +20,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from events import messages
+from events import notices
 from events.models import Event, Rsvp, WalkIn
 from families.models import Family, FamilyPass, Membership
 
@@ -77,6 +77,9 @@ def _locked_event(event_id: int) -> Event:
                 [f"{int(getattr(settings, 'LOCK_TIMEOUT_MS', 3000))}ms"],
             )
     try:
+        # NO KEY UPDATE, not plain UPDATE: it queues the writers of this event one behind
+        # the other, yet lets inserts that merely point to the event (an answer's foreign
+        # key check takes KEY SHARE) go through without waiting for the holder.
         return Event.objects.select_for_update(no_key=True).get(pk=event_id)
     except OperationalError as error:
         if is_lock_timeout(error):
@@ -90,6 +93,8 @@ def lock_event(event: Event) -> Event:
 
 
 def _people_going(event: Event, exclude_family_id=None) -> int:
+    # Summed from the answer rows themselves while the caller holds the event's lock, so
+    # the figure cannot be stale; no stored total to keep in step with every path.
     rows = Rsvp.objects.filter(event=event, status=Rsvp.Status.GOING)
     if exclude_family_id is not None:
         rows = rows.exclude(family_id=exclude_family_id)
@@ -176,9 +181,9 @@ def _rsvp_locked(*, family, event, party):
         current.status = Rsvp.Status.GOING
         promoted = [r for r in promoted if r.pk != current.pk]  # no "good news" for oneself
     current.event = event
-    messages.answer_saved(current, previous_status)
+    notices.answer_saved(current, previous_status)
     for promoted_rsvp in promoted:
-        messages.promoted(promoted_rsvp)
+        notices.promoted(promoted_rsvp)
     return current, promoted
 
 
@@ -189,6 +194,7 @@ def _promote(event: Event) -> list[Rsvp]:
         # check-in undone, must not send "a place opened for you".
         return []
     if event.capacity is None:
+        # The places were taken off (no limit): everyone waiting is seated at once.
         waiting = list(Rsvp.objects.filter(event=event, status=Rsvp.Status.WAITLISTED))
         Rsvp.objects.filter(pk__in=[r.pk for r in waiting]).update(status=Rsvp.Status.GOING)
         return waiting
@@ -200,6 +206,8 @@ def _promote(event: Event) -> list[Rsvp]:
     ):
         if free <= 0:
             break
+        # A party that does not fit is skipped, not a stop: a smaller party behind it may
+        # fit, and the big one keeps its turn for the next place that opens.
         if waiting.people <= free:
             waiting.status = Rsvp.Status.GOING
             waiting.save(update_fields=["status"])
@@ -219,6 +227,8 @@ def give_up_places(family: Family) -> list[Rsvp]:
     Answers to events already started stay for the counts; the caller blanks their text."""
     promoted_all = []
     upcoming = Rsvp.objects.filter(family=family, event__starts_at__gt=timezone.now())
+    # One transaction per event, in event order: an erasure never holds two event locks at
+    # once, so it cannot deadlock with answers or with another erasure.
     for event_id in upcoming.values_list("event_id", flat=True).order_by("event_id"):
         with transaction.atomic():
             event = _locked_event(event_id)
@@ -227,7 +237,7 @@ def give_up_places(family: Family) -> list[Rsvp]:
                 continue  # nobody is seated at a cancelled event
             promoted = _promote(event)
             for promoted_rsvp in promoted:
-                messages.promoted(promoted_rsvp)
+                notices.promoted(promoted_rsvp)
             promoted_all += promoted
     return promoted_all
 
@@ -245,6 +255,7 @@ def rebalance(event: Event) -> list[Rsvp]:
     """After the places changed (the caller holds the event lock): the newest confirmed
     parties wait if there are too many people; free places go to the waiting list."""
     if event.capacity is not None:
+        # The newest answers give way first: a family that answered early keeps its place.
         going = list(
             Rsvp.objects.filter(event=event, status=Rsvp.Status.GOING).order_by("-queued_at", "-pk")
         )
@@ -258,7 +269,7 @@ def rebalance(event: Event) -> list[Rsvp]:
             total -= newest.people
     promoted = _promote(event)
     for promoted_rsvp in promoted:
-        messages.promoted(promoted_rsvp)
+        notices.promoted(promoted_rsvp)
     return promoted
 
 
@@ -375,7 +386,7 @@ def undo_check_in(rsvp_row: Rsvp) -> Rsvp | None:
         row.save()
     if before is not None:
         for promoted_rsvp in _promote(event):
-            messages.promoted(promoted_rsvp)
+            notices.promoted(promoted_rsvp)
     return row
 
 
@@ -402,11 +413,14 @@ def cancel_event(event: Event) -> int:
     event = _locked_event(event.pk)
     event.status = Event.Status.CANCELLED
     event.save(update_fields=["status"])
-    return messages.event_cancelled(event)
+    return notices.event_cancelled(event)
 
 
 def duplicate_event(event: Event) -> Event:
     """A copy as a draft (same texts, places and offers) for staff to adjust."""
+    # A fresh copy from the database, not the caller's object: setting pk to None on it
+    # would turn the caller's own event into the copy. Partners are read first, since the
+    # copy's many-to-many starts empty.
     partners = list(event.partners.all())
     copy = Event.objects.get(pk=event.pk)
     copy.pk = None

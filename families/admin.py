@@ -3,10 +3,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.models import AuditEvent
-from accounts.phones import masked
-from accounts.scoping import ScopedAdmin, ScopedInline
 from families import services
 from families.models import Family, FamilyPass, Feedback, Membership, PassCheck
+from messaging.phones import masked
+from schools.access import ScopedAdmin, ScopedInline
 
 
 class MembershipInline(ScopedInline, admin.TabularInline):
@@ -17,7 +17,7 @@ class MembershipInline(ScopedInline, admin.TabularInline):
 
     def get_queryset(self, request):
         # Only this staff member's schools: a family's other schools are not their business.
-        from accounts.scoping import family_schools_for
+        from schools.access import family_schools_for
 
         return super().get_queryset(request).filter(school__in=family_schools_for(request.user))
 

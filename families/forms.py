@@ -7,9 +7,9 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from accounts.phones import PhoneField, can_text
 from families import claims
 from families.models import Channel, Family, Feedback
+from messaging.phones import PhoneField, can_text
 from portal.languages import LANGUAGES
 from schools.models import School
 

@@ -45,6 +45,10 @@ class Family(models.Model):
     No legal name, address, birthplace, immigration status or ID number, ever.
     """
 
+    # Phone and email live on the login, where allauth confirms them. A family registered
+    # at the desk with neither has no login at all (and no way to be texted). SET_NULL: an
+    # erasure deletes the login and keeps the blanked row, so the counts of past events that
+    # point to it stay right.
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -84,9 +88,13 @@ class Family(models.Model):
         related_name="families",
         verbose_name=_("community partner that helped"),
     )
+    # Set when staff or a partner registered the family (the form will not go without the
+    # family's agreement); a family that signs up itself gives it by signing up.
     consent_at = models.DateTimeField(_("family agreed to be registered"), null=True, blank=True)
     created_at = models.DateTimeField(_("registered"), default=timezone.now)
     last_active_at = models.DateTimeField(_("last active"), default=timezone.now)
+    # Warnings sent before an inactive family is anonymised (families.tasks): two, then the
+    # erasure. A login puts it back to 0 with last_active_at.
     retention_warnings = models.PositiveSmallIntegerField(default=0, editable=False)
     erased_at = models.DateTimeField(_("erased"), null=True, blank=True, editable=False)
 
@@ -167,6 +175,8 @@ class Membership(models.Model):
 class FamilyPass(models.Model):
     """The parent ID card. Its QR code carries a signed random id: no personal data."""
 
+    # A salt of its own: a pass token cannot stand in for any other value the portal signs
+    # with the same SECRET_KEY, nor the other way round.
     SALT = "families.pass"
 
     family = models.ForeignKey(
@@ -209,6 +219,8 @@ class FamilyPass(models.Model):
 
     @classmethod
     def from_short_code(cls, code: str):
+        # Typed by a volunteer at the door: case, spaces and dashes do not matter, and a
+        # character that cannot be in a code is dropped rather than failing the whole code.
         cleaned = "".join(ch for ch in code.upper() if ch in SHORT_CODE_ALPHABET)
         if len(cleaned) != 8:
             return None
@@ -228,6 +240,8 @@ class PassCheck(models.Model):
         REVOKED = "revoked", _("Not valid (cancelled pass)")
         UNKNOWN = "unknown", _("Not valid (unknown pass)")
 
+    # SET_NULL: an erasure deletes the family's passes; the record of the check (when,
+    # where, what the desk was told) stays, without whose pass it was.
     family_pass = models.ForeignKey(
         FamilyPass,
         on_delete=models.SET_NULL,

@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from accounts.models import AuditEvent, User
+from families import personal_data
 from families.models import Channel, Family, FamilyPass, Feedback, Membership, PassCheck
 from messaging import outbox
 
@@ -222,12 +223,9 @@ def answer_feedback(feedback: Feedback, *, answer: str, by: User) -> bool:
 def export_family(family: Family) -> dict:
     """Everything the portal holds about a family (RELIABILITY F3): every kind of row that
     names it, as the family would recognise it."""
-    from events.models import CalendarFeed, Rsvp
     from messaging.models import Message
-    from schools.models import SeatApplication
 
     user = family.user
-    feed = CalendarFeed.objects.filter(family=family).first()
     return {
         "family": {
             "display_name": family.display_name,
@@ -262,45 +260,8 @@ def export_family(family: Family) -> dict:
             }
             for p in family.passes.all()
         ],
-        "events": [
-            {
-                "event": r.event.title,
-                "starts": r.event.starts_at.isoformat(),
-                "status": r.status,
-                "people": r.people,
-                "adults": r.adults,
-                "children": r.children,
-                "needs_interpreter": r.needs_interpreter,
-                "interpreter_language": r.interpreter_language,
-                "needs_childcare": r.needs_childcare,
-                "other_needs": r.other_needs,
-                "answered": r.queued_at.isoformat(),
-                "arrived": r.arrived_at.isoformat() if r.arrived_at else None,
-            }
-            for r in Rsvp.objects.filter(family=family).select_related("event")
-        ],
-        "committee_applications": [
-            {
-                "committee": a.committee.name,
-                "statement": a.statement,
-                "language": a.language,
-                "wants_partner_help": a.wants_partner_help,
-                "show_name": a.show_name,
-                "status": a.status,
-                "sent": a.created_at.isoformat(),
-            }
-            for a in SeatApplication.objects.filter(family=family).select_related("committee")
-        ],
-        "committee_seats": [
-            {
-                "committee": seat.committee.name,
-                "seat": seat.label,
-                "term_start": seat.term_start.isoformat(),
-                "term_end": seat.term_end.isoformat(),
-                "name_shown": seat.show_name,
-            }
-            for seat in family.seats.select_related("committee")
-        ],
+        # Sections the apps above families keep (events, committees): families.personal_data.
+        **personal_data.exported(family),
         "messages_to_schools": [
             {
                 "school": f.school.name,
@@ -325,10 +286,8 @@ def export_family(family: Family) -> dict:
             }
             for m in Message.objects.filter(recipient=f"family:{family.pk}").order_by("pk")
         ],
-        "calendar_feed": {
-            "exists": feed is not None,
-            "created": feed.created_at.isoformat() if feed else None,
-        },
+        # What the apps above families keep ("events", "calendar_feed"): they register it.
+        **personal_data.exported(family),
     }
 
 
@@ -342,30 +301,17 @@ def erase_family(family: Family, *, actor: User | None = None) -> None:
     attendance is counted from them; answers to events to come go, and their places go
     to the waiting list.
     """
-    from events.models import CalendarFeed, Rsvp
-    from events.services import give_up_places
-    from schools.models import Seat, SeatApplication
 
     user = family.user
-    give_up_places(family)
-    kept_rsvps = Rsvp.objects.filter(family=family)
     named_rows = {
         Family: [family.pk],
         Membership: list(family.memberships.values_list("pk", flat=True)),
         FamilyPass: list(family.passes.values_list("pk", flat=True)),
         Feedback: list(family.feedback.values_list("pk", flat=True)),
-        Rsvp: list(kept_rsvps.values_list("pk", flat=True)),
-        SeatApplication: list(family.seat_applications.values_list("pk", flat=True)),
+        **personal_data.named_rows(family),
     }
-    kept_rsvps.exclude(other_needs="").update(other_needs="")
-    family.seat_applications.all().delete()
-    # Seats one at a time under their lock (schools.services.select_member takes the same),
-    # saved so the public committee page is refreshed.
-    for seat_id in family.seats.values_list("pk", flat=True):
-        seat = Seat.objects.select_for_update().get(pk=seat_id)
-        seat.holder, seat.show_name = None, False
-        seat.save(update_fields=["holder", "show_name"])
-    CalendarFeed.objects.filter(family=family).delete()
+    # The apps above families first (events gives up the places the family held).
+    personal_data.erase(family)
     family.feedback.all().delete()
     family.passes.all().delete()
     family.display_name = ""

@@ -6,7 +6,7 @@ app_name = "families"
 
 urlpatterns = [
     # /my/… : the family's own pages
-    path("my/", views.home, name="home"),
+    # "my/" (name "home") is portal.pages.family_home, added in portal/urls.py.
     path("my/start/", views.setup, name="setup"),
     path("my/profile/", views.profile, name="profile"),
     path("my/schools/join/", views.join, name="join"),

@@ -1,5 +1,4 @@
 import json
-from datetime import timedelta
 from functools import wraps
 
 from django.conf import settings
@@ -12,13 +11,12 @@ from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.adapter import fingerprint
 from accounts.limits import client_address
-from accounts.scoping import assist_schools, front_desk_schools, partners_for
 from families import services
 from families.forms import (
     AssistedRegistrationForm,
@@ -29,6 +27,7 @@ from families.forms import (
 )
 from families.models import Family, FamilyPass, Membership
 from families.qr import qr_svg
+from schools.access import assist_schools, front_desk_schools, partners_for
 from schools.models import School
 
 
@@ -47,39 +46,7 @@ def family_required(view):
     return wrapper
 
 
-@family_required
-def home(request):
-    from events.models import CalendarFeed, Rsvp
-
-    family = request.family
-    memberships = family.memberships.select_related("school").order_by("school__name")
-    answers = (
-        Rsvp.objects.filter(
-            family=family,
-            status__in=[Rsvp.Status.GOING, Rsvp.Status.WAITLISTED],
-            event__ends_at__gte=timezone.now(),
-        )
-        .select_related("event__school")
-        .order_by("event__starts_at")[:20]
-    )
-    # Made only when the family asks for it (a POST): opening this page writes nothing (A4).
-    feed = CalendarFeed.objects.filter(family=family).first()
-    feed_url = (
-        request.build_absolute_uri(reverse("events:feed", kwargs={"token": feed.token}))
-        if feed
-        else ""
-    )
-    return render(
-        request,
-        "families/home.html",
-        {
-            "family": family,
-            "memberships": memberships,
-            "answers": answers,
-            "feed_url": feed_url,
-            "calendar_open": "calendar" in request.GET,
-        },
-    )
+# The family's own page (it lists answers to events) is portal.pages.family_home.
 
 
 @login_required
@@ -283,35 +250,7 @@ def front_desk(request):
     return render(request, "families/front_desk.html", {"form": form, "check": check})
 
 
-@front_desk_required
-def front_desk_scan(request, token):
-    """The QR code opens this page on the front desk's phone."""
-    found = FamilyPass.from_token(token[:200])
-    check = services.check_pass(family_pass=found, school=request.desk_school, staff=request.user)
-    return render(
-        request,
-        "families/front_desk.html",
-        {"form": PassCodeForm(), "check": check, "events_today": _events_today(request, check)},
-    )
-
-
-def _events_today(request, check):
-    """After a valid scan, today's events at this school, to mark the family arrived."""
-    from events.models import Event
-
-    if check.result != check.Result.VALID:
-        return []
-    from events.access import can_run_door
-
-    now = timezone.now()
-    events = (
-        Event.objects.published()
-        .for_school(request.desk_school)
-        .filter(starts_at__lte=now + timedelta(hours=12), ends_at__gte=now - timedelta(hours=2))
-        .order_by("starts_at")[:5]
-    )
-    # Only doors this person may run: a district's event has the district staff's door.
-    return [event for event in events if can_run_door(request.user, event)]
+# A pass's QR code opens portal.pages.pass_scan (the check, then today's events).
 
 
 # Assisted registration ----------------------------------------------------

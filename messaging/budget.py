@@ -27,6 +27,8 @@ PAID_CHANNELS = {"sms", "voice"}
 
 
 def _key() -> str:
+    # One key per local day: the count starts again at midnight without a task to reset it,
+    # and yesterday's key expires by itself (spend() sets two days).
     return f"sms-budget:{timezone.localdate():%Y%m%d}"
 
 
@@ -47,6 +49,10 @@ def spend(tier: str, *, dry_run: bool = False) -> bool:
     if dry_run:
         allowed = limit is None or (cache.get(key) or 0) < limit
     else:
+        # add() then incr(): atomic in Redis, so processes counting at the same moment never
+        # lose a count. A refused message is taken off again, so the count says what went
+        # out: codes refused past the budget do not eat the room of notices below the hard
+        # limit.
         cache.add(key, 0, 2 * 24 * 3600)
         allowed = limit is None or cache.incr(key) <= limit
         if not allowed:
@@ -60,6 +66,6 @@ def spend(tier: str, *, dry_run: bool = False) -> bool:
 
 
 def tier_of_kind(kind: str) -> str:
-    from messaging.outbox import TIME_CRITICAL_KINDS
+    from messaging.registry import TIME_CRITICAL_KINDS
 
     return MUST_GO if kind in TIME_CRITICAL_KINDS else USUAL

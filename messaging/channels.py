@@ -4,9 +4,9 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.utils.module_loading import import_string
 
-from accounts.phones import can_text
 from messaging.optout import is_opted_out
 from messaging.outbox import Recipient, Rendered
+from messaging.phones import can_text
 from messaging.sms import send_sms
 
 
@@ -25,6 +25,8 @@ def send(channel: str, recipient: Recipient, rendered: Rendered) -> str:
     if channel == "sms":
         if not recipient.phone:
             raise PermanentError("no phone number")
+        # Checked again at sending time unless the resolver already did: a STOP reply may
+        # have come in after the message was queued.
         if not recipient.texts_off_checked and is_opted_out(recipient.phone):
             raise PermanentError("the family replied STOP")
         return send_sms(recipient.phone, rendered.sms)
@@ -45,5 +47,7 @@ def send(channel: str, recipient: Recipient, rendered: Rendered) -> str:
         if rendered.email_html:
             mail.attach_alternative(rendered.email_html, "text/html")
         mail.send()
+        # SMTP hands back no id of its own: a Message-ID set on the mail stands in for the
+        # provider's id, else just "email".
         return mail.extra_headers.get("Message-ID", "email")
     raise PermanentError(f"unknown channel {channel}")

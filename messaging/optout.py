@@ -36,6 +36,8 @@ START_WORDS = {"START", "UNSTOP", "YES", "INICIO", "COMMENCER"}
 
 
 def number_hash(phone: str) -> str:
+    # Keyed with SECRET_KEY: a leaked table of opt-outs cannot be reversed by hashing every
+    # phone number of a country. Changing SECRET_KEY therefore forgets every opt-out.
     return hashlib.blake2b(
         phone.encode(), key=settings.SECRET_KEY[:64].encode(), digest_size=32
     ).hexdigest()
@@ -46,6 +48,8 @@ def is_opted_out(phone: str) -> bool:
 
 
 def handle_reply(phone: str, body: str) -> str | None:
+    # Only the first word counts: "Stop please" stops, a question that mentions stopping
+    # further on does not.
     word = body.strip().split()[0].upper() if body.strip() else ""
     if word in STOP_WORDS:
         SmsOptOut.objects.get_or_create(number_hash=number_hash(phone))

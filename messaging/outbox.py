@@ -1,10 +1,9 @@
 """The outbox: domain code schedules messages here inside its own transaction; the
 dispatcher and the send task (messaging.tasks) deliver them. Messaging knows nothing of
 families or events: a recipient resolver and one renderer per kind are registered by the
-apps that own them."""
+apps that own them (messaging.registry says who registers what)."""
 
 import zoneinfo
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
@@ -12,6 +11,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from messaging import registry
 from messaging.models import Message
 
 
@@ -63,14 +63,11 @@ def email_html(*, subject: str, headline: str, school: str, **details) -> str:
     )
 
 
-# "family" -> callable(id) -> Recipient | None
-resolvers: dict[str, Callable[[str], Recipient | None]] = {}
-# kind -> callable(message, recipient) -> Rendered (called inside the recipient's language)
-renderers: dict[str, Callable[[Message, Recipient], Rendered]] = {}
-# Kinds that may wake a family at night (none: all wait for the morning).
-URGENT_KINDS: set[str] = set()
-# Kinds that are not held back by the daily limit: their time is the point.
-TIME_CRITICAL_KINDS = {"reminder", "event_changed", "event_cancelled"}
+# Filled by the apps from their notices.py; the contract is in messaging.registry.
+resolvers = registry.resolvers
+renderers = registry.renderers
+URGENT_KINDS = registry.URGENT_KINDS
+TIME_CRITICAL_KINDS = registry.TIME_CRITICAL_KINDS
 
 
 def resolve(recipient_key: str) -> Recipient | None:
@@ -81,6 +78,7 @@ def resolve(recipient_key: str) -> Recipient | None:
 
 def outside_quiet_hours(when: datetime, time_zone: str, channel: str) -> datetime:
     """Texts and calls are not sent from 21:00 to 08:00 the recipient's time; they wait."""
+    # An email waits quietly in the inbox; a text or a call wakes whoever holds the phone.
     if channel == Message.Channel.EMAIL or not settings.QUIET_HOURS:
         return when
     zone = zoneinfo.ZoneInfo(time_zone)
@@ -110,6 +108,8 @@ def enqueue(
     due = due_at or timezone.now()
     if kind not in URGENT_KINDS:
         due = outside_quiet_hours(due, recipient.time_zone, channel)
+    # The channel is part of the key: the same notice handed over to another channel is
+    # another message, while the same notice scheduled twice on one channel is one.
     message, created = Message.objects.get_or_create(
         idempotency_key=f"{key}:{channel}",
         defaults={

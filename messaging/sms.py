@@ -1,7 +1,8 @@
 """SMS through a pluggable backend, like Django's email backends.
 
 SMS_BACKEND names the class: console (development), file (the demo and tests that read the
-file), locmem (unit tests). The real provider backend arrives with the reminders issue.
+file), locmem (unit tests). The provider's backends are in messaging/twilio_backends.py;
+`check --deploy` refuses the ones here in production (messaging/checks.py).
 """
 
 import json
@@ -13,7 +14,10 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+# The locmem backends' sent texts, read and emptied by the tests.
 outbox: list[dict] = []
+# One lock for the file and memory backends: a worker's threads append whole lines, never
+# interleaved halves that would break the JSON-lines file the demo and tests read.
 _lock = threading.Lock()
 
 

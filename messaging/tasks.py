@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
 
-from messaging import budget, channels, outbox
+from messaging import budget, channels, outbox, registry
 from messaging.models import Message
 
 log = logging.getLogger("portal.messaging")
@@ -30,8 +30,13 @@ def dispatch_due(batch_size: int | None = None) -> int:
     Safe to run in parallel (SKIP LOCKED)."""
     now = timezone.now()
     batch = batch_size or settings.MESSAGING_BATCH_SIZE
+    # First the leases: a message whose worker vanished shows as "unknown" to staff at the
+    # first run after its lease ends, without a beat task of its own.
     expire_leases(now)
     redispatch_before = now - timedelta(seconds=settings.MESSAGING_REDISPATCH_SECONDS)
+    # What the broker holds is counted in the database, not asked of Redis: handed out
+    # recently and still queued means a task waiting for a worker. Older than that, the
+    # task is presumed lost and the message is handed out again below.
     in_flight = Message.objects.filter(
         status=Message.Status.QUEUED, dispatched_at__gt=redispatch_before
     ).count()
@@ -50,6 +55,8 @@ def dispatch_due(batch_size: int | None = None) -> int:
 def dispatch_batch(size: int, now, redispatch_before) -> list[int]:
     """One batch in one transaction: two SQL statements whatever its size."""
     with transaction.atomic():
+        # SKIP LOCKED: a second dispatcher (two beats by mistake, or a slow run overlapping
+        # the next) takes other rows instead of waiting for these or taking them twice.
         due = list(
             Message.objects.select_for_update(skip_locked=True)
             .filter(status=Message.Status.QUEUED, due_at__lte=now)
@@ -78,6 +85,9 @@ def expire_leases(now=None) -> int:
 
 def claim(message_id: int) -> bool:
     """queued → sending, for exactly one worker; committed before anything is sent."""
+    # One conditional UPDATE is the whole claim: of two workers holding the same task, the
+    # database lets exactly one change the row. The try is counted in the same statement,
+    # so a worker that dies after claiming has still used it up.
     with transaction.atomic():
         claimed = Message.objects.filter(pk=message_id, status=Message.Status.QUEUED).update(
             status=Message.Status.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1
@@ -88,7 +98,7 @@ def claim(message_id: int) -> bool:
 def over_daily_limit(message: Message) -> bool:
     """Families are not flooded: past MESSAGING_DAILY_LIMIT messages in 24 hours, a message
     that can wait (not a reminder, change or cancellation) waits until the next morning."""
-    if message.status != Message.Status.QUEUED or message.kind in outbox.TIME_CRITICAL_KINDS:
+    if message.status != Message.Status.QUEUED or message.kind in registry.TIME_CRITICAL_KINDS:
         return False
     since = timezone.now() - timedelta(hours=24)
     sent = Message.objects.filter(
@@ -96,6 +106,8 @@ def over_daily_limit(message: Message) -> bool:
     ).count()
     if sent < settings.MESSAGING_DAILY_LIMIT:
         return False
+    # Half a day on, then out of quiet hours: in practice the next morning, when the day's
+    # count has room again. It stays queued, so no try is used.
     later = outbox.outside_quiet_hours(
         timezone.now() + timedelta(hours=12), settings.TIME_ZONE, Message.Channel.SMS
     )
@@ -145,11 +157,15 @@ def deliver(message_id: int) -> str:
     message = Message.objects.filter(pk=message_id).first()
     if message is None:
         return "gone"
+    # The daily limit is checked before the claim: a message put off for the family's sake
+    # has not been tried, so it must not count against MESSAGING_MAX_ATTEMPTS.
     if over_daily_limit(message):
         return "later"
     if not claim(message_id):
         return "not-claimed"
     message.attempts += 1  # as the claim counted it
+    # Resolved now, not when the message was queued: the row keeps no address, and the
+    # family may have changed its number, its language or its channels since.
     recipient = outbox.resolve(message.recipient)
     if recipient is None or not recipient.channels:
         return _finish(message, Message.Status.CANCELLED, "the family can no longer be reached")
@@ -162,11 +178,16 @@ def deliver(message_id: int) -> str:
             Message.Status.CANCELLED,
             f"channel turned off; sent by {recipient.channels[0]}",
         )
-    renderer = outbox.renderers.get(message.kind)
+    # Each kind's renderer is registered by the app that sends it (messaging.registry).
+    renderer = registry.renderers.get(message.kind)
     if renderer is None:
+        # A kind nobody renders will not render on a later try either: failed at once, and
+        # visible to staff, rather than retried five times.
         return _finish(message, Message.Status.FAILED, f"no renderer for {message.kind}")
     with translation.override(message.language):
         rendered = renderer(message, recipient)
+    # The budget is spent last, after every reason not to send: a message that fails to
+    # render or cannot reach the family costs nothing.
     if message.channel in budget.PAID_CHANNELS and not budget.spend(
         budget.tier_of_kind(message.kind)
     ):
@@ -217,6 +238,9 @@ def _retry_later(message: Message, reason: str) -> str:
         return _finish(
             message, Message.Status.FAILED, f"gave up after {message.attempts} tries: {reason}"
         )
+    # Doubling from MESSAGING_BACKOFF_SECONDS, at most an hour apart: after a long outage
+    # the messages go out within the hour of the provider's return. The jitter spreads
+    # messages that failed together so they do not all come back in the same second.
     delay = min(settings.MESSAGING_BACKOFF_SECONDS * 2 ** (message.attempts - 1), 3600)
     delay = delay * (0.5 + random.random())  # noqa: S311 (jitter, not security)
     Message.objects.filter(pk=message.pk).update(
@@ -236,6 +260,8 @@ def _fall_back(message: Message, recipient) -> None:
 
 
 def _hand_over(message: Message, channel: str) -> None:
+    # A key derived from the original's: a task that runs twice, or a fall-back after a
+    # fall-back, makes one message on the new channel, never two.
     Message.objects.get_or_create(
         idempotency_key=f"{message.idempotency_key}:then:{channel}",
         defaults={

@@ -36,10 +36,13 @@ def _call(create):
     try:
         return create().sid
     except TwilioRestException as error:
+        # Twilio's own trouble or its rate limit: the same request may work later. Any other
+        # 4xx is about this message (a bad number, an opted-out one) and never will.
         if error.status >= 500 or error.status == 429:
             raise TransientError(f"provider {error.status}") from error
         raise PermanentError(f"{error.code or error.status} {error.msg}"[:300]) from error
     except TwilioException as error:
+        # No answer from the API at all: nothing says the text went, so it is tried again.
         raise TransientError(str(error)[:300]) from error
     except OSError as error:  # the connection failed before Twilio took the message
         raise TransientError(str(error)[:300]) from error
@@ -58,6 +61,8 @@ class TwilioVoiceBackend:
         voice = VOICES.get(language)
         if voice is None:
             raise PermanentError(f"no text-to-speech voice for {language}")
+        # The text is escaped: an event title with "<" or "&" must be read aloud, not parsed
+        # as TwiML instructions.
         twiml = f'<Response><Say language="{voice}">{escape(text)}</Say></Response>'
         client = _client()
         return _call(

@@ -15,6 +15,8 @@ def inbound_sms(request):
     """STOP-style replies turn text messages off for that number."""
     validator = RequestValidator(settings.TWILIO_AUTH_TOKEN)
     signature = request.headers.get("X-Twilio-Signature", "")
+    # Without a token nothing can be verified, so nothing is believed: anyone could post
+    # "STOP" for a family's number and silence the school's texts to it.
     if not settings.TWILIO_AUTH_TOKEN or not validator.validate(
         request.build_absolute_uri(), request.POST.dict(), signature
     ):
@@ -24,4 +26,6 @@ def inbound_sms(request):
         # The provider delivers again when our answer was slow or lost: act once per message.
         if not sid or InboundSms.first_delivery(sid):
             optout.handle_reply(request.POST.get("From", ""), request.POST.get("Body", ""))
+    # An empty TwiML answer: nothing is sent back, since a reply of ours would be one more
+    # paid text to a number that may just have asked for none.
     return HttpResponse("<Response/>", content_type="text/xml")

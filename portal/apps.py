@@ -9,8 +9,8 @@ PUBLIC_CONTENT = [
     "schools.Guide",
     "schools.GuideSection",
     "schools.GuideSectionAudio",
-    "schools.Committee",
-    "schools.Seat",
+    "committees.Committee",
+    "committees.Seat",
     "events.Event",
 ]
 

@@ -18,8 +18,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-# The access rules, imported in this one place (they move to schools/access.py).
-from accounts.scoping import front_desk_schools, role_kinds
+from schools.access import front_desk_schools, role_kinds
 
 
 def url_for(user) -> str | None:
@@ -62,12 +61,10 @@ class Waiting:
 
 
 def _waiting_work():
-    """(model, label, filter for the count, the same filter as admin list parameters).
-
-    The models are imported here, in one place: SeatApplication moves to committees."""
+    """(model, label, filter for the count, the same filter as admin list parameters)."""
+    from committees.models import SeatApplication
     from events.models import Event
     from families.models import Feedback, Membership
-    from schools.models import SeatApplication
 
     today = timezone.localdate()
     return [

@@ -12,6 +12,8 @@ def private_pages_not_cached(get_response):
     def middleware(request):
         response = get_response(request)
         user = getattr(request, "user", None)
+        # no-store, not just private: on a shared computer the browser's back button must not
+        # bring back the previous family's page from its cache.
         if user is not None and user.is_authenticated:
             response["Cache-Control"] = "no-store"
         return response
@@ -26,6 +28,8 @@ def remember_language(get_response):
     def middleware(request):
         response = get_response(request)
         language = translation.get_language_from_path(request.path_info)
+        # Only a page actually read (200): a 404 or a redirect under a language prefix, say a
+        # mistyped link, must not change the language a person chose.
         if (
             language
             and response.status_code == 200
@@ -50,6 +54,8 @@ def staff_sessions_expire_sooner(get_response):
 
     def middleware(request):
         user = getattr(request, "user", None)
+        # Set again on every request, so it measures idleness: each staff page pushes the end
+        # of the session back by the full period.
         if user is not None and user.is_authenticated and user.is_staff:
             request.session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
         return get_response(request)
@@ -69,12 +75,16 @@ def staff_second_factor(get_response):
             and second_factor.needs_second_factor(user)
             and not second_factor.used_second_factor(request)
         ):
+            # An unknown address goes to the second step too, rather than a 404 that would
+            # let a half-logged-in session probe which staff pages exist.
             try:
                 url_name = resolve(request.path_info).url_name
             except Resolver404:
                 url_name = None
             if url_name not in second_factor.OPEN_BEFORE_SECOND_STEP:
                 wanted = request.get_full_path()
+                # Only a GET is worth coming back to: replaying a POST after the second step
+                # would send a form the person can no longer see.
                 if request.method == "GET":
                     request.session[second_factor.NEXT_SESSION_KEY] = wanted
                 return redirect(second_factor.second_step_url(request, wanted))

@@ -6,8 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from accounts.models import AuditEvent
-from accounts.scoping import districts_for, role_kinds, schools_for
 from reports.queries import Scope
+from schools.access import districts_for, role_kinds, schools_for
 
 
 def audit(request, action: str, object_type: str, object_id, allowed: bool = True):

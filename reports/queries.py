@@ -41,22 +41,13 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from modeltranslation.utils import build_localized_fieldname
 
+from committees.models import Committee, Seat, SeatApplication
 from events.models import Event, MessageCount, WalkIn
 from families.models import Family, Membership
 from messaging.models import Message
 from portal.languages import LANGUAGE_CODES
 from reports.models import RsvpCount
-from schools.models import (
-    Committee,
-    District,
-    Guide,
-    GuideSection,
-    Partner,
-    School,
-    Seat,
-    SeatApplication,
-    Status,
-)
+from schools.models import District, Guide, GuideSection, Partner, School, Status
 
 OTHER = "other"
 LANGUAGE_KEYS = [*LANGUAGE_CODES, OTHER]

@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from accounts.scoping import districts_for, schools_for
 from events.models import Event
 from messaging.models import Message
 from portal.languages import LANGUAGES, is_rtl
@@ -34,6 +33,7 @@ from reports.linked import (
 )
 from reports.suppression import Entry, percent, threshold
 from reports.tables import Cell, Table, change, total_label
+from schools.access import districts_for, schools_for
 
 PAGES = [
     ("overview", gettext_lazy("Overview")),

@@ -1,24 +1,15 @@
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from accounts.scoping import SchoolOrDistrictScope, ScopedAdmin, ScopedInline, family_schools_for
+from accounts.admin import UserAdmin
+from accounts.models import User
 from portal.languages import ENDONYMS
-from schools import services
-from schools.models import (
-    Committee,
-    District,
-    Guide,
-    GuideSection,
-    GuideSectionAudio,
-    Partner,
-    School,
-    Seat,
-    SeatApplication,
-)
+from schools.access import ScopedAdmin, ScopedInline
+from schools.models import District, Guide, GuideSection, GuideSectionAudio, Partner, School
+from schools.staff import StaffRole
 
 
 class TabbedTranslationAdmin(TranslationAdmin):
@@ -194,76 +185,16 @@ class PartnerAdmin(ScopedAdmin):
         return super().get_queryset(request).distinct()
 
 
-class SeatInline(admin.TabularInline):
-    model = Seat
-    extra = 1
-    fields = ["label", "term_start", "term_end", "holder", "show_name"]
-    readonly_fields = ["holder"]
-
-    def get_fields(self, request, obj=None):
-        fields = super().get_fields(request, obj)
-        # Who holds a seat names a family: staff of the committee's school only.
-        if request.user.is_superuser or (
-            obj is not None and family_schools_for(request.user).filter(pk=obj.school_id).exists()
-        ):
-            return fields
-        return [f for f in fields if f != "holder"]
+class StaffRoleInline(admin.TabularInline):
+    model = StaffRole
+    extra = 0
+    autocomplete_fields = ["school", "district"]
 
 
-@admin.register(Committee)
-class CommitteeAdmin(SchoolOrDistrictScope, ScopedAdmin, TabbedTranslationAdmin):
-    school_path = "school"
-    list_display = ["name", "school", "kind", "status"]
-    list_filter = ["kind", "status"]
-    search_fields = ["name"]
-    list_select_related = ["school"]
-    fields = ["school", "district", "kind", "name", "description", "meets", "status"]
-    inlines = [SeatInline]
+# A person's page (accounts, below us, knows no roles) again, with their roles under it.
+admin.site.unregister(User)
 
 
-@admin.register(SeatApplication)
-class SeatApplicationAdmin(SchoolOrDistrictScope, ScopedAdmin):
-    school_path = "committee__school"
-    scope_prefix = "committee__"
-    staff_actions = frozenset({"view", "change"})
-    district_actions = frozenset()  # names and statements: school staff only (C3, C5)
-    list_display = ["family", "committee", "language", "wants_partner_help", "status", "created_at"]
-    list_filter = ["status", "wants_partner_help"]
-    list_select_related = ["family", "committee"]
-    fields = [
-        "committee",
-        "family",
-        "language",
-        "statement",
-        "wants_partner_help",
-        "show_name",
-        "status",
-        "seat",
-    ]
-    readonly_fields = fields
-    actions = ["choose", "not_chosen"]
-
-    @admin.action(description=_("Choose as member (first open seat)"))
-    def choose(self, request, queryset):
-        for application in queryset.select_related("committee", "family"):
-            seat = application.committee.seats.filter(holder__isnull=True).first()
-            try:
-                if seat is None:
-                    raise ValidationError(_("This committee has no open seat."))
-                services.select_member(application, seat)
-            except ValidationError as error:
-                self.message_user(
-                    request, f"{application.family}: {error.messages[0]}", messages.ERROR
-                )
-            else:
-                self.message_user(
-                    request,
-                    _("%(family)s was chosen and told.") % {"family": application.family},
-                    messages.SUCCESS,
-                )
-
-    @admin.action(description=_("Not chosen this time (the family is told)"))
-    def not_chosen(self, request, queryset):
-        for application in queryset.filter(status=SeatApplication.Status.APPLIED):
-            services.decline(application)
-        self.message_user(request, _("Done."), messages.SUCCESS)
+@admin.register(User)
+class PersonWithRolesAdmin(UserAdmin):
+    inlines = [*UserAdmin.inlines, StaffRoleInline]

@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from schools.models import Committee, District, Guide, GuideSection, School
+from schools.models import District, Guide, GuideSection, School
 
 
 @register(District)
@@ -25,9 +25,3 @@ class GuideTranslation(TranslationOptions):
 class GuideSectionTranslation(TranslationOptions):
     fields = ("title", "body")
     required_languages = {"en": ("title", "body")}
-
-
-@register(Committee)
-class CommitteeTranslation(TranslationOptions):
-    fields = ("name", "description", "meets")
-    required_languages = {"en": ("name", "description")}

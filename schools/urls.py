@@ -6,11 +6,8 @@ app_name = "schools"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    # /districts/<slug>/
-    path("districts/<slug:slug>/", views.district_detail, name="district"),
+    # /districts/<slug>/: portal.pages.district_detail, added to this namespace in portal/urls.py.
     # /schools/<slug>/…
-    path("schools/<slug:slug>/", views.school_detail, name="school"),
+    # "schools/<slug>/" (name "school") is portal.pages.school_detail, added in portal/urls.py.
     path("schools/<slug:school>/guides/<slug:slug>/", views.guide_detail, name="guide"),
-    # /committees/<pk>/
-    path("committees/<int:pk>/", views.committee_detail, name="committee"),
 ]

@@ -1,23 +1,10 @@
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, render
 from django.utils import translation
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
 
 from portal.languages import picker_choices
 from portal.page_cache import public_page
-from schools.models import (
-    Committee,
-    District,
-    Guide,
-    GuideSection,
-    GuideSectionAudio,
-    School,
-    Seat,
-    Status,
-)
+from schools.models import District, Guide, GuideSection, GuideSectionAudio, School
 
 
 @public_page
@@ -51,35 +38,7 @@ def home(request):
 
 
 @public_page
-def district_detail(request, slug):
-    district = get_object_or_404(District, slug=slug)
-    schools = School.objects.active().filter(district=district)
-    return render(request, "schools/district.html", {"district": district, "schools": schools})
-
-
-@public_page
-def school_detail(request, slug):
-    school = get_object_or_404(School.objects.active().select_related("district"), slug=slug)
-    guides = school.guides.published()
-    language = translation.get_language()
-    from events.models import Event
-
-    events = Event.objects.published().upcoming().for_school(school).select_related("school")[:20]
-    committees = Committee.objects.filter(status=Status.PUBLISHED).filter(
-        Q(school=school) | Q(school__isnull=True, district_id=school.district_id)
-    )
-    return render(
-        request,
-        "schools/school.html",
-        {
-            "school": school,
-            "guides": guides,
-            "events": events,
-            "committees": committees,
-            "welcome_missing": bool(school.welcome)
-            and not school.has_translation(language, "welcome"),
-        },
-    )
+# The school page (it lists events and committees) is portal.pages.school_detail.
 
 
 @public_page
@@ -112,51 +71,5 @@ def guide_detail(request, school, slug):
             "guide": guide,
             "sections": sections,
             "title_missing": not guide.has_translation(language, "title"),
-        },
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def committee_detail(request, pk):
-    from families.models import Family
-    from schools import services
-    from schools.forms import SeatApplicationForm
-
-    committee = get_object_or_404(
-        Committee.objects.filter(status=Status.PUBLISHED).select_related("school", "district"),
-        pk=pk,
-    )
-    seats = list(Seat.objects.filter(committee=committee).select_related("holder"))
-    family = None
-    if request.user.is_authenticated:
-        family = Family.objects.active().filter(user=request.user).first()
-    application = committee.applications.filter(family=family).first() if family else None
-    form = SeatApplicationForm(request.POST or None) if family and not application else None
-    if request.method == "POST":
-        if form is None:
-            return redirect(committee.get_absolute_url())
-        if form.is_valid():
-            try:
-                services.apply_for_seat(family=family, committee=committee, **form.cleaned_data)
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(
-                    request, _("Thank you. The school will read your application and tell you.")
-                )
-                return redirect(committee.get_absolute_url())
-    language = translation.get_language()
-    return render(
-        request,
-        "schools/committee.html",
-        {
-            "committee": committee,
-            "school": committee.school,
-            "seats": seats,
-            "open_seats": sum(1 for seat in seats if seat.is_open),
-            "family": family,
-            "application": application,
-            "form": form,
-            "description_missing": not committee.has_translation(language, "description"),
         },
     )

@@ -18,8 +18,9 @@ from django.conf import settings
 from django.db import connection
 from django.utils import translation
 
-from accounts.models import StaffRole, User
+from accounts.models import User
 from schools.models import District, Guide, GuideSection, School, Status
+from schools.staff import StaffRole
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 PASSWORD = "a-long-test-password-9"
@@ -180,7 +181,8 @@ def secure_client(client):
 
 @pytest.fixture
 def front_desk_a(school_a):
-    from accounts.models import StaffRole, User
+    from accounts.models import User
+    from schools.staff import StaffRole
 
     user = User.objects.create_user(email="desk.a@example.org", password="a-long-test-password-9")
     StaffRole.objects.create(user=user, kind="front_desk", school=school_a)
@@ -189,7 +191,8 @@ def front_desk_a(school_a):
 
 @pytest.fixture
 def front_desk_b(school_b):
-    from accounts.models import StaffRole, User
+    from accounts.models import User
+    from schools.staff import StaffRole
 
     user = User.objects.create_user(email="desk.b@example.org", password="a-long-test-password-9")
     StaffRole.objects.create(user=user, kind="front_desk", school=school_b)
@@ -207,7 +210,8 @@ def partner_a(school_a):
 
 @pytest.fixture
 def partner_staff_a(partner_a):
-    from accounts.models import StaffRole, User
+    from accounts.models import User
+    from schools.staff import StaffRole
 
     user = User.objects.create_user(email="cbo@example.org", password="a-long-test-password-9")
     StaffRole.objects.create(user=user, kind="partner_staff", partner=partner_a)

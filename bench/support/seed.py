@@ -41,8 +41,7 @@ def seed() -> float:
     started = time.monotonic()
     rng = random.Random(7)
     demo = {
-        code: json.loads((ROOT / f"schools/demo/{code}.json").read_text())
-        for code in LANGUAGE_CODES
+        code: json.loads((ROOT / f"portal/demo/{code}.json").read_text()) for code in LANGUAGE_CODES
     }
     for model in (Rsvp, Event, FamilyPass, Membership, Family, GuideSection, Guide, School):
         model.objects.all().delete()

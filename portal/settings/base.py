@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "accounts",
     "schools",
     "families",
+    "committees",
     "events",
     "messaging",
     "reports",
@@ -56,12 +57,16 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
+    # The staff rules need request.user, so they come after authentication; the second
+    # factor is enforced before any view, the admin's included, can run.
     "portal.middleware.staff_sessions_expire_sooner",
     "portal.middleware.staff_second_factor",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.middleware.private_pages_not_cached",
     "portal.middleware.remember_language",
+    # Last, so their process_exception sees what a view raised first: a lock held too long
+    # becomes a "busy" page (503), a rate limit a 429 page, never a 500.
     "events.middleware.EventBusyMiddleware",
     "portal.middleware.RateLimitsAnswer429",
 ]
@@ -119,7 +124,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "families:home"
-ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_ADAPTER = "families.adapter.FamilyAccountAdapter"
 ACCOUNT_FORMS = {
     "signup": "families.forms.SignupForm",
     "request_login_code": "accounts.forms.RequestLoginCodeForm",
@@ -134,6 +139,8 @@ ACCOUNT_SIGNUP_FIELDS = ["phone", "email", "password1"]  # a password is optiona
 # whichever the family has (families.forms.SignupForm.clean).
 SILENCED_SYSTEM_CHECKS = ["account.W001"]
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+# Three wrong tries end the code: three guesses in a million per code, and the daily caps
+# (accounts.limits) bound how many codes a guesser can get (RELIABILITY B1).
 ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
 # An email-only family is logged in at once and asked to confirm the address by code;
 # login codes by email then go only to the person who holds that inbox.
@@ -147,6 +154,9 @@ ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 # An email-only family confirms the address by its link before the account opens
 # (accounts.stages); opened in the same browser, the link also logs the family in.
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# Changing a phone or an email asks who you are again unless the login is under five
+# minutes old: a phone left unlocked must not let someone move the account to their number
+# (RELIABILITY B8, accounts.views.recent_login_required).
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 ACCOUNT_UNIQUE_EMAIL = True
@@ -258,7 +268,7 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "portal@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Security headers (promises A2/A3). Plain http only when DEBUG is on.
+# Security headers (RELIABILITY A2, A3). Plain http only when DEBUG is on.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -322,8 +332,12 @@ if not REDIS_URL:
     }
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# A send stuck on the provider is killed after two minutes, well inside the outbox's lease
+# (MESSAGING_LEASE_SECONDS, 600): a message turns "unknown" only once its task is surely over.
 CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 90
+# One task reserved at a time: a killed worker holds back as few messages as possible, and
+# the per-channel rate limits are not defeated by tasks queued inside one process.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
@@ -393,7 +407,7 @@ LOCK_TIMEOUT_MS = env_int("LOCK_TIMEOUT_MS", 3000)
 # Only a DEBUG run can turn the requirement off (make run keeps it on: seed_demo prints
 # each demo staff account's authenticator secret).
 STAFF_MFA_REQUIRED = env_bool("STAFF_MFA_REQUIRED", True) or not DEBUG
-MFA_ADAPTER = "accounts.adapter.MFAAdapter"
+MFA_ADAPTER = "families.adapter.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 # The code of the 30 seconds before or after also works: phone clocks drift, and a code
 # typed as it changes should not fail.

@@ -227,3 +227,21 @@ def test_csv_cells_never_run_as_formulas(client, staff_a, school_a, name, needs)
             assert cell == "'" + text
         else:
             assert cell == text
+
+
+def test_the_change_page_links_to_the_family_page_in_each_language(client, staff_a, school_a):
+    import re
+
+    from portal.languages import LANGUAGE_CODES
+
+    event = make_event(school_a, title="Family night")
+    event.title_es = "Noche familiar"
+    event.save()
+    client.force_login(staff_a)
+    page = client.get(f"/admin/events/event/{event.pk}/change/").content.decode()
+    found = re.findall(r'<a href="([^"]+)" lang="([^"]+)">', page)
+    links = {code: href for href, code in found}
+    assert {code: links.get(code) for code in LANGUAGE_CODES} == {
+        code: f"/{code}/events/{event.pk}/" for code in LANGUAGE_CODES
+    }
+    assert "Noche familiar" in client.get(links["es"]).content.decode()

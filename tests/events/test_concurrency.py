@@ -1,7 +1,8 @@
 """RELIABILITY D1-D4 on PostgreSQL: concurrent answers never overbook; double taps make
-one answer; staff lowering the places during a rush never leaves too many confirmed; a
-seat is never given twice; check-in and promotion take the same lock; a lock held too
-long answers "busy". Each thread has its own database connection."""
+one answer; staff lowering the places during a rush never leaves too many confirmed;
+check-in and promotion take the same lock; a lock held too long answers "busy" (a seat
+never given twice: tests/committees/test_concurrency.py). Each thread has its own
+database connection."""
 
 import contextlib
 import itertools
@@ -12,7 +13,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.conf import settings as django_settings
-from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.test import Client
 from django.utils import translation
@@ -23,8 +23,6 @@ from events.services import Party
 from families.models import Family, Membership
 from families.services import register_family
 from portal.languages import LANGUAGE_CODES
-from schools import services as seat_services
-from schools.models import Committee, Seat, SeatApplication
 from tests.events.conftest import make_event
 
 pytestmark = [pytest.mark.pg, pytest.mark.django_db(transaction=True)]
@@ -109,30 +107,6 @@ def test_lowering_the_places_during_a_rush_never_overbooks(school_a):
     assert errors == []
     assert event.people_going() == 3
     assert Rsvp.objects.filter(event=event, status="going").count() == 3
-
-
-def test_a_seat_is_never_given_twice(school_a):
-    committee = Committee.objects.create(
-        school=school_a,
-        district=school_a.district,
-        kind="welcoming",
-        name_en="C",
-        description_en="d",
-    )
-    seat = Seat.objects.create(
-        committee=committee, label="1", term_start="2026-09-01", term_end="2027-06-30"
-    )
-    applications = [
-        SeatApplication.objects.create(committee=committee, family=f, statement="x", language="es")
-        for f in many_families(12, prefix="S")
-    ]
-    errors = run_together(
-        [lambda a=a: seat_services.select_member(a, seat) for a in applications], workers=12
-    )
-    assert len(errors) == 11 and all(isinstance(e, ValidationError) for e in errors)
-    seat.refresh_from_db()
-    assert SeatApplication.objects.filter(status="selected").count() == 1
-    assert Family.objects.filter(seats=seat).count() == 1
 
 
 # Every path that changes who holds a place takes the event's lock (issue 11, point 10) ----

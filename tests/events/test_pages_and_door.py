@@ -1,4 +1,4 @@
-"""Event pages, calendar files, the door, committees; query counts at two data sizes."""
+"""Event pages, calendar files, the door; query counts at two data sizes."""
 
 from datetime import timedelta
 
@@ -10,7 +10,6 @@ from events import services
 from events.models import Event, Rsvp, WalkIn
 from events.services import Party
 from families.models import Family
-from schools.models import Committee, Seat, SeatApplication
 from tests.events.conftest import make_event
 from tests.families.conftest import make_family
 
@@ -133,51 +132,6 @@ def test_door_is_only_for_that_schools_staff(client, school_a, event_a, front_de
     family = make_family("Rina", school_a, phone="+12125550123")
     client.force_login(family.user)
     assert client.get(f"/en/events/{event_a.pk}/door/").status_code == 403
-
-
-def test_committee_page_shows_names_only_with_consent_and_takes_applications(client, school_a):
-    committee = Committee.objects.create(
-        school=school_a,
-        district=school_a.district,
-        kind="multicultural",
-        name_en="Multicultural",
-        description_en="We advise the principal.",
-        status="published",
-    )
-    shown = make_family("ZZ-Shown", school_a)
-    hidden = make_family("ZZ-Hidden", school_a)
-    Seat.objects.create(
-        committee=committee,
-        label="1",
-        term_start="2026-09-01",
-        term_end="2027-06-30",
-        holder=shown,
-        show_name=True,
-    )
-    Seat.objects.create(
-        committee=committee,
-        label="2",
-        term_start="2026-09-01",
-        term_end="2027-06-30",
-        holder=hidden,
-    )
-    Seat.objects.create(
-        committee=committee, label="3", term_start="2026-09-01", term_end="2027-06-30"
-    )
-    page = client.get(f"/en/committees/{committee.pk}/").content.decode()
-    assert "ZZ-Shown" in page and "ZZ-Hidden" not in page and "1 seat is open." in page
-    assert committee.name in client.get(school_a.get_absolute_url()).content.decode()
-    family = make_family("Rina", school_a, phone="+12125550123")
-    client.force_login(family.user)
-    response = client.post(
-        f"/ar/committees/{committee.pk}/",
-        {"statement": "أريد المساعدة", "wants_partner_help": "on", "show_name": "on"},
-    )
-    assert response.status_code == 302
-    application = SeatApplication.objects.get()
-    assert (application.language, application.wants_partner_help) == ("ar", True)
-    client.post(f"/ar/committees/{committee.pk}/", {"statement": "again"})
-    assert SeatApplication.objects.count() == 1
 
 
 @pytest.mark.parametrize("size", [5, 5000])

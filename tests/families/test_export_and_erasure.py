@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.adapter import fingerprint
+from committees import services as seat_services
+from committees.models import Committee, Seat, SeatApplication
 from events import services as event_services
 from events.models import Rsvp
 from events.services import Party
@@ -22,8 +24,7 @@ from families.models import Family, Feedback
 from families.services import answer_feedback, erase_family, send_feedback
 from messaging.models import Message
 from reports.models import RsvpCount
-from schools import services as seat_services
-from schools.models import Committee, Seat, SeatApplication, Status
+from schools.models import Status
 from tests.conftest import deliver_now
 from tests.events.conftest import make_event
 from tests.families.conftest import database_hits, last_code, make_family
@@ -111,6 +112,13 @@ def world(school_a, staff_a):
         show_name=True,
     )
     seat_services.select_member(application, seat)
+    # A committee takes applications only while it has an open seat.
+    Seat.objects.create(
+        committee=leadership,
+        label="Parent seat 1",
+        term_start=date(2026, 9, 1),
+        term_end=date(2027, 6, 30),
+    )
     seat_services.apply_for_seat(
         family=x,
         committee=leadership,
@@ -136,7 +144,9 @@ def world(school_a, staff_a):
     # Staff opened X's application in the admin (a history row names the family).
     staff_client = Client()
     staff_client.force_login(staff_a)
-    staff_client.post(f"/admin/schools/seatapplication/{application.pk}/change/", {"_save": "Save"})
+    staff_client.post(
+        f"/admin/committees/seatapplication/{application.pk}/change/", {"_save": "Save"}
+    )
     Client().post("/en/accounts/login/code/", {"phone": Y_PHONE})
     return {
         "x": x,
@@ -285,7 +295,7 @@ def test_staff_pages_still_open_after_an_erasure(world, front_desk_a):
         f"/admin/events/event/{world['past'].pk}/change/",
         f"/admin/events/event/{world['now_on'].pk}/change/",
         f"/admin/events/event/{world['soon'].pk}/change/",
-        "/admin/schools/seatapplication/",
+        "/admin/committees/seatapplication/",
         "/admin/families/family/",
         f"/en/events/{world['now_on'].pk}/door/",
         f"/en/events/{world['past'].pk}/",

@@ -54,7 +54,7 @@ def test_signup_survives_odd_phones_with_a_clear_spanish_message(client, phone):
 def test_a_bad_phone_message_is_in_the_readers_language(client):
     page = signup(client, language="es", phone="abc").content.decode()
     with translation.override("es"):
-        from accounts.phones import PhoneField
+        from messaging.phones import PhoneField
 
         message = str(PhoneField().error_messages["invalid"])
     assert message in page and "does not look like" not in page

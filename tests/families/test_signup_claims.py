@@ -13,9 +13,10 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
-from accounts.models import StaffRole, User
+from accounts.models import User
 from families.models import Family, Membership
 from messaging import sms
+from schools.staff import StaffRole
 from tests.families.conftest import last_code, make_family
 
 pytestmark = pytest.mark.django_db

@@ -110,7 +110,7 @@ def test_every_kind_renders_in_every_language_within_two_segments(school_a, lang
     family = make_family(
         "Rina", school_a, phone="+12125550123", language=language if language != "xx" else "en"
     )
-    from events.messages import KINDS, render
+    from events.notices import KINDS, render
 
     for kind in KINDS:
         message = Message(
@@ -164,7 +164,7 @@ def test_an_email_has_a_plain_and_an_html_part_in_the_familys_language(school_a,
 
 
 def test_a_call_reads_what_when_and_where_without_a_web_address(school_a):
-    from events.messages import render
+    from events.notices import render
 
     event = make_event(school_a, starts_at=at_noon(5), title="Family night")
     family = make_family("Rina", school_a, phone="+12125550123", language="en")

@@ -1,5 +1,5 @@
-"""G3: errors fail closed and say nothing internal; the error reporter never shows passwords
-or one-time codes typed into the login pages."""
+"""RELIABILITY G3: errors fail closed and say nothing internal; the error reporter never
+shows passwords or one-time codes typed into the login pages."""
 
 import logging
 

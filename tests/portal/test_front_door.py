@@ -10,10 +10,11 @@ import pytest
 from django.test import Client
 from django.utils import timezone, translation
 
-from accounts.models import StaffRole, User
+from accounts.models import User
+from committees.models import Committee, SeatApplication
 from events.models import Event
 from families.models import Feedback
-from schools.models import Committee, SeatApplication
+from schools.staff import StaffRole
 from tests.conftest import PASSWORD, add_authenticator_app, totp
 from tests.events.conftest import make_event
 from tests.families.conftest import last_code, make_family

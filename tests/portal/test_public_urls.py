@@ -19,7 +19,7 @@ PUBLIC = {
     "events:short",
     "events:district",
     "events:feed",
-    "schools:committee",
+    "committees:committee",
     "families:privacy",
     "admin:login",
     "admin:logout",

@@ -6,19 +6,12 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from accounts.scoping import ScopedAdmin
+from committees.models import Committee, SeatApplication
 from events.models import Event, Rsvp, WalkIn
 from families.models import Family, FamilyPass, Feedback, Membership, PassCheck
 from families.services import register_family
-from schools.models import (
-    Committee,
-    District,
-    Guide,
-    GuideSection,
-    Partner,
-    School,
-    SeatApplication,
-)
+from schools.access import ScopedAdmin
+from schools.models import District, Guide, GuideSection, Partner, School
 from tests.conftest import PASSWORD, make_guide
 from tests.events.conftest import make_event
 
@@ -308,7 +301,7 @@ def district_pages(objects):
         (f"/admin/events/event/{event.pk}/rsvps.csv", (403,)),
         (f"/admin/events/event/{event.pk}/messages/", (403,)),
         (f"/en/events/{event.pk}/door/?q={PERSONAL}", (403,)),
-        (f"/admin/schools/committee/{objects[Committee].pk}/change/", (200,)),
+        (f"/admin/committees/committee/{objects[Committee].pk}/change/", (200,)),
     ]
     for model in SCOPED_MODELS:
         pages.append((admin_url(model, "changelist"), (200, 403)))
@@ -362,3 +355,11 @@ def test_a_district_role_adds_no_names_to_a_school_role(
     assert "ZZ-B family" in rsvps and PERSONAL not in rsvps
     for url, _statuses in district_pages(personal_world):
         assert PERSONAL not in client.get(url).content.decode(), url
+
+
+def test_a_persons_page_lists_their_staff_roles(client, superuser, staff_a, school_a):
+    # The roles live in schools, the person in accounts: schools.admin puts them together.
+    client.force_login(superuser)
+    page = client.get(f"/admin/accounts/user/{staff_a.pk}/change/").content.decode()
+    assert 'name="staff_roles-TOTAL_FORMS" value="1"' in page
+    assert f'<option value="{school_a.pk}" selected>{school_a.name}</option>' in page

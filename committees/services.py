@@ -6,12 +6,18 @@ from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from schools.models import Committee, Seat, SeatApplication
+from committees.models import Committee, Seat, SeatApplication
+from families.services import notify
+
+NO_OPEN_SEAT = _("This committee has no open seat now, so it does not take applications.")
 
 
 def apply_for_seat(
     *, family, committee: Committee, statement: str, wants_partner_help: bool, show_name: bool
 ):
+    # An application to a committee with no seat to give would wait for nothing.
+    if not committee.seats.filter(holder__isnull=True).exists():
+        raise ValidationError(NO_OPEN_SEAT, code="no_open_seat")
     try:
         with transaction.atomic():
             return SeatApplication.objects.create(
@@ -55,8 +61,6 @@ def decline(application: SeatApplication) -> None:
 
 
 def _tell(application: SeatApplication, *, selected: bool) -> None:
-    from families.services import notify
-
     committee = application.committee
 
     def text():

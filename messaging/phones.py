@@ -1,4 +1,7 @@
-"""Phone numbers: parsed from what people type, stored in E.164 (+12125550123)."""
+"""Phone numbers: parsed from what people type, stored in E.164 (+12125550123).
+
+Here in messaging, the lowest app, because the outbox decides which numbers may be texted
+(can_text) and the sign-up and login forms above it must refuse the same numbers."""
 
 import phonenumbers
 from django import forms

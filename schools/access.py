@@ -5,17 +5,18 @@ lists, change/delete pages, autocomplete and foreign-key choices. A test walks t
 registry and fails when a school-owned model is registered without it.
 """
 
-from django.apps import apps
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from schools.models import District, Partner, School
+from schools.staff import StaffRole
 
-def _visible(user, model_label: str, condition: Q, superuser_sees_all: bool = True) -> QuerySet:
-    """Rows of model_label this person may see: none when logged out or deactivated,
+
+def _visible(user, model, condition: Q, superuser_sees_all: bool = True) -> QuerySet:
+    """Rows of model this person may see: none when logged out or deactivated,
     everything for superusers, else the rows matching condition."""
-    model = apps.get_model(model_label)
     if not user.is_authenticated or not user.is_active:
         return model.objects.none()
     if user.is_superuser and superuser_sees_all:
@@ -27,7 +28,7 @@ def schools_for(user) -> QuerySet:
     """Schools whose content this person may manage in the admin."""
     return _visible(
         user,
-        "schools.School",
+        School,
         Q(staff_roles__user=user, staff_roles__kind="school_staff")
         | Q(district__staff_roles__user=user, district__staff_roles__kind="district_staff"),
     )
@@ -37,23 +38,20 @@ def family_schools_for(user) -> QuerySet:
     """Schools whose families this person may see by name, with what they wrote: their own
     school as school staff. A district role adds none: district staff see numbers, never
     names (RELIABILITY C3, C5), even when the same person also works for one school."""
-    return _visible(
-        user, "schools.School", Q(staff_roles__user=user, staff_roles__kind="school_staff")
-    )
+    return _visible(user, School, Q(staff_roles__user=user, staff_roles__kind="school_staff"))
 
 
 def districts_for(user) -> QuerySet:
-    return _visible(
-        user, "schools.District", Q(staff_roles__user=user, staff_roles__kind="district_staff")
-    )
+    return _visible(user, District, Q(staff_roles__user=user, staff_roles__kind="district_staff"))
 
 
 def role_kinds(user) -> set[str]:
+    """The kinds of role this person holds (StaffRole.Kind values), read once per request."""
     if not user.is_authenticated:
         return set()
     cache = getattr(user, "_role_kinds", None)
     if cache is None:
-        cache = set(user.staff_roles.values_list("kind", flat=True))
+        cache = set(StaffRole.objects.filter(user_id=user.pk).values_list("kind", flat=True))
         user._role_kinds = cache
     return cache
 
@@ -171,7 +169,7 @@ def front_desk_schools(user) -> QuerySet:
     """Schools where this person may check family passes at the door."""
     return _visible(
         user,
-        "schools.School",
+        School,
         Q(staff_roles__user=user, staff_roles__kind__in=["front_desk", "school_staff"]),
     )
 
@@ -179,7 +177,7 @@ def front_desk_schools(user) -> QuerySet:
 def partners_for(user) -> QuerySet:
     return _visible(
         user,
-        "schools.Partner",
+        Partner,
         Q(staff_roles__user=user, staff_roles__kind="partner_staff"),
         superuser_sees_all=False,
     )
@@ -190,7 +188,7 @@ def assist_schools(user) -> QuerySet:
     staff, or the schools their community partner works with."""
     return _visible(
         user,
-        "schools.School",
+        School,
         Q(staff_roles__user=user, staff_roles__kind="school_staff")
         | Q(partners__staff_roles__user=user, partners__staff_roles__kind="partner_staff"),
     )

@@ -12,11 +12,12 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from modeltranslation.utils import build_localized_fieldname
 
-from accounts.models import StaffRole, User
+from accounts.models import User
 from families.models import Family, Membership
 from families.services import register_family
 from portal.languages import LANGUAGE_CODES
 from schools.models import District, Guide, GuideSection, GuideSectionAudio, Partner, School, Status
+from schools.staff import StaffRole
 
 DEMO_DIR = Path(__file__).resolve().parent.parent.parent / "demo"
 DEMO_PARENT_PHONE = "+12125550100"
@@ -242,8 +243,8 @@ class Command(BaseCommand):
 
         from django.utils import timezone
 
+        from committees.models import Committee, Seat
         from events.models import Event
-        from schools.models import Committee, Seat
 
         path = DEMO_DIR / "events.json"
         texts = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}

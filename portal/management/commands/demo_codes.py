@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
-from schools.management.commands.seed_demo import DEMO_STAFF, authenticator_key
+from portal.management.commands.seed_demo import DEMO_STAFF, authenticator_key
 
 
 class Command(BaseCommand):

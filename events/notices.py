@@ -1,25 +1,56 @@
 """What events tell families, through the outbox: one small function per purpose, called
-inside the transaction that changed the answer or the event (RELIABILITY E1)."""
+inside the transaction that changed the answer or the event (RELIABILITY E1), and the one
+renderer that writes them when they are sent (registered in EventsConfig.ready(); the
+contract is in messaging.registry).
+
+Kinds rendered here (context: {"event": <pk>}):
+
+    rsvp_going        the family's answer put it on the list
+    rsvp_waitlisted   the event is full: the family is on the waiting list
+    promoted          a place opened and went to the family from the waiting list
+    reminder          before the event (REMINDER_OFFSETS_MINUTES), or staff's "remind now"
+    event_changed     the time or the place changed
+    event_cancelled   the event will not take place
+
+reminder, event_changed and event_cancelled are time-critical: no daily limit or budget
+holds them back.
+"""
 
 from datetime import timedelta
 
 from django.conf import settings
-from django.utils import formats, timezone
+from django.urls import reverse
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext
 
 from events.models import Event, Rsvp
-from messaging import outbox
+from messaging import outbox, registry
 from messaging.models import Message
 from messaging.segments import fit
 
-KINDS = (
-    "rsvp_going",
-    "rsvp_waitlisted",
-    "reminder",
-    "promoted",
-    "event_changed",
-    "event_cancelled",
-)
+# The kinds, each with its words: what, when and where, then the link (never only the link).
+TEXTS = {
+    "rsvp_going": lambda: gettext(
+        "You are on the list for “%(title)s”: %(when)s, %(place)s. %(link)s"
+    ),
+    "rsvp_waitlisted": lambda: gettext(
+        "“%(title)s” (%(when)s, %(place)s) is full. You are on the waiting list. %(link)s"
+    ),
+    "reminder": lambda: gettext("Reminder: “%(title)s”, %(when)s, %(place)s. %(link)s"),
+    "promoted": lambda: gettext(
+        "Good news: a place opened for you. “%(title)s”, %(when)s, %(place)s. %(link)s"
+    ),
+    "event_changed": lambda: gettext("Change: “%(title)s” is now %(when)s, %(place)s. %(link)s"),
+    "event_cancelled": lambda: gettext(
+        "Cancelled: “%(title)s”, %(when)s, %(place)s. We are sorry. %(link)s"
+    ),
+}
+KINDS = tuple(TEXTS)
+TIME_CRITICAL = ("reminder", "event_changed", "event_cancelled")
+
+
+def register() -> None:
+    registry.register_renderer(KINDS, render, time_critical=TIME_CRITICAL)
 
 
 def _key(kind, rsvp_or_event, extra=""):
@@ -134,27 +165,12 @@ def event_cancelled(event: Event) -> int:
 
 # Rendering ------------------------------------------------------------------------------
 
-TEXTS = {
-    # Each says what, when and where in its own words, then the link (never only the link).
-    "rsvp_going": lambda: gettext(
-        "You are on the list for “%(title)s”: %(when)s, %(place)s. %(link)s"
-    ),
-    "rsvp_waitlisted": lambda: gettext(
-        "“%(title)s” (%(when)s, %(place)s) is full. You are on the waiting list. %(link)s"
-    ),
-    "reminder": lambda: gettext("Reminder: “%(title)s”, %(when)s, %(place)s. %(link)s"),
-    "promoted": lambda: gettext(
-        "Good news: a place opened for you. “%(title)s”, %(when)s, %(place)s. %(link)s"
-    ),
-    "event_changed": lambda: gettext("Change: “%(title)s” is now %(when)s, %(place)s. %(link)s"),
-    "event_cancelled": lambda: gettext(
-        "Cancelled: “%(title)s”, %(when)s, %(place)s. We are sorry. %(link)s"
-    ),
-}
-
 
 def short_link(event: Event, language: str) -> str:
-    return f"{settings.PORTAL_BASE_URL.rstrip('/')}/{language}/e/{event.pk}"
+    """The event's short address, with the family's language prefix (/es/e/7)."""
+    with translation.override(language):
+        path = reverse("events:short", kwargs={"pk": event.pk})
+    return settings.PORTAL_BASE_URL.rstrip("/") + path
 
 
 def render(message: Message, recipient) -> outbox.Rendered:
@@ -191,11 +207,6 @@ def render(message: Message, recipient) -> outbox.Rendered:
         email_html=html,
         voice_script=f"{school}. {headline.strip()}",
     )
-
-
-def register() -> None:
-    for kind in KINDS:
-        outbox.renderers[kind] = render
 
 
 def remind_now(event: Event) -> int:

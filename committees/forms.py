@@ -1,6 +1,6 @@
 from django import forms
 
-from schools.models import SeatApplication
+from committees.models import SeatApplication
 
 
 class SeatApplicationForm(forms.ModelForm):

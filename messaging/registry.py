@@ -1,0 +1,82 @@
+"""Who reaches whom, and who writes which message: the contract between the outbox and the
+apps that send through it.
+
+The outbox (messaging.outbox, the send task in messaging.tasks) knows no app. A message is
+a row with a recipient key ("family:42"), a kind ("reminder") and a small context
+({"event": 7}); the words are written only when it is sent. Each app that sends declares
+its kinds in its own `notices.py` (module docstring: every kind it renders) and registers
+them here from its AppConfig.ready(), so grepping a kind's name finds its renderer.
+
+resolvers: prefix -> resolve(ident: str) -> Recipient | None
+    The part of the recipient key before the colon picks the resolver, which reads the
+    person afresh at send time: language, the channels they accept in the order they
+    prefer (a STOP reply or a removed number takes one away), phone, email, time zone.
+    None, or no channel left: the message is cancelled, never sent elsewhere.
+
+renderers: kind -> render(message: Message, recipient: Recipient) -> Rendered
+    Called by the send task once per attempt, inside translation.override(message.language),
+    from the rows as they are then (a moved event is sent with its new time). It returns an
+    outbox.Rendered: `sms` (fit to the segment budget with messaging.segments.fit), the
+    email's subject, plain body and HTML (outbox.email_html), and `voice_script` (read
+    aloud: no web address). A link in a text is built with reverse() in the message's
+    language, on settings.PORTAL_BASE_URL (never a path put together by hand). A kind with
+    no renderer fails with "no renderer for <kind>". Renderers must not write: the send
+    task may call one again after a crash.
+
+TIME_CRITICAL_KINDS
+    Kinds that the family's daily limit and the day's budget for texts do not hold back:
+    their time is the point (messaging.budget.tier_of_kind, messaging.tasks).
+
+URGENT_KINDS
+    Kinds that may wake a family at night; today none, every kind waits for the morning
+    (outbox.outside_quiet_hours).
+
+Who registers what (tests/messaging/test_registry.py checks this list against the
+registries and each notices.py docstring):
+
+    families (families/notices.py)
+        resolver "family"
+        notice          a text written when it was scheduled (welcome, answers to
+                        messages, seat decisions: families.services.notify)
+        sign_in_paused  wrong sign-in codes paused code login (accounts.limits); time-critical
+    events (events/notices.py)
+        rsvp_going, rsvp_waitlisted, promoted, reminder, event_changed, event_cancelled;
+        time-critical: reminder, event_changed, event_cancelled
+
+Login codes are not here: they are sent within the request by outbox.send_at_once, with
+the text given, and never rendered again.
+"""
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from messaging.models import Message
+    from messaging.outbox import Recipient, Rendered
+
+# "family" -> callable(ident) -> Recipient | None
+resolvers: dict[str, Callable[[str], "Recipient | None"]] = {}
+# kind -> callable(message, recipient) -> Rendered (called inside the message's language)
+renderers: dict[str, Callable[["Message", "Recipient"], "Rendered"]] = {}
+TIME_CRITICAL_KINDS: set[str] = set()
+URGENT_KINDS: set[str] = set()
+
+
+def register_resolver(prefix: str, resolve: Callable[[str], "Recipient | None"]) -> None:
+    resolvers[prefix] = resolve
+
+
+def register_renderer(
+    kinds: Iterable[str],
+    render: Callable[["Message", "Recipient"], "Rendered"],
+    *,
+    time_critical: Iterable[str] = (),
+) -> None:
+    """One renderer for the app's kinds; time_critical must be among them."""
+    kinds = tuple(kinds)
+    time_critical = set(time_critical)
+    if not time_critical <= set(kinds):
+        raise ValueError(f"time-critical kinds not rendered here: {time_critical - set(kinds)}")
+    for kind in kinds:
+        renderers[kind] = render
+    TIME_CRITICAL_KINDS.update(time_critical)

@@ -1,0 +1,132 @@
+"""Pages that show several apps at once. They live here, on top of the apps they read, so
+that no app imports one above it; portal/urls.py adds each to its app's URL namespace, so
+its address and its name ("schools:school", "families:home") stay the app's."""
+
+from datetime import timedelta
+
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from committees.models import Committee
+from events.access import can_run_door
+from events.models import CalendarFeed, Event, Rsvp
+from families import services as family_services
+from families.forms import PassCodeForm
+from families.models import FamilyPass
+from families.views import family_required, front_desk_required
+from portal.page_cache import public_page
+from schools.models import District, School, Status
+
+# The district page
+
+
+@public_page
+def district_detail(request, slug):
+    district = get_object_or_404(District, slug=slug)
+    schools = School.objects.active().filter(district=district)
+    # The district's own committees; a school's committees are listed on the school's page.
+    committees = Committee.objects.filter(
+        status=Status.PUBLISHED, district=district, school__isnull=True
+    )
+    return render(
+        request,
+        "schools/district.html",
+        {"district": district, "schools": schools, "committees": committees},
+    )
+
+
+# The school page
+
+
+@public_page
+def school_detail(request, slug):
+    """A school's guides, its coming events and the committees a family may join."""
+    school = get_object_or_404(School.objects.active().select_related("district"), slug=slug)
+    guides = school.guides.published()
+    language = translation.get_language()
+    events = Event.objects.published().upcoming().for_school(school).select_related("school")[:20]
+    committees = Committee.objects.filter(status=Status.PUBLISHED).filter(
+        Q(school=school) | Q(school__isnull=True, district_id=school.district_id)
+    )
+    return render(
+        request,
+        "schools/school.html",
+        {
+            "school": school,
+            "guides": guides,
+            "events": events,
+            "committees": committees,
+            "welcome_missing": bool(school.welcome)
+            and not school.has_translation(language, "welcome"),
+        },
+    )
+
+
+# A family's own page: its schools and its answers to events
+
+
+@family_required
+def family_home(request):
+    family = request.family
+    memberships = family.memberships.select_related("school").order_by("school__name")
+    answers = (
+        Rsvp.objects.filter(
+            family=family,
+            status__in=[Rsvp.Status.GOING, Rsvp.Status.WAITLISTED],
+            event__ends_at__gte=timezone.now(),
+        )
+        .select_related("event__school")
+        .order_by("event__starts_at")[:20]
+    )
+    # Made only when the family asks for it (a POST): opening this page writes nothing (A4).
+    feed = CalendarFeed.objects.filter(family=family).first()
+    feed_url = (
+        request.build_absolute_uri(reverse("events:feed", kwargs={"token": feed.token}))
+        if feed
+        else ""
+    )
+    return render(
+        request,
+        "families/home.html",
+        {
+            "family": family,
+            "memberships": memberships,
+            "answers": answers,
+            "feed_url": feed_url,
+            "calendar_open": "calendar" in request.GET,
+        },
+    )
+
+
+# A family pass's QR code at the front desk: the check, then today's events at the door
+
+
+@front_desk_required
+def pass_scan(request, token):
+    """The QR code opens this page on the front desk's phone."""
+    found = FamilyPass.from_token(token[:200])
+    check = family_services.check_pass(
+        family_pass=found, school=request.desk_school, staff=request.user
+    )
+    return render(
+        request,
+        "families/front_desk.html",
+        {"form": PassCodeForm(), "check": check, "events_today": _events_today(request, check)},
+    )
+
+
+def _events_today(request, check):
+    """After a valid scan, today's events at this school, to mark the family arrived."""
+    if check.result != check.Result.VALID:
+        return []
+    now = timezone.now()
+    events = (
+        Event.objects.published()
+        .for_school(request.desk_school)
+        .filter(starts_at__lte=now + timedelta(hours=12), ends_at__gte=now - timedelta(hours=2))
+        .order_by("starts_at")[:5]
+    )
+    # Only doors this person may run: a district's event has the district staff's door.
+    return [event for event in events if can_run_door(request.user, event)]
