@@ -1,5 +1,5 @@
-"""Each role's front door: the page a person lands on after logging in and behind "Staff" in
-the header, and what the admin's front page counts for school staff.
+"""Each role's front door (RELIABILITY B11): the page a person lands on after logging in and
+behind "Staff" in the header, and what the admin's front page counts for school staff.
 
 In this order, the first that applies: school staff (and superusers) → the admin's front
 page, with today's work counted; front desk → the pass check; district staff → the reports;
