@@ -10,7 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from accounts import limits
+from accounts import landing, limits
 from accounts.models import User
 from messaging import budget, outbox
 from messaging.phones import PhoneField, masked
@@ -85,6 +85,12 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user.save()
         return user
+
+    def get_login_redirect_url(self, request):
+        # Asked only when the login carries no safe next=: staff land where their work is
+        # (accounts.landing, which the portal fills in); families.adapter then sends a
+        # family to its own page in its own language.
+        return landing.front_door(request.user) or super().get_login_redirect_url(request)
 
     # Phones live on the User (E.164), with a verified flag.
     def phone_form_field(self, **kwargs):

@@ -1,13 +1,33 @@
+from functools import wraps
+
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.views import redirect_to_login
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import PersonChangeForm, StaffCreationForm
 from accounts.models import User
 
-# Staff log in through allauth's login page, with its rate limits, not the admin's own form.
-admin.site.login = secure_admin_login(admin.site.login)
+
+def _admin_login(view):
+    """Staff log in through allauth, with its rate limits, not the admin's own form: on the
+    staff login page, where the password field is shown at once."""
+    secured = secure_admin_login(view)
+
+    @wraps(view)
+    def login(request, extra_context=None):
+        if request.user.is_authenticated:
+            return secured(request, extra_context)
+        wanted = request.GET.get(REDIRECT_FIELD_NAME) or request.get_full_path()
+        return redirect_to_login(wanted, reverse("account_staff_login"))
+
+    return login
+
+
+admin.site.login = _admin_login(admin.site.login)
 admin.site.site_header = _("School portal: staff pages")
 admin.site.site_title = _("School portal staff")
 admin.site.index_title = _("What would you like to do?")

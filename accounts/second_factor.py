@@ -11,6 +11,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from accounts import landing
 from accounts.roles import role_kinds
 
 # The pages a staff member may open before the second step: setting it up (and the
@@ -24,6 +25,7 @@ OPEN_BEFORE_SECOND_STEP = frozenset(
         "mfa_reauthenticate",
         "account_reauthenticate",
         "account_login",
+        "account_staff_login",
         "account_logout",
         "language",
     }
@@ -62,16 +64,8 @@ def second_step_url(request, wanted: str) -> str:
 
 def start_page(request) -> str:
     """Where the staff member goes once the second step is done: the page they asked for,
-    else their own start page."""
+    else their front door (accounts.landing)."""
     wanted = request.session.get(NEXT_SESSION_KEY, "")
     if wanted.startswith("/") and not wanted.startswith("//"):
         return wanted
-    user = request.user
-    if user.is_staff or user.is_superuser:
-        return reverse("admin:index")
-    kinds = role_kinds(user)
-    if "front_desk" in kinds:
-        return reverse("families:front_desk")
-    if "partner_staff" in kinds:
-        return reverse("families:assist")
-    return reverse("families:home")
+    return landing.front_door(request.user) or reverse("families:home")

@@ -10,6 +10,7 @@ hide_code = sensitive_post_parameters("code")
 
 # Ahead of allauth's own URLs: the same addresses, behind a fresh-login check.
 urlpatterns = [
+    path("login/staff/", views.staff_login, name="account_staff_login"),
     path("phone/change/", views.change_phone, name="account_change_phone"),
     path("email/", views.email, name="account_email"),
     path("confirm-it-is-you/", views.confirm_it_is_you, name="confirm_it_is_you"),

@@ -94,6 +94,15 @@ class AddSecurityKey(AddWebAuthnView):
         return reverse("mfa_view_recovery_codes")
 
 
+class StaffLogin(allauth_views.LoginView):
+    """Staff log in with a password, shown at once (families' login page leads with a code
+    and keeps the password behind a toggle). The second factor follows as for any staff
+    login (RELIABILITY B10)."""
+
+    template_name = "account/staff_login.html"
+
+
+staff_login = StaffLogin.as_view()
 authenticate = SecondStep.as_view()
 add_security_key = AddSecurityKey.as_view()
 activate_totp = ActivateAuthenticatorApp.as_view()

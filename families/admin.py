@@ -145,13 +145,28 @@ class PassCheckAdmin(ScopedAdmin):
     readonly_fields = fields
 
 
+class AnsweredFilter(admin.SimpleListFilter):
+    """ "Not answered yet" is the list the admin's front page links to (portal.front_door)."""
+
+    title = _("answered")
+    parameter_name = "answered"
+
+    def lookups(self, request, model_admin):
+        return [("no", _("Not answered yet")), ("yes", _("Answered"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("no", "yes"):
+            return queryset.filter(answered_at__isnull=self.value() == "no")
+        return queryset
+
+
 @admin.register(Feedback)
 class FeedbackAdmin(ScopedAdmin):
     school_path = "school"
     staff_actions = frozenset({"view", "change"})
     district_actions = frozenset()
     list_display = ["created_at", "kind", "school", "language", "answered"]
-    list_filter = ["kind", "language"]
+    list_filter = [AnsweredFilter, "kind", "language"]
     list_select_related = ["school"]
     fields = [
         "school",

@@ -21,7 +21,11 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
+        from accounts import landing
+        from portal import front_door
         from portal.page_cache import content_changed
+
+        landing.register(front_door.url_for)
 
         for label in PUBLIC_CONTENT:
             model = apps.get_model(label)

@@ -92,7 +92,14 @@ def public_page(view):
         if isinstance(cached, tuple) and cached[0] == generation:
             return _from_cache(request, cached[1], cached[2])
         response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.streaming and not response.cookies:
+        # Asked again after the view: a page shown to a logged-in person (with its "Staff"
+        # link, its name) is never stored, even if the view logged someone in.
+        if (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not request.user.is_authenticated
+        ):
             content = response.content
             if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
                 content = TOKEN_FIELD.sub(TOKEN_SLOT, content)

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from reports.queries import Period, default_period
+from reports.scope import Period, default_period
 
 LONGEST = 3 * 366  # days: a longer range would mostly measure the data's own gaps
 

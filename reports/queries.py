@@ -17,11 +17,8 @@ Definitions (shown to staff on the pages too):
 - reminders: outbox messages of kind "reminder" for the events held, by channel and status.
 """
 
-import zoneinfo
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 
-from django.conf import settings
 from django.db.models import (
     BigIntegerField,
     BooleanField,
@@ -38,90 +35,14 @@ from django.db.models import (
 )
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce
-from django.utils import timezone
-from modeltranslation.utils import build_localized_fieldname
 
-from committees.models import Committee, Seat, SeatApplication
+from committees.models import Seat, SeatApplication
 from events.models import Event, MessageCount, WalkIn
 from families.models import Family, Membership
 from messaging.models import Message
-from portal.languages import LANGUAGE_CODES
 from reports.models import RsvpCount
-from schools.models import District, Guide, GuideSection, Partner, School, Status
-
-OTHER = "other"
-LANGUAGE_KEYS = [*LANGUAGE_CODES, OTHER]
-
-
-def language_key(code: str | None) -> str:
-    return code if code in LANGUAGE_CODES else OTHER
-
-
-@dataclass(frozen=True)
-class Scope:
-    """What a report covers: a whole district, or one school."""
-
-    district: District
-    school: School | None = None
-
-    @property
-    def obj(self):
-        return self.school or self.district
-
-    @property
-    def is_district(self) -> bool:
-        return self.school is None
-
-    def query_string(self) -> str:
-        return f"school={self.school.slug}" if self.school else f"district={self.district.slug}"
-
-    def school_filter(self, prefix: str = "") -> Q:
-        if self.school:
-            return Q(**{f"{prefix}school": self.school})
-        return Q(**{f"{prefix}school__district": self.district})
-
-    def events(self):
-        if self.school:
-            return Event.objects.filter(school=self.school)
-        return Event.objects.filter(district=self.district)
-
-    def committees(self):
-        if self.school:
-            return Committee.objects.filter(school=self.school)
-        return Committee.objects.filter(district=self.district)
-
-
-@dataclass(frozen=True)
-class Period:
-    first: date
-    last: date  # inclusive
-
-    @property
-    def days(self) -> int:
-        return (self.last - self.first).days + 1
-
-    @property
-    def start(self) -> datetime:
-        return timezone.make_aware(datetime.combine(self.first, time.min), _zone())
-
-    @property
-    def end(self) -> datetime:
-        """Exclusive end: midnight after the last day."""
-        return timezone.make_aware(
-            datetime.combine(self.last + timedelta(days=1), time.min), _zone()
-        )
-
-    def previous(self) -> "Period":
-        return Period(self.first - timedelta(days=self.days), self.first - timedelta(days=1))
-
-
-def _zone():
-    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
-
-
-def default_period(today: date | None = None) -> Period:
-    today = today or timezone.localdate()
-    return Period(today - timedelta(days=89), today)
+from reports.scope import LANGUAGE_KEYS, Period, Scope, language_key
+from schools.models import Partner, Status
 
 
 class JsonListHas(Func):
@@ -286,6 +207,21 @@ def held_events(scope: Scope, period: Period) -> list[dict]:
             "interpreter_languages",
             "childcare",
         )
+    )
+
+
+def cohosted_events(partner, period: Period) -> list[Event]:
+    """The events held in the period that a community partner co-hosts, with their school and
+    district (each is counted in its school's report, or its district's). One query."""
+    return list(
+        Event.objects.filter(
+            partners=partner,
+            status=Event.Status.PUBLISHED,
+            starts_at__gte=period.start,
+            starts_at__lt=period.end,
+        )
+        .select_related("school", "district")
+        .order_by("starts_at", "pk")
     )
 
 
@@ -493,123 +429,3 @@ def seat_holders_by_language(scope: Scope, period: Period) -> dict[str, int]:
     for row in rows:
         result[language_key(row["holder__language"])] += row["n"]
     return result
-
-
-# --- translation coverage -------------------------------------------------------------
-
-
-def _filled(field: str, code: str) -> Q:
-    name = build_localized_fieldname(field, code)
-    return Q(**{f"{name}__isnull": False}) & ~Q(**{name: ""})
-
-
-def _available(fields: tuple[str, ...], optional: tuple[str, ...], code: str) -> Q:
-    """A translation exists when every required field is filled in that language, and every
-    optional field is filled wherever the English one is."""
-    condition = Q()
-    for field in fields:
-        condition &= _filled(field, code)
-    for field in optional:
-        condition &= _filled(field, code) | ~_filled(field, "en")
-    return condition
-
-
-def coverage(scope: Scope) -> dict:
-    """For each school: how many published guides, sections and upcoming events it has, and
-    how many exist in each language. Three queries, plus one for the schools."""
-    schools = list(
-        School.objects.filter(pk=scope.school.pk)
-        if scope.school
-        else School.objects.filter(district=scope.district).order_by("name", "pk")
-    )
-    school_ids = [s.pk for s in schools]
-    sources = [
-        (
-            "guides",
-            Guide.objects.filter(school__in=school_ids, status=Status.PUBLISHED),
-            "school_id",
-            ("title",),
-            (),
-        ),
-        (
-            "sections",
-            GuideSection.objects.filter(
-                guide__school__in=school_ids,
-                guide__status=Status.PUBLISHED,
-                status=Status.PUBLISHED,
-            ),
-            "guide__school_id",
-            ("title", "body"),
-            (),
-        ),
-        (
-            "events",
-            Event.objects.filter(school__in=school_ids, status=Event.Status.PUBLISHED).filter(
-                ends_at__gte=timezone.now()
-            ),
-            "school_id",
-            ("title",),
-            ("description", "place"),
-        ),
-    ]
-    counts: dict[int, dict[str, dict[str, int]]] = {
-        pk: {kind: {"total": 0} for kind, *_ in sources} for pk in school_ids
-    }
-    for kind, queryset, school_field, required, optional in sources:
-        annotations = {"total": Count("id")}
-        for code in LANGUAGE_CODES:
-            annotations[f"l_{code}"] = Count("id", filter=_available(required, optional, code))
-        for row in queryset.order_by().values(school_field).annotate(**annotations):
-            bucket = counts[row[school_field]][kind]
-            bucket["total"] = row["total"]
-            for code in LANGUAGE_CODES:
-                bucket[code] = row[f"l_{code}"]
-    return {"schools": schools, "counts": counts}
-
-
-def missing_items(scope: Scope, limit: int = 200) -> list[dict]:
-    """For one school: each published guide, section and upcoming event missing a language
-    the school publishes in. Three queries."""
-    if scope.school is None:
-        return []
-    school = scope.school
-    languages = [code for code in school.languages if code in LANGUAGE_CODES]
-    items = []
-    kinds = (
-        (
-            "guide",
-            Guide.objects.filter(school=school, status=Status.PUBLISHED),
-            ("title",),
-            (),
-        ),
-        (
-            "section",
-            GuideSection.objects.filter(
-                guide__school=school, guide__status=Status.PUBLISHED, status=Status.PUBLISHED
-            ).select_related("guide"),
-            ("title", "body"),
-            (),
-        ),
-        (
-            "event",
-            Event.objects.filter(
-                school=school, status=Event.Status.PUBLISHED, ends_at__gte=timezone.now()
-            ),
-            ("title",),
-            ("description", "place"),
-        ),
-    )
-    for kind, queryset, required, optional in kinds:
-        flags = {
-            f"has_{code}": Case(
-                When(_available(required, optional, code), then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
-            for code in languages
-        }
-        for obj in queryset.annotate(**flags).order_by("pk")[:limit]:
-            missing = [code for code in languages if not getattr(obj, f"has_{code}")]
-            if missing:
-                items.append({"kind": kind, "obj": obj, "missing": missing})
-    return items

@@ -39,9 +39,17 @@ class Cell:
         return cls(str(text), 0, number=False, link=link)
 
     @classmethod
+    def whole(cls, total: Entry | None) -> "Cell":
+        """The share column of a Total row: 100% of itself, when it is shown and not 0."""
+        return cls("100%" if total is not None and not total.hidden and total.value else "")
+
+    @classmethod
     def plain(cls, value: int | str) -> "Cell":
         """A number that is not about people (events, seats, guides): never suppressed."""
         return cls(str(value), value if isinstance(value, int | float) else 0)
+
+
+NO_TOTAL = object()  # Table.fill: a table with no Total row
 
 
 @dataclass
@@ -56,6 +64,16 @@ class Table:
     headers: list[dict] | None = None  # column labels with sort links, for sortable tables
     csv_url: str = ""
     empty: str = ""  # said instead of "Nothing in this period." when there are no rows
+
+    def fill(self, groups, cells, total=NO_TOTAL) -> None:
+        """One row per (label, key) of groups, its cells cells(key), and a Total row of
+        cells(total) unless total is left out: the rows and their total are built by the same
+        function, so a column cannot add up one way in the body and another in the foot."""
+        for label, key in groups:
+            head = label if isinstance(label, Cell) else Cell.label(label)
+            self.rows.append([head, *cells(key)])
+        if total is not NO_TOTAL:
+            self.foot = [[total_label(), *cells(total)]]
 
     def sort_by(self, column: int, descending: bool) -> None:
         if 0 <= column < len(self.columns):

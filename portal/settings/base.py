@@ -211,7 +211,7 @@ EVENT_RETENTION_DAYS = env_int("EVENT_RETENTION_DAYS", 180)
 # Reports hide counts below this (and enough others that none can be worked out).
 REPORTS_MIN_COUNT = env_int("REPORTS_MIN_COUNT", 10)
 # Suppressed report figures are kept this long for every page and CSV of a period and scope
-# (reports.linked.shared); only with Redis, so every worker reads the same snapshot.
+# (reports.report.shared); only with Redis, so every worker reads the same snapshot.
 REPORTS_CACHE_SECONDS = env_int("REPORTS_CACHE_SECONDS", 300 if REDIS_URL else 0)
 
 # Languages: 15 of them, in the URL, remembered in a cookie.

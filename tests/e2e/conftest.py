@@ -202,6 +202,7 @@ def family_pages(data):
         f"/events/{event.pk}/",
         "/privacy/",
         "/accounts/login/",
+        "/accounts/login/staff/",
         "/accounts/signup/",
         "/accounts/login/code/",
     ]

@@ -25,6 +25,7 @@ PUBLIC = {
     "admin:logout",
     "robots_txt",
     "account_login",
+    "account_staff_login",
     "account_signup",
     "account_logout",
     "account_reset_password",

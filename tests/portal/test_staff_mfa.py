@@ -45,7 +45,7 @@ def staff_pages(door_event):
         "school_staff": ["/admin/", "/en/reports/", door, "/en/front-desk/", "/en/assist/"],
         "district_staff": ["/admin/", "/en/reports/"],
         "front_desk": [door, "/en/front-desk/"],
-        "partner_staff": ["/en/assist/"],
+        "partner_staff": ["/en/assist/", "/en/reports/events/"],
         "superuser": ["/admin/", "/en/reports/", door, "/admin/accounts/user/"],
     }
 

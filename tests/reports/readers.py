@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from events.models import Event, Rsvp
 from families.models import Family, Membership
 from portal.languages import LANGUAGES
-from reports import queries as q
+from reports import scope as q
 from tests.reports.exact import Reader
 
 NAMES = {**{code: str(name) for code, name in LANGUAGES}, q.OTHER: "Other or not given"}

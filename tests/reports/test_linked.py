@@ -5,7 +5,7 @@ pages by an exact reader (tests/reports/readers.py) that solves every shown figu
 
 import pytest
 
-from reports.queries import Scope
+from reports.scope import Scope
 from tests.conftest import make_school
 from tests.reports.conftest import make_families, past_event, rsvp
 from tests.reports.readers import family_reader, rsvp_reader

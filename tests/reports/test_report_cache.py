@@ -1,5 +1,5 @@
 """Suppressed figures are kept for every page and CSV of one period and scope
-(REPORTS_CACHE_SECONDS, reports.linked.shared): the second page reads the snapshot."""
+(REPORTS_CACHE_SECONDS, reports.report.shared): the second page reads the snapshot."""
 
 import pytest
 from django.core.cache import cache

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reports import queries as q
+from reports import scope as q
 from reports.linked import (
     MEASURES,
     EventFacts,

@@ -251,8 +251,11 @@ def test_superuser_sees_every_school(client, world, superuser):
 
 def test_staff_login_goes_through_allauth(client, staff_a):
     response = client.get("/admin/", follow=True)
-    assert response.redirect_chain[-1][0].startswith("/en/accounts/login/?next=")
-    response = client.post("/en/accounts/login/", {"login": staff_a.email, "password": PASSWORD})
+    # The staff login page: allauth's login, with the password field shown at once.
+    assert response.redirect_chain[-1][0] == "/en/accounts/login/staff/?next=/admin/"
+    response = client.post(
+        "/en/accounts/login/staff/", {"login": staff_a.email, "password": PASSWORD}
+    )
     assert response.status_code == 302
     # Logged in; the second step comes before the admin (RELIABILITY B10, test_staff_mfa.py).
     assert client.get("/admin/")["Location"] == "/en/accounts/2fa/totp/activate/"

@@ -1,0 +1,137 @@
+"""Participation by language: each language's share of families, RSVPs, attendance and
+committee seats, and in a district families by school and language."""
+
+from django.utils.translation import gettext as _
+
+from reports import charts
+from reports.pages.common import language_name, query, report_page, respond, rtl
+from reports.report import report_for
+from reports.scope import LANGUAGE_KEYS, Scope
+from reports.tables import Cell, Table
+
+
+def _figures(report, key):
+    """Families, RSVPs, attended and committee seats of one language (None: all)."""
+    seats = report.committees.entry
+    if key is None:
+        return [
+            report.family("now", "all"),
+            report.rsvp("going", "all"),
+            report.rsvp("attended", "all"),
+            seats(("members", None)),
+        ]
+    return [
+        report.family("now", "lang", key),
+        report.rsvp("going", "lang", key),
+        report.rsvp("attended", "lang", key),
+        seats(("members", key)),
+    ]
+
+
+def _participation(report):
+    """The table, and the chart's bars: each language's share of families and of
+    attendance."""
+    totals = _figures(report, None)
+    table = Table(
+        "participation",
+        _("Participation by language"),
+        [
+            _("Language"),
+            _("Families"),
+            _("Share of families"),
+            _("RSVPs"),
+            _("Share of RSVPs"),
+            _("Attended"),
+            _("Share of attendance"),
+            _("Committee seats"),
+            _("Share of seats"),
+            _("Attendance share minus family share"),
+        ],
+        note=_("A negative gap means the language group attends less than its share of families."),
+    )
+    bars = []
+
+    def cells(key):
+        if key is None:
+            cells = []
+            for total in totals:
+                cells += [Cell.count(total), Cell.whole(total)]
+            return [*cells, Cell("")]
+        row = _figures(report, key)
+        shares = [Cell.share(cell, total) for cell, total in zip(row, totals, strict=True)]
+        gap = ""
+        if shares[0].text and shares[2].text:
+            gap = _("%(points)+d points") % {
+                "points": round(100 * (shares[2].sort - shares[0].sort))
+            }
+        cells = []
+        for cell, share in zip(row, shares, strict=True):
+            cells += [Cell.count(cell), share]
+        if row[0].value or row[0].hidden:
+            bars.append(
+                (
+                    language_name(key),
+                    [
+                        (shares[0].sort * 100 if shares[0].text else None, shares[0].text),
+                        (shares[2].sort * 100 if shares[2].text else None, shares[2].text),
+                    ],
+                )
+            )
+        return [*cells, Cell(gap, shares[2].sort - shares[0].sort if gap else -1)]
+
+    table.fill([(language_name(k), k) for k in LANGUAGE_KEYS], cells, total=None)
+    return table, bars
+
+
+def _by_school_and_language(report, scope, period) -> Table:
+    fam = report.family
+    used = [
+        k
+        for k in LANGUAGE_KEYS
+        if any(
+            report.families.figures[("families", "members", s.pk, k)].value for s in report.schools
+        )
+    ]
+    table = Table(
+        "families_by_school_and_language",
+        _("Families by school and language"),
+        [_("School"), *(language_name(k) for k in used), _("Total")],
+        note=_(
+            "A family with children at two schools counts at each, so the total can be "
+            "more than the number of families."
+        ),
+    )
+
+    def cells(pk):
+        if pk is None:
+            by_language = [fam("members", "lang", k) for k in used]
+            return [*map(Cell.count, by_language), Cell.count(fam("members", "all"))]
+        by_language = [fam("members", pk, k) for k in used]
+        return [*map(Cell.count, by_language), Cell.count(fam("members", pk))]
+
+    schools = [
+        (Cell.label(s.name, f"?{query(Scope(scope.district, s), period)}"), s.pk)
+        for s in report.schools
+    ]
+    table.fill(schools, cells, total=None)
+    return table
+
+
+@report_page("languages")
+def languages(request, scope, form, period):
+    report = report_for(request, scope, period)
+    table, bars = _participation(report)
+    tables = [table]
+    if scope.is_district and report.families.members_shown:
+        tables.append(_by_school_and_language(report, scope, period))
+    chart = charts.bar_chart(
+        _("Share of families and share of attendance, by language"),
+        _(
+            "For each language, the first bar is its share of families and the second its share "
+            "of attendance; the table below gives the same numbers."
+        ),
+        bars,
+        [_("Share of families"), _("Share of attendance")],
+        rtl(),
+    )
+    return respond(request, "languages", scope, form, period, tables, bar=chart)

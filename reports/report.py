@@ -1,0 +1,229 @@
+"""`Report`: the figures of one period and scope, read with reports.queries, put into the
+networks of reports.linked and suppressed there, each group on first use; kept for the
+request, and in the shared cache for every page and CSV of the same period and scope."""
+
+import logging
+import zoneinfo
+from datetime import date, timedelta
+from functools import cached_property
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+
+from messaging.models import Message
+from reports import queries as q
+from reports.linked import (
+    EventFacts,
+    committee_figures,
+    family_key,
+    help_figures,
+    help_key,
+    needs_are_public,
+    reminder_figures,
+    rsvp_key,
+    solve_families,
+    solve_rsvps,
+    split_is_public,
+)
+from reports.scope import language_key
+from reports.suppression import Entry, Linked, threshold
+
+
+def weeks_of(period) -> list[date]:
+    monday = period.first - timedelta(days=period.first.weekday())
+    weeks = []
+    while monday <= period.last:
+        weeks.append(monday)
+        monday += timedelta(days=7)
+    return weeks
+
+
+log = logging.getLogger("portal.reports")
+
+
+def shared(build):
+    """Like cached_property, and kept REPORTS_CACHE_SECONDS in the shared cache for every
+    page and CSV of the same period and scope: a district's figures take seconds to
+    suppress, and pages read from one snapshot cannot be differenced through an answer that
+    arrived between two downloads. A cache that does not answer is skipped."""
+    name = build.__name__
+
+    def get(self):
+        if name in self.__dict__:
+            return self.__dict__[name]
+        seconds = settings.REPORTS_CACHE_SECONDS
+        key = self.cache_key(name)
+        value = None
+        if seconds:
+            try:
+                value = cache.get(key)
+            except Exception:  # noqa: BLE001 - Redis down: compute afresh
+                log.warning("reports.cache_unavailable")
+        if value is None:
+            value = build(self)
+            if seconds:
+                try:
+                    cache.set(key, value, seconds)
+                except Exception:  # noqa: BLE001
+                    log.warning("reports.cache_unavailable")
+        self.__dict__[name] = value
+        return value
+
+    return property(get, doc=build.__doc__)
+
+
+class Report:
+    """The suppressed figures of one period and scope, each group built on first use."""
+
+    def __init__(self, scope, period):
+        self.scope = scope
+        self.period = period
+        self.limit = threshold()
+
+    def cache_key(self, name) -> str:
+        where = f"school:{self.scope.school.pk}" if self.scope.school else "district"
+        return (
+            f"reports:1:{self.scope.district.pk}:{where}:{self.period.first}:"
+            f"{self.period.last}:{self.limit}:{name}"
+        )
+
+    @cached_property
+    def schools(self) -> list:
+        """The scope's schools (objects, by name) in a district; [] in one school's report."""
+        if self.scope.school:
+            return []
+        return list(self.scope.district.schools.order_by("name", "pk"))
+
+    @cached_property
+    def school_groups(self):
+        """The groups RSVP figures are split by: schools and district-wide events (None), or
+        None in one school's report (its figures are the totals)."""
+        if self.scope.school:
+            return None
+        return [s.pk for s in self.schools] + [None]
+
+    @shared
+    def events(self) -> list[EventFacts]:
+        zone = timezone.get_default_timezone()
+        facts = {}
+        for row in q.held_events(self.scope, self.period):
+            day = timezone.localtime(row["starts_at"], zone).date()
+            name = row["school__time_zone"] or settings.TIME_ZONE
+            facts[row["pk"]] = EventFacts(
+                pk=row["pk"],
+                week=day - timedelta(days=day.weekday()),
+                school=row["school_id"],
+                childcare=row["childcare"],
+                title=row["title"],
+                school_name=row["school__name"] if row["school_id"] else None,
+                local_start=timezone.localtime(row["starts_at"], zoneinfo.ZoneInfo(name)),
+                offered=set(row["interpreter_languages"] or []),
+            )
+        for row in q.counts_of_held_events(self.scope, self.period):
+            event = facts[row["event_id"]]
+            lang = language_key(row["language"])
+            counts = event.by_language.setdefault(lang, [0, 0])
+            counts[0] += row["going"]
+            counts[1] += row["attended"]
+            if row["interpreter_asked"]:
+                asked = event.interpreters.setdefault(language_key(row["asked"]), [0, 0])
+                asked[0] += row["interpreter_asked"]
+                if row["asked"] in event.offered:
+                    asked[1] += row["interpreter_asked"]
+            event.childcare_asked += row["childcare_asked"]
+        for event in facts.values():
+            event.by_language = {k: v for k, v in event.by_language.items() if v[0]}
+        return list(facts.values())
+
+    @cached_property
+    def weeks(self) -> list[date]:
+        return weeks_of(self.period)
+
+    @shared
+    def before(self) -> dict[str, int]:
+        return q.rsvp_totals(self.scope, self.period.previous())
+
+    @shared
+    def rsvps(self) -> Linked:
+        """Solved, with public_splits: the events whose split by language is shown."""
+        splits = {e.pk for e in self.events if split_is_public(e, self.limit)}
+        return solve_rsvps(
+            self.events, self.weeks, self.school_groups, splits, self.before, self.limit
+        )
+
+    @shared
+    def needs(self) -> Linked:
+        public = {e.pk for e in self.events if needs_are_public(e, self.limit)}
+        linked = help_figures(self.events, self.school_groups, public, self.before, self.limit)
+        linked.solve()
+        if linked.exposed and public:
+            # What the public tables tell leaves a hidden figure no way to move: show none.
+            public = set()
+            linked = help_figures(self.events, self.school_groups, public, self.before, self.limit)
+            linked.solve()
+        linked.public_needs = public
+        return linked
+
+    @shared
+    def families(self) -> Linked:
+        """Solved; members_shown on the result: whether the counts by school are shown."""
+        memberships = None
+        if self.scope.is_district:
+            by_school = q.families_by_school_and_language(self.scope, self.period)
+            memberships = {s.pk: by_school.get(s.pk, {}) for s in self.schools}
+        return solve_families(
+            q.families_by_language(self.scope, self.period), memberships, self.limit
+        )
+
+    @shared
+    def committee_rows(self) -> list[dict]:
+        return q.committee_rows(self.scope, self.period)
+
+    @shared
+    def committees(self) -> Linked:
+        rows = [
+            {
+                "pk": r["committee"].pk,
+                "filled": r["filled"],
+                "open": r["open"],
+                "applications": r["applications"],
+            }
+            for r in self.committee_rows
+        ]
+        linked = committee_figures(rows, self.members_by_language, self.limit)
+        linked.solve()
+        return linked
+
+    @shared
+    def members_by_language(self) -> dict[str, int]:
+        return q.seat_holders_by_language(self.scope, self.period)
+
+    @shared
+    def reminders(self) -> Linked:
+        linked = reminder_figures(
+            q.reminders_by_channel(self.scope, self.period),
+            Message.Channel.values,
+            q.walk_ins(self.scope, self.period),
+            self.limit,
+        )
+        linked.solve()
+        return linked
+
+    def rsvp(self, measure, kind, name=None) -> Entry:
+        return self.rsvps.entry(rsvp_key(measure, kind, name))
+
+    def help(self, measure, kind, name=None) -> Entry:
+        return self.needs.entry(help_key(measure, kind, name))
+
+    def family(self, measure, kind, name=None) -> Entry:
+        return self.families.entry(family_key(measure, kind, name))
+
+
+def report_for(request, scope, period) -> Report:
+    """One Report per request, period and scope."""
+    cache = request.__dict__.setdefault("_reports", {})
+    key = (scope, period)
+    if key not in cache:
+        cache[key] = Report(scope, period)
+    return cache[key]
