@@ -84,7 +84,7 @@ def detail(request, pk):
             "other_help": offered_help(event, interpreters=False),
             "partners": list(event.partners.all()),
             # Staff who run this event's door (partners that co-host it too) find it here.
-            "door": family is None and can_run_door(request.user, event),
+            "runs_door": family is None and can_run_door(request.user, event),
             "preview": event.status == Event.Status.DRAFT,
             "title_missing": not event.has_translation(language, "title"),
             "description_missing": bool(event.description)
