@@ -286,8 +286,6 @@ def export_family(family: Family) -> dict:
             }
             for m in Message.objects.filter(recipient=f"family:{family.pk}").order_by("pk")
         ],
-        # What the apps above families keep ("events", "calendar_feed"): they register it.
-        **personal_data.exported(family),
     }
 
 
