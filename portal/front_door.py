@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from schools.access import front_desk_schools, role_kinds
+from schools.access import front_desk_schools, partners_for, role_kinds
 
 
 def url_for(user) -> str | None:
@@ -137,3 +137,25 @@ def _events(request, events) -> tuple[Item, ...]:
             url = reverse("admin:events_event_change", args=[event.pk])
         items.append(Item(starts_at=event.starts_at, title=event.title, url=url))
     return tuple(items)
+
+
+# A partner's front door lists its coming co-hosted events; the reports page lists them all.
+COHOSTED_LISTED = 10
+
+
+def cohosted_events(user) -> list:
+    """The coming events this person's organisation co-hosts (partner staff only): one
+    query, whatever their number."""
+    from events.models import Event
+
+    if "partner_staff" not in role_kinds(user):
+        return []
+    start_of_today = timezone.make_aware(
+        datetime.combine(timezone.localdate(), datetime.min.time())
+    )
+    return list(
+        Event.objects.published()
+        .filter(partners__in=partners_for(user), ends_at__gte=start_of_today)
+        .distinct()
+        .order_by("starts_at")[:COHOSTED_LISTED]
+    )

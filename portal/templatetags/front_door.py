@@ -18,3 +18,11 @@ def staff_door(context):
     (portal.page_cache), so no cached page can carry it."""
     request = context.get("request")
     return (front_door.url_for(request.user) if request is not None else None) or ""
+
+
+@register.simple_tag(takes_context=True)
+def cohosted_events(context):
+    """A community partner's coming events (today's first), each leading to its door page,
+    on their front door: assisted registration knows no events, so the portal adds them."""
+    request = context.get("request")
+    return front_door.cohosted_events(request.user) if request is not None else []

@@ -78,3 +78,30 @@ def _partner(name, school):
     partner = Partner.objects.create(name=name)
     partner.schools.add(school)
     return partner
+
+
+def test_a_partners_front_door_lists_its_coming_co_hosted_events_and_no_other(
+    client, school_a, school_b, partner_a, partner_staff_a
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    cohosted = make_event(school_a, title="Co-hosted night")
+    held = make_event(school_a, title="Held last week", starts_at=timezone.now() - timedelta(7))
+    own_school = make_event(school_a, title="School A night")
+    elsewhere = make_event(school_b, title="School B night")
+    for event in (cohosted, held):
+        event.partners.add(partner_a)
+    elsewhere.partners.add(_partner("Other org", school_b))
+    client.force_login(partner_staff_a)
+    page = client.get("/es/assist/").content.decode()
+    assert "Eventos que organiza con la escuela" in page  # "Events you co-host", in Spanish
+    assert f'href="/es/events/{cohosted.pk}/door/"' in page and "Co-hosted night" in page
+    for other in (held, own_school, elsewhere):
+        assert other.title not in page and f"/events/{other.pk}/door/" not in page
+    assert 'href="/es/reports/events/"' in page
+    assert client.get("/es/reports/events/").status_code == 200
+    # A school's staff, on the same page, get no such list.
+    client.force_login(make_staff("staff.extra@example.org", school=school_a))
+    assert "/door/" not in client.get("/es/assist/").content.decode()
