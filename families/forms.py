@@ -248,7 +248,9 @@ class AssistedRegistrationForm(FamilyFieldsMixin, forms.Form):
         )
         self.fields["email"] = forms.EmailField(required=False, label=_("Email (if they have one)"))
         self.fields["school"] = forms.ModelChoiceField(
-            label=_("School"), queryset=schools if schools is not None else School.objects.none()
+            label=_("School"),
+            queryset=schools if schools is not None else School.objects.none(),
+            empty_label=_("Choose the school"),
         )
         self.fields["consent"] = forms.BooleanField(
             label=_(

@@ -73,8 +73,11 @@ def django_entries() -> list[polib.POEntry]:
         files = [path for path, _line in entry.occurrences]
         if not any(path.startswith(FAMILY_FACING) for path in files):
             continue
-        if all(path.startswith("db/models/fields/") for path in files) and (
-            "%(" not in entry.msgid and "“" not in entry.msgid
+        if (
+            all(path.startswith("db/models/fields/") for path in files)
+            and ("%(" not in entry.msgid and "“" not in entry.msgid)
+            # The empty choice of every select (BLANK_CHOICE_LABEL) is read by families.
+            and entry.msgid != "- Select an option -"
         ):
             continue
         if entry.msgid.endswith(DEVELOPER_ONLY_SUFFIXES):
