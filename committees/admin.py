@@ -15,7 +15,9 @@ class SeatInline(ScopedInline, admin.TabularInline):
     model = Seat
     extra = 1
     fields = ["label", "term_start", "term_end", "holder", "show_name"]
-    readonly_fields = ["holder"]
+    # Whether the member's name is shown is the family's own choice, made when it applied:
+    # staff see it, never set it (a tick here would publish a name the family kept private).
+    readonly_fields = ["holder", "show_name"]
 
     def get_fields(self, request, obj=None):
         fields = super().get_fields(request, obj)
@@ -24,7 +26,7 @@ class SeatInline(ScopedInline, admin.TabularInline):
             obj is not None and family_schools_for(request.user).filter(pk=obj.school_id).exists()
         ):
             return fields
-        return [f for f in fields if f != "holder"]
+        return [f for f in fields if f not in ("holder", "show_name")]
 
 
 @admin.register(Committee)

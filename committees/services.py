@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from committees.models import Committee, Seat, SeatApplication
 from families.services import notify
 
+ALREADY_DECIDED = _("This application has already been decided.")
 NO_OPEN_SEAT = _("This committee has no open seat now, so it does not take applications.")
 
 
@@ -37,6 +38,11 @@ def apply_for_seat(
 def select_member(application: SeatApplication, seat: Seat) -> SeatApplication:
     """Give a seat to an applicant. Locks the seat: two staff choosing at once cannot both win."""
     with transaction.atomic():
+        # The application first, under its lock: choosing it twice (a double click, two
+        # staff at once) must not give the same family a second seat and a second welcome.
+        application = SeatApplication.objects.select_for_update().get(pk=application.pk)
+        if application.status != SeatApplication.Status.APPLIED:
+            raise ValidationError(ALREADY_DECIDED, code="decided")
         seat = Seat.objects.select_for_update().get(pk=seat.pk)
         if seat.committee_id != application.committee_id:
             raise ValidationError(

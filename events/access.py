@@ -22,7 +22,13 @@ def can_run_door(user, event) -> bool:
         return True
     # Staff of a community partner run the door of the events their organisation co-hosts,
     # and of no other event.
-    if event.partners.filter(staff_roles__user=user, staff_roles__kind="partner_staff").exists():
+    # A draft is the school's until it is published.
+    if (
+        event.status != event.Status.DRAFT
+        and event.partners.filter(
+            staff_roles__user=user, staff_roles__kind="partner_staff"
+        ).exists()
+    ):
         return True
     if event.school_id:
         return front_desk_schools(user).filter(pk=event.school_id).exists()

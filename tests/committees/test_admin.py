@@ -96,3 +96,75 @@ def test_staff_of_two_schools_in_one_district_stay_apart(client, district_a, sch
     assert Committee.objects.get(pk=theirs.pk).seats.count() == 1
     assert not mine.seats.exists()
     assert date(2026, 9, 1) == theirs.seats.get().term_start
+
+
+def test_no_staff_member_can_show_a_members_name_the_family_kept_private(
+    client, school_a, staff_a, district_staff_a
+):
+    from tests.families.conftest import make_family
+
+    committee = make_committee(school_a)
+    family = make_family("ZZ Private Parent", school_a)
+    seat = Seat.objects.create(
+        committee=committee,
+        label="Parent seat 1",
+        term_start="2026-09-01",
+        term_end="2027-06-30",
+        holder=family,
+        show_name=False,
+    )
+    form = {
+        **with_a_new_seat(committee),
+        "seats-TOTAL_FORMS": 1,
+        "seats-INITIAL_FORMS": 1,
+        "seats-0-id": seat.pk,
+        "seats-0-committee": committee.pk,
+        "seats-0-label": seat.label,
+        "seats-0-show_name": "on",
+    }
+    for person in (district_staff_a, staff_a):
+        client.force_login(person)
+        page = client.get(change_url(committee)).content.decode()
+        assert 'name="seats-0-show_name"' not in page
+        response = client.post(change_url(committee), form)
+        assert response.status_code == 302, errors(response)
+        seat.refresh_from_db()
+        assert seat.show_name is False and seat.holder == family
+    # District staff do not even learn whether a name is shown (they never see who holds it).
+    client.force_login(district_staff_a)
+    assert (
+        "Member agreed to show their name" not in client.get(change_url(committee)).content.decode()
+    )
+    client.logout()
+    assert "ZZ Private Parent" not in client.get(f"/en/committees/{committee.pk}/").content.decode()
+
+
+def test_choosing_the_same_application_twice_gives_one_seat_and_one_welcome(
+    client, school_a, staff_a
+):
+    from committees.models import SeatApplication
+    from messaging.models import Message
+    from tests.families.conftest import make_family
+
+    committee = make_committee(school_a)
+    for number in (1, 2, 3):
+        Seat.objects.create(
+            committee=committee,
+            label=f"Parent seat {number}",
+            term_start="2026-09-01",
+            term_end="2027-06-30",
+        )
+    family = make_family("ZZ Chosen Parent", school_a, phone="+12125550177")
+    application = SeatApplication.objects.create(
+        family=family, committee=committee, statement="I can help.", language="en"
+    )
+    client.force_login(staff_a)
+    action = {"action": "choose", "_selected_action": [application.pk]}
+    for _ in range(3):
+        client.post("/admin/committees/seatapplication/", action)
+    assert list(committee.seats.filter(holder=family).values_list("label", flat=True)) == [
+        "Parent seat 1"
+    ]
+    assert Message.objects.filter(recipient=f"family:{family.pk}", kind="notice").count() == 1
+    page = client.post("/admin/committees/seatapplication/", action, follow=True)
+    assert "This application has already been decided." in page.content.decode()

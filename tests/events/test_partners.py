@@ -65,8 +65,11 @@ def test_partner_staff_never_open_the_door_of_other_events(
     other_partner = _partner("Other org", school_b)
     make_staff("other.cbo@example.org", is_staff=False, partner=other_partner)
     elsewhere.partners.add(other_partner)
+    # Co-hosted, but still a draft: the school's alone until it is published.
+    draft = make_event(school_a, title="Draft night", status="draft")
+    draft.partners.add(partner_a)
     client.force_login(partner_staff_a)
-    for event in (own_school, elsewhere):
+    for event in (own_school, elsewhere, draft):
         assert "/door/" not in client.get(f"/en/events/{event.pk}/").content.decode()
         assert client.get(f"/en/events/{event.pk}/door/").status_code == 403
         assert client.post(f"/en/events/{event.pk}/door/", {"form": "walk_in"}).status_code == 403

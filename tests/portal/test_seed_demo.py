@@ -7,7 +7,8 @@ import io
 import re
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
+from django.test import override_settings
 
 from accounts.models import User
 from committees.models import Committee, Seat, SeatApplication
@@ -43,7 +44,9 @@ WRITTEN = {
 
 
 def seed():
-    call_command("seed_demo", "--no-audio", stdout=io.StringIO())
+    # The demo runs only with DEBUG (it makes a superuser with a published password).
+    with override_settings(DEBUG=True):
+        call_command("seed_demo", "--no-audio", stdout=io.StringIO())
 
 
 def table(client, page, key):
@@ -137,3 +140,9 @@ def test_demo_families_are_named_in_their_own_language_and_a_second_run_adds_not
     seed()
     assert {model.__name__: model.objects.count() for model in models} == before
     assert before["Rsvp"] >= 10_000  # the history was there to be repeated
+
+
+def test_the_demo_never_runs_on_a_real_portal(db):
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("seed_demo", "--no-audio", stdout=io.StringIO())
+    assert not User.objects.filter(email="admin@example.org").exists()

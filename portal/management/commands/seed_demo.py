@@ -12,9 +12,10 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.files import File
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 from modeltranslation.utils import build_localized_fieldname
@@ -91,6 +92,10 @@ class Command(BaseCommand):
         parser.add_argument("--no-audio", action="store_true", help="Skip the recordings.")
 
     def handle(self, *args, no_audio=False, **options):
+        # It makes a superuser with a published password and prints every staff account's
+        # second-factor key: never on a real portal.
+        if not settings.DEBUG:
+            raise CommandError("seed_demo is for the demo (DEBUG=1) only.")
         started = time.monotonic()
         content = {code: self.load(code) for code in LANGUAGE_CODES}
         content = {code: data for code, data in content.items() if data}
