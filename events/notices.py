@@ -183,11 +183,18 @@ def render(message: Message, recipient) -> outbox.Rendered:
     school = event.school.name if event.school_id else event.district.name
     headline = template % {**params, "title": event.title, "link": ""}
     subject = f"{school}: {event.title}"
-    fallback = not event.has_translation(message.language, "title") or (
-        bool(event.description) and not event.has_translation(message.language, "description")
+    title_in_english = not event.has_translation(message.language, "title")
+    description_in_english = bool(event.description) and not event.has_translation(
+        message.language, "description"
     )
+    fallback = title_in_english or description_in_english
+    # The plain part says so too, before the English words (a reader of the text part sees
+    # no colour or lang attribute).
+    english_note = outbox.english_fallback_note() if fallback else ""
     body = "\n\n".join(
-        part for part in (template % {**params, "title": event.title}, event.description) if part
+        part
+        for part in (template % {**params, "title": event.title}, english_note, event.description)
+        if part
     )
     html = outbox.email_html(
         subject=subject,
@@ -199,6 +206,8 @@ def render(message: Message, recipient) -> outbox.Rendered:
         description=event.description,
         link=link,
         fallback=fallback,
+        title_in_english=title_in_english,
+        description_in_english=description_in_english,
     )
     return outbox.Rendered(
         sms=sms,

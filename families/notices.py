@@ -72,8 +72,11 @@ def family_recipient(ident: str) -> Recipient | None:
 
 
 def render(message, recipient) -> Rendered:
-    """The text was written in the family's language when the notice was scheduled."""
+    """The text was written in the family's language when the notice was scheduled; an
+    email gets the email's words when the notice has them ("type this email address")."""
     text = message.context.get("text", "")
+    if message.channel == "email":
+        text = message.context.get("email_text") or text
     subject = message.context.get("subject", "")
     return Rendered(
         sms=text,

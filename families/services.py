@@ -82,12 +82,22 @@ def register_family_for(
         via=Membership.Via.PARTNER if partner else Membership.Via.STAFF,
         decided_at=timezone.now(),
     )
+    # The school's name stands alone after a colon, so the sentence stays grammatical in
+    # every language whatever the name; it is read inside the family's language (its
+    # translated name). By email the family types its address, not "this number".
     notify(
         family,
         lambda: (
             gettext(
-                "Welcome to %(school)s. To see your family pass, open the school portal, "
-                "choose Log in and type this number: we send you a code."
+                "Welcome! Your school: %(school)s. To see your family pass, open the school "
+                "portal, choose Log in and type this number: we send you a code."
+            )
+            % {"school": school.name}
+        ),
+        email_text=lambda: (
+            gettext(
+                "Welcome! Your school: %(school)s. To see your family pass, open the school "
+                "portal, choose Log in and type this email address: we send you a code."
             )
             % {"school": school.name}
         ),
@@ -156,23 +166,28 @@ def check_pass(*, family_pass: FamilyPass | None, school, staff: User) -> PassCh
     )
 
 
-def notify(family: Family, text_for_family) -> bool:
+def notify(family: Family, text_for_family, *, email_text=None) -> bool:
     """Tell a family something by its own channel, in its own language, through the outbox.
 
-    text_for_family is called inside the family's language now; the outbox sends the text.
+    text_for_family is called inside the family's language now, so a school's or a
+    committee's name read inside it is the family's language's (English only when not
+    translated); the outbox sends the text. email_text, when given, is the same words for
+    an email (kept beside the text: a text handed over to email later uses it).
     Returns False when nothing reaches the family (a printed pass only).
     """
     recipient = outbox.resolve(f"family:{family.pk}")
     if recipient is None or not recipient.channels:
         return False
     with translation.override(family.language):
-        text = str(text_for_family())
-        subject = gettext("A message from your school")
+        context = {"text": str(text_for_family())}
+        if email_text is not None:
+            context["email_text"] = str(email_text())
+        context["subject"] = gettext("A message from your school")
     outbox.enqueue(
         recipient=recipient,
         kind="notice",
         key=f"notice:family:{family.pk}:{uuid.uuid4().hex}",
-        context={"text": text, "subject": subject},
+        context=context,
     )
     return True
 
@@ -210,12 +225,13 @@ def answer_feedback(feedback: Feedback, *, answer: str, by: User) -> bool:
     feedback.save(update_fields=["answer", "answered_at", "answered_by"])
     if feedback.family is None:
         return False
-    school = feedback.school.name
+    school = feedback.school
+    # school.name is read inside the lambda, in the family's language, not the staff's.
     return notify(
         feedback.family,
         lambda: (
-            gettext("%(school)s answered your message: %(answer)s")
-            % {"school": school, "answer": answer}
+            gettext("Your school answered your message (%(school)s): %(answer)s")
+            % {"school": school.name, "answer": answer}
         ),
     )
 

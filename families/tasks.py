@@ -3,7 +3,7 @@ from datetime import timedelta
 from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import ngettext
 
 from families import services
 from families.models import Family
@@ -45,9 +45,12 @@ def _warn(family: Family, days: int) -> None:
     services.notify(
         family,
         lambda: (
-            gettext(
+            ngettext(
+                "You have not used the school portal for a long time. In %(days)s day we will "
+                "erase your family's information. To keep it, log in once.",
                 "You have not used the school portal for a long time. In %(days)s days we will "
-                "erase your family's information. To keep it, log in once."
+                "erase your family's information. To keep it, log in once.",
+                days,
             )
             % {"days": days}
         ),

@@ -99,13 +99,15 @@ def join(request):
         )
         membership = services.join_school(family=request.family, school=school, via=via)
         if membership.status == Membership.Status.CONFIRMED:
+            # The name stands alone after a colon: grammatical in every language.
             messages.success(
-                request, _("You are now part of %(school)s.") % {"school": school.name}
+                request, _("You are now part of this school: %(school)s.") % {"school": school.name}
             )
         else:
             messages.success(
                 request,
-                _("We asked %(school)s. The school will confirm soon.") % {"school": school.name},
+                _("We sent your request to this school: %(school)s. It will confirm soon.")
+                % {"school": school.name},
             )
         return redirect("families:home")
     return render(request, "families/join.html", {"form": form})

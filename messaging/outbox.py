@@ -42,7 +42,10 @@ class Rendered:
 
 def email_html(*, subject: str, headline: str, school: str, **details) -> str:
     """The HTML part of an email, in the active language and its direction. details: title,
-    when, place, description, link, fallback (the event is shown in English)."""
+    when, place, description, link, fallback (some of the event is shown in English), and
+    title_in_english / description_in_english, which mark those parts lang="en" dir="ltr"
+    so a screen reader reads them in English and an English line is not laid out
+    right-to-left in an Arabic or Urdu email."""
     from django.template.loader import render_to_string
     from django.utils.translation import get_language
 
@@ -61,6 +64,19 @@ def email_html(*, subject: str, headline: str, school: str, **details) -> str:
             **details,
         },
     )
+
+
+def english_fallback_note() -> str:
+    """The sentence that tells a family, in its own language, that what follows is in
+    English (the same words as the note in the HTML part and on the pages)."""
+    from django.utils.translation import get_language, gettext
+
+    from portal.languages import ENDONYMS
+
+    language = get_language()
+    return gettext("This part is not yet in %(language)s. It is shown in English.") % {
+        "language": ENDONYMS.get(language, language)
+    }
 
 
 # Filled by the apps from their notices.py; the contract is in messaging.registry.

@@ -184,6 +184,7 @@ def _past_events(district, schools, partner, texts, rng, now):
     today = timezone.localtime(now).replace(hour=18, minute=0, second=0, microsecond=0)
     titles = {c: [e["title"] for e in t["events"]] for c, t in texts.items()}
     descriptions = {c: [e["description"] for e in t["events"]] for c, t in texts.items()}
+    places = {c: [e["place"] for e in t["events"]] for c, t in texts.items()}
     plans = []
     for number, school in enumerate(schools):
         for fortnight in range(WEEKS // 2):
@@ -201,8 +202,9 @@ def _past_events(district, schools, partner, texts, rng, now):
                 kind=kind,
                 **_localized("title", {c: t[text] for c, t in titles.items()}),
                 **_localized("description", {c: d[text] for c, d in descriptions.items()}),
+                **_localized("place", {c: p[text] for c, p in places.items()}),
                 title=titles["en"][text],
-                place="Library" if school else "Riverside Community Center",
+                place=places["en"][text],
                 address=school.address if school else "10 Main Street, Riverside",
                 starts_at=start,
                 ends_at=start + timedelta(hours=2),

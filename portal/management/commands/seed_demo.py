@@ -293,6 +293,7 @@ class Command(BaseCommand):
         for index, (school, start, capacity, kind) in enumerate(plans):
             titles = {c: t["events"][index]["title"] for c, t in texts.items()}
             descriptions = {c: t["events"][index]["description"] for c, t in texts.items()}
+            places = {c: t["events"][index]["place"] for c, t in texts.items()}
             # The upcoming one of its kind (the history has past ones of the same kind); it
             # moves with each run, so it stays upcoming.
             Event.objects.update_or_create(
@@ -304,7 +305,10 @@ class Command(BaseCommand):
                     "title": titles["en"],
                     **localized("title", titles),
                     **localized("description", descriptions),
-                    "place": "Library" if school else "Riverside Community Center",
+                    # The place in every language ("Library" read in English nowhere);
+                    # the address stays as written, like on an envelope.
+                    "place": places["en"],
+                    **localized("place", places),
                     "address": school.address if school else "10 Main Street, Riverside",
                     "starts_at": start,
                     "ends_at": start + timedelta(hours=2),
