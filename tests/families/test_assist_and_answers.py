@@ -211,3 +211,79 @@ def test_an_arabic_familys_printed_pass_reads_right_to_left(client, partner_staf
     page = client.get(response["Location"]).content.decode()
     assert 'class="pass-card" lang="ar" dir="rtl"' in page
     assert '<html lang="en" dir="ltr"' in page  # the page around it: the partner's
+
+
+def test_a_chinese_familys_answer_names_the_school_in_chinese(client, school_a, staff_a):
+    """The staff member answers in an English admin; the family reads its school's name as
+    the school wrote it in the family's language, standing alone (not in the sentence)."""
+    school_a.name_zh_hant = "甲小學"
+    school_a.save()
+    family = make_family("王太太", school_a, phone="+12125550125", language="zh-hant")
+    feedback = send_feedback(
+        school=school_a, family=family, kind="question", text="有校車嗎？", anonymous=False
+    )
+    client.force_login(staff_a)
+    client.post(f"/admin/families/feedback/{feedback.pk}/change/", {"answer": "有，早上7:30。"})
+    deliver_now()
+    text = sms.outbox[-1]["text"]
+    assert text == "您的學校回覆了您的留言（甲小學）：有，早上7:30。"
+    assert "School A" not in text
+
+
+def test_a_school_without_a_chinese_name_is_named_in_english(school_a, staff_a):
+    family = make_family("王太太", school_a, phone="+12125550125", language="zh-hant")
+    feedback = send_feedback(
+        school=school_a, family=family, kind="question", text="有校車嗎？", anonymous=False
+    )
+    answer_feedback(feedback, answer="有。", by=staff_a)
+    deliver_now()
+    assert "（School A）" in sms.outbox[-1]["text"]
+
+
+def test_the_welcome_by_email_asks_for_the_email_address_not_a_number(
+    client, partner_staff_a, school_a, mailoutbox
+):
+    school_a.name_es = "Escuela A"
+    school_a.save()
+    client.force_login(partner_staff_a)
+    client.post(
+        "/en/assist/",
+        assist_form(school_a, email="ana@example.org", channel="email", language="es"),
+    )
+    client.post(
+        "/en/assist/",
+        assist_form(
+            school_a, display_name="Luis", phone="212 555 0178", channel="sms", language="es"
+        ),
+    )
+    deliver_now()
+    (mail,) = mailoutbox
+    assert mail.body.startswith("¡Bienvenidos! Su escuela: Escuela A.")
+    assert "escriba esta dirección de correo electrónico" in mail.body
+    assert "número" not in mail.body and "número" not in mail.alternatives[0][0]
+    text = sms.outbox[-1]["text"]
+    assert text.startswith("¡Bienvenidos! Su escuela: Escuela A.") and "este número" in text
+
+
+@pytest.mark.parametrize(
+    ("language", "days", "words"),
+    [
+        ("ar", 7, "بعد 7 أيام."),  # 3 to 10: plural
+        ("ar", 30, "بعد 30 يومًا."),  # 11 to 99: singular accusative
+        ("ru", 7, "Через 7 дней"),
+        ("ru", 2, "Через 2 дня"),
+        ("uk", 2, "Через 2 дні"),
+        ("sq", 1, "Pas 1 dite"),
+        ("es", 1, "En 1 día "),
+        ("es", 30, "En 30 días "),
+    ],
+)
+def test_the_retention_warning_counts_days_in_the_languages_plural_form(
+    school_a, language, days, words
+):
+    from families.tasks import _warn
+
+    family = make_family("Rina", school_a, phone="+12125550123", language=language)
+    _warn(family, days)
+    deliver_now()
+    assert words in sms.outbox[-1]["text"]

@@ -163,6 +163,25 @@ def test_an_email_has_a_plain_and_an_html_part_in_the_familys_language(school_a,
     assert Message.objects.get(kind="rsvp_going").status == "sent"
 
 
+def test_english_in_an_email_is_marked_english_in_both_parts(school_a, mailoutbox):
+    """An untranslated description is read by a screen reader in English and laid out
+    left-to-right in an Arabic email, and the plain part says, in Arabic, that it is
+    English (the reader of the text part sees no lang attribute)."""
+    event = make_event(school_a, starts_at=at_noon(5), title="Family night")
+    event.title_ar = "أمسية العائلات"
+    event.description = "Dinner and games."
+    event.save()
+    family = make_family("Rina", school_a, email="rina@example.org", language="ar")
+    services.rsvp(family=family, event=event, party=Party(True))
+    deliver_now()
+    (mail,) = mailoutbox
+    ((html, _mimetype),) = mail.alternatives
+    assert '<p style="margin:0 0 16px" lang="en" dir="ltr">Dinner and games.</p>' in html
+    assert "<strong>أمسية العائلات</strong>" in html  # the Arabic title is not marked English
+    note = "هذا الجزء غير متوفر بعد باللغة العربية. يظهر هنا باللغة الإنجليزية."
+    assert note + "\n\nDinner and games." in mail.body
+
+
 def test_a_call_reads_what_when_and_where_without_a_web_address(school_a):
     from events.notices import render
 
