@@ -146,3 +146,20 @@ def test_the_demo_never_runs_on_a_real_portal(db):
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("seed_demo", "--no-audio", stdout=io.StringIO())
     assert not User.objects.filter(email="admin@example.org").exists()
+
+
+def test_demo_places_are_written_in_every_language(client):
+    """ "Library" was English on the demo's pages in all 15 languages."""
+    from modeltranslation.utils import build_localized_fieldname
+
+    seed()
+    events = Event.objects.all()
+    assert events.count() > 10  # the upcoming ones and the history
+    for event in events:
+        places = {c: getattr(event, build_localized_fieldname("place", c)) for c in LANGUAGE_CODES}
+        assert all(places.values()), (event.pk, places)
+        assert len(set(places.values())) >= 14, places  # only Chinese may share a word
+    lincoln = Event.objects.filter(school__slug="lincoln-elementary", place_en="Library")
+    upcoming = lincoln.order_by("-starts_at").first()
+    page = client.get(f"/ko/events/{upcoming.pk}/").content.decode()
+    assert "도서관" in page and "Library" not in page
