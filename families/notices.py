@@ -5,8 +5,8 @@ Resolver "family": a recipient key "family:<pk>" is read afresh at send time: th
 language, the channels it accepts in the order it prefers, its phone, email and the time
 zone of its first school.
 
-Kinds rendered here (context: {"text": ..., "subject": ...}, written in the family's
-language when the notice was scheduled):
+Kinds rendered here (context: {"text": ..., "subject": ...}, and "email_text" when an
+email says it otherwise, written in the family's language when the notice was scheduled):
 
     notice          anything said to one family in a sentence: the welcome after an
                     assisted registration, a school's answer to a message, a decision on a

@@ -24,7 +24,7 @@ def translated_event(school, title, **fields):
 
 
 def test_an_untranslated_place_does_not_make_an_event_untranslated(client, staff_a, school_a):
-    # The demo's Lincoln: every event translated, its place ("Library") only in English.
+    # Every event translated, its place only in English (a room or a building, like an address).
     event = translated_event(school_a, "Family night")
     online = make_event(school_a, title="Open day", title_es="Jornada", title_ar="يوم")
     Event.objects.filter(pk=online.pk).update(place="", place_en="")
