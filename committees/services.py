@@ -69,14 +69,17 @@ def decline(application: SeatApplication) -> None:
 def _tell(application: SeatApplication, *, selected: bool) -> None:
     committee = application.committee
 
+    # Called in the family's language (notify): the committee's name is its translation.
+    # The name stands alone after a colon, grammatical whatever it is.
     def text():
         if selected:
             return gettext(
-                "Welcome to “%(committee)s”! The school will tell you when it meets."
+                "Welcome! You have a seat on this committee: “%(committee)s”. The school will "
+                "tell you when it meets."
             ) % {"committee": committee.name}
         return gettext(
-            "Thank you for applying to “%(committee)s”. You were not chosen this time. "
-            "We hope you apply again."
+            "Thank you for applying to this committee: “%(committee)s”. You were not chosen "
+            "this time. We hope you apply again."
         ) % {"committee": committee.name}
 
     notify(application.family, text)

@@ -168,3 +168,32 @@ def test_choosing_the_same_application_twice_gives_one_seat_and_one_welcome(
     assert Message.objects.filter(recipient=f"family:{family.pk}", kind="notice").count() == 1
     page = client.post("/admin/committees/seatapplication/", action, follow=True)
     assert "This application has already been decided." in page.content.decode()
+
+
+def test_a_chosen_family_reads_the_committees_name_in_its_language_standing_alone(school_a):
+    """The seat decision is read in the family's language with the committee's name as the
+    school wrote it in that language, after a colon (no "в «…»" to decline)."""
+    from committees.models import SeatApplication
+    from committees.services import decline, select_member
+    from messaging import sms
+    from tests.conftest import deliver_now
+    from tests.families.conftest import make_family
+
+    committee = make_committee(school_a, name="Parents' council", name_ru="Совет родителей")
+    seat = Seat.objects.create(
+        committee=committee, label="1", term_start="2026-09-01", term_end="2027-06-30"
+    )
+    chosen = make_family("Ольга", school_a, phone="+12125550181", language="ru")
+    other = make_family("Иван", school_a, phone="+12125550182", language="ru")
+    for family, decide in ((chosen, lambda a: select_member(a, seat)), (other, decline)):
+        decide(
+            SeatApplication.objects.create(
+                family=family, committee=committee, statement="Могу помочь.", language="ru"
+            )
+        )
+    deliver_now()
+    texts = {m["to"]: m["text"] for m in sms.outbox}
+    assert texts["+12125550181"].startswith(
+        "Добро пожаловать! У Вас есть место в этом комитете: «Совет родителей»."
+    )
+    assert texts["+12125550182"].startswith("Спасибо за заявку в этот комитет: «Совет родителей».")
