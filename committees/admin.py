@@ -77,7 +77,7 @@ class SeatApplicationAdmin(SchoolOrDistrictScope, ScopedAdmin):
             else:
                 self.message_user(
                     request,
-                    _("%(family)s was chosen and told.") % {"family": application.family},
+                    _("Chosen and told: %(family)s.") % {"family": application.family},
                     messages.SUCCESS,
                 )
 
