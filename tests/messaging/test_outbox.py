@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from events import services
 from events.models import Rsvp
@@ -180,6 +180,27 @@ def test_english_in_an_email_is_marked_english_in_both_parts(school_a, mailoutbo
     assert "<strong>أمسية العائلات</strong>" in html  # the Arabic title is not marked English
     note = "هذا الجزء غير متوفر بعد باللغة العربية. يظهر هنا باللغة الإنجليزية."
     assert note + "\n\nDinner and games." in mail.body
+
+
+def test_an_event_email_and_call_name_the_school_in_the_familys_language(school_a, mailoutbox):
+    from events.notices import render
+
+    school_a.name_zh_hans = "甲学校"
+    school_a.save()
+    event = make_event(school_a, starts_at=at_noon(5), title="Family night")
+    event.title_zh_hans = "家庭之夜"
+    event.place_zh_hans = "图书馆"
+    event.save()
+    family = make_family("王", school_a, email="wang@example.org", language="zh-hans")
+    services.rsvp(family=family, event=event, party=Party(True))
+    deliver_now()
+    (mail,) = mailoutbox
+    assert mail.subject == "甲学校: 家庭之夜" and "图书馆" in mail.body
+    assert "甲学校" in mail.alternatives[0][0] and "School A" not in mail.alternatives[0][0]
+    message = Message.objects.get(kind="rsvp_going")
+    with translation.override("zh-hans"):
+        script = render(message, outbox.resolve(message.recipient)).voice
+    assert script.startswith("甲学校.") and "School A" not in script
 
 
 def test_a_call_reads_what_when_and_where_without_a_web_address(school_a):
