@@ -270,6 +270,7 @@ def test_the_welcome_by_email_asks_for_the_email_address_not_a_number(
     [
         ("ar", 7, "بعد 7 أيام."),  # 3 to 10: plural
         ("ar", 30, "بعد 30 يومًا."),  # 11 to 99: singular accusative
+        ("ar", 2, "بعد يومين."),  # the dual
         ("ru", 7, "Через 7 дней"),
         ("ru", 2, "Через 2 дня"),
         ("uk", 2, "Через 2 дні"),
