@@ -298,7 +298,9 @@ def export_family(family: Family) -> dict:
                 "created": m.created_at.isoformat(),
                 "due": m.due_at.isoformat(),
                 "sent": m.sent_at.isoformat() if m.sent_at else None,
-                "text": m.context.get("text"),
+                # The words as sent: an email's own words when the notice has them.
+                "text": (m.channel == "email" and m.context.get("email_text"))
+                or m.context.get("text"),
             }
             for m in Message.objects.filter(recipient=f"family:{family.pk}").order_by("pk")
         ],

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from families.models import Family, Feedback, Membership
-from families.services import answer_feedback, send_feedback
+from families.services import answer_feedback, export_family, send_feedback
 from families.tasks import apply_retention
 from messaging import sms
 from tests.conftest import deliver_now
@@ -263,6 +263,9 @@ def test_the_welcome_by_email_asks_for_the_email_address_not_a_number(
     assert "número" not in mail.body and "número" not in mail.alternatives[0][0]
     text = sms.outbox[-1]["text"]
     assert text.startswith("¡Bienvenidos! Su escuela: Escuela A.") and "este número" in text
+    # The family's copy of its information shows the words it was sent.
+    (sent,) = export_family(Family.objects.get(display_name="Fatima"))["messages_from_the_portal"]
+    assert sent["text"] == mail.body
 
 
 @pytest.mark.parametrize(
