@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminFileWidget
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -119,10 +121,28 @@ class GuideAdmin(ScopedAdmin, TabbedTranslationAdmin):
         return translation_status(obj, obj.school.languages if obj and obj.pk else None)
 
 
+class RecorderFileInput(AdminFileWidget):
+    """The recording's file input, followed by a recorder (portal/admin-recorder.js) that puts
+    what staff record into this same input: saved with the form, it is checked exactly as an
+    uploaded file is (schools.audio). Without the script the recorder stays hidden."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        field = super().render(name, value, attrs, renderer)
+        return field + render_to_string("admin/schools/recorder.html")
+
+
 class GuideSectionAudioInline(ScopedInline, admin.TabularInline):
     model = GuideSectionAudio
     extra = 1
     fields = ["language", "file"]
+
+    class Media:
+        js = ("portal/admin-recorder.js",)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "file":
+            kwargs["widget"] = RecorderFileInput
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 @admin.register(GuideSection)
