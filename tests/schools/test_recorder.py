@@ -51,6 +51,12 @@ def test_the_section_page_carries_the_recorder_under_the_pages_nonce(staff_clien
     assert response.status_code == 200
     nonce = re.search(r"script-src [^;]*'nonce-([\w+/=-]+)'", response["Content-Security-Policy"])
     assert nonce, response["Content-Security-Policy"]
+    # The player may read what was just recorded (blob:); nothing else is loosened.
+    csp = response["Content-Security-Policy"]
+    assert "media-src 'self' blob:" in csp and "unsafe-inline" not in csp
+    assert "default-src 'self'" in csp and "object-src 'none'" in csp
+    family_csp = Client().get(section.guide.get_absolute_url())["Content-Security-Policy"]
+    assert "blob:" not in family_csp
     body = response.content.decode()
     scripts = re.findall(r"<script\b[^>]*>", body)
     recorder = [tag for tag in scripts if "/static/portal/admin-recorder.js" in tag]
