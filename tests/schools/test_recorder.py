@@ -116,6 +116,10 @@ def test_a_new_recording_replaces_the_old_one(staff_client, client, section, med
     assert response.status_code == 302
     audio.refresh_from_db()
     assert GuideSectionAudio.objects.count() == 1 and audio.file.name.endswith(".webm")
+    # Staff hear the current recording on the section's page before replacing it again.
+    page = staff_client.get(change_url(section)).content.decode()
+    player = f'<audio class="recorder-current" controls preload="none" src="{audio.file.url}">'
+    assert player in page
 
 
 def test_a_recording_cut_short_is_refused_like_any_file(staff_client, section, media):
