@@ -45,6 +45,7 @@
       part(box, "stop").hidden = true;
       part(box, "use").hidden = false;
       say(box, "listen");
+      preview.focus(); // a key press plays it: listen before using it
     });
     recorder.start();
     active = { box: box, recorder: recorder };
