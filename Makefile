@@ -27,7 +27,11 @@ install: $(BIN)/.installed
 messages: install
 	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv -v0
 
+# The demo's guides are read aloud by espeak-ng (seed_demo), so each can be listened to.
 run: messages
+	@command -v espeak-ng >/dev/null || { echo "Installing espeak-ng (to record the demo guides)…"; \
+		$(APT_INSTALL) espeak-ng >/dev/null; \
+		else echo "No espeak-ng: the demo guides will have no recordings (sudo apt-get install espeak-ng)." >&2; fi; }
 	@mkdir -p var/broker
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput -v0
 	DEBUG=1 $(BIN)/python manage.py seed_demo

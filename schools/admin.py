@@ -1,4 +1,7 @@
+from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminFileWidget
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -119,10 +122,30 @@ class GuideAdmin(ScopedAdmin, TabbedTranslationAdmin):
         return translation_status(obj, obj.school.languages if obj and obj.pk else None)
 
 
+class RecorderFileInput(AdminFileWidget):
+    """The recording's file input, followed by a recorder (portal/admin-recorder.js) that puts
+    what staff record into this same input: saved with the form, it is checked exactly as an
+    uploaded file is (schools.audio). Without the script the recorder stays hidden; the
+    current recording has a player either way, so staff listen before they replace it."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        field = super().render(name, value, attrs, renderer)
+        current = value.url if value and getattr(value, "url", None) else ""
+        return field + render_to_string("admin/schools/recorder.html", {"current": current})
+
+
 class GuideSectionAudioInline(ScopedInline, admin.TabularInline):
     model = GuideSectionAudio
     extra = 1
     fields = ["language", "file"]
+
+    class Media:
+        js = ("portal/admin-recorder.js",)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "file":
+            kwargs["widget"] = RecorderFileInput
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 @admin.register(GuideSection)
@@ -136,6 +159,14 @@ class GuideSectionAdmin(ScopedAdmin, TabbedTranslationAdmin):
     readonly_fields = ["translations", "reading_grade"]
     fields = ["guide", "title", "body", "status", "order", "translations", "reading_grade"]
     inlines = [GuideSectionAudioInline]
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        response = super().changeform_view(request, object_id, form_url, extra_context)
+        # The recorder plays back what was just recorded from a blob: address, which the
+        # site's policy (media from this site only) refuses; only this page allows it.
+        media = [*settings.SECURE_CSP.get("media-src", []), "blob:"]
+        response._csp_config = {**settings.SECURE_CSP, "media-src": media}
+        return response
 
     @admin.display(description=_("school"))
     def school(self, obj):

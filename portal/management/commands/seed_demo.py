@@ -51,8 +51,24 @@ GRADUATION = {
         "Pida una reunión con el consejero en el grado 9. Puede venir un intérprete.",
     },
 }
-# espeak-ng voices for the recordings, where the machine has espeak-ng.
-VOICES = {"en": "en-us", "es": "es-419", "fr": "fr-fr"}
+# espeak-ng voices for the recordings, where the machine has espeak-ng (`make run` installs
+# it). espeak-ng has no Filipino voice: Filipino readers get the English recording, marked so.
+VOICES = {
+    "en": "en-us",
+    "sq": "sq",
+    "ar": "ar",
+    "bn": "bn",
+    "zh-hans": "cmn",
+    "zh-hant": "cmn",
+    "fr": "fr-fr",
+    "ht": "ht",
+    "ko": "ko",
+    "ru": "ru",
+    "es": "es-419",
+    "uk": "uk",
+    "ur": "ur",
+    "uz": "uz",
+}
 
 
 DEMO_STAFF = [
