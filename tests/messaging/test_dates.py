@@ -10,7 +10,7 @@ from datetime import datetime
 import pytest
 import time_machine
 from django.core import mail
-from django.utils import dates, translation
+from django.utils import dates, formats, translation
 
 from events import services
 from events.calendar import calendar_for
@@ -54,6 +54,16 @@ def assert_named_month(text: str, language: str, what: str):
     assert not DIGIT_DATE.search(text), (language, what, text)
     if language not in ("en", "tl"):  # Filipino writes "Enero", never "January"
         assert "january" not in lowered, (language, what, text)
+
+
+def test_every_language_has_its_own_format_module():
+    """Django has none for some of ours (Urdu, Filipino) and digits-only short dates in
+    most: a new language must say how it writes a date (docs/translating.md)."""
+    for language in LANGUAGE_CODES:
+        modules = formats.get_format_modules(language)
+        assert modules and modules[0].__name__.startswith("portal.formats."), language
+        module = modules[0]
+        assert {"WHEN_FORMAT", "SHORT_WHEN_FORMAT", "WEEKDAY_DATE_FORMAT"} <= set(dir(module))
 
 
 @pytest.mark.parametrize("language", LANGUAGE_CODES)
