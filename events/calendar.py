@@ -1,14 +1,19 @@
 """Calendar files (.ics) in the reader's language, with the essentials in the text."""
 
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
 from events.models import Event
+from messaging.dates import long_when
 
 
 def event_summary_lines(event: Event, url: str) -> list[str]:
     lines = [
+        # The phone shows the time from DTSTART; the text says it too, month by its name, for
+        # the reader who opens the description or forwards it.
+        gettext("When: %(when)s")
+        % {"when": long_when(event.starts_at, get_language(), event.time_zone)},
         gettext("Where: %(place)s")
         % {"place": ", ".join(p for p in (event.place, event.address) if p)},
     ]

@@ -20,11 +20,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from events.models import Event, Rsvp
 from messaging import outbox, registry
+from messaging.dates import long_when, short_when
 from messaging.models import Message
 from messaging.segments import fit
 
@@ -175,11 +176,14 @@ def short_link(event: Event, language: str) -> str:
 
 def render(message: Message, recipient) -> outbox.Rendered:
     event = Event.objects.select_related("school", "district").get(pk=message.context["event"])
-    when = formats.date_format(event.local_start, "SHORT_DATETIME_FORMAT")
+    # The month by its name, at the event's place: short in a text, with the weekday in a
+    # call or an e-mail.
+    short = short_when(event.starts_at, message.language, event.time_zone)
+    when = long_when(event.starts_at, message.language, event.time_zone)
     link = short_link(event, message.language)
     params = {"when": when, "place": event.place, "link": link}
     template = TEXTS[message.kind]()
-    sms = fit(lambda title: template % {**params, "title": title}, event.title)
+    sms = fit(lambda title: template % {**params, "when": short, "title": title}, event.title)
     school = event.school.name if event.school_id else event.district.name
     headline = template % {**params, "title": event.title, "link": ""}
     subject = f"{school}: {event.title}"

@@ -221,6 +221,8 @@ LANGUAGES = LANGUAGES
 # locale_django/ carries the Django messages families meet (form errors, dates) for the one
 # language Django ships no catalog for (Filipino).
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_django"]
+# Every date names its month, in the way the language writes it (portal/formats/).
+FORMAT_MODULE_PATH = ["portal.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env_str("TIME_ZONE", "America/New_York")
