@@ -1,0 +1,139 @@
+"""Words families understand: a browser's language finds ours, a phone number dials, the
+Filipino login page is in Filipino, and Spanish speaks to a family as usted everywhere."""
+
+import re
+import sys
+from pathlib import Path
+
+import polib
+import pytest
+from django.utils import translation
+
+from tests.conftest import make_school
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize(
+    "header, prefix",
+    [
+        ("fil", "/tl/"),
+        ("fil-PH", "/tl/"),
+        ("fil-PH,fil;q=0.9,en-US;q=0.8,en;q=0.7", "/tl/"),
+        ("tl-PH", "/tl/"),
+        ("zh-TW", "/zh-hant/"),
+        ("zh-HK", "/zh-hant/"),
+        ("zh-Hant-TW", "/zh-hant/"),
+        ("zh-CN", "/zh-hans/"),
+        ("zh-SG", "/zh-hans/"),
+        ("zh-Hans-CN,zh;q=0.9", "/zh-hans/"),
+        ("es-MX,es;q=0.9", "/es/"),
+        ("xx-YY", "/en/"),
+    ],
+)
+def test_a_browsers_language_opens_the_portal_in_it(client, db, header, prefix):
+    response = client.get("/", headers={"accept-language": header})
+    assert response.status_code == 302
+    assert response["Location"] == prefix
+    lang = prefix.strip("/")
+    assert f'<html lang="{lang}"' in client.get(prefix).content.decode()
+
+
+TEL_HREF = re.compile(r'href="(tel:[^"]*)"')
+
+
+@pytest.mark.parametrize("phone", ["+1 555 0100 101", "(212) 555-0123", "+52 55 1234 5678"])
+def test_every_tel_link_is_e164_without_spaces(client, district_a, phone):
+    school = make_school(district_a, "tel-school", "Tel School", phone=phone)
+    # The school page, and an event page whose description falls back to English (the note
+    # offers the school's number to ask for an interpreter).
+    pages = [f"/en/schools/{school.slug}/", f"/es/schools/{school.slug}/"]
+    hrefs = []
+    for url in pages:
+        html = client.get(url).content.decode()
+        assert phone in html  # shown as the school wrote it
+        hrefs += TEL_HREF.findall(html)
+    assert hrefs
+    for href in hrefs:
+        assert re.fullmatch(r"tel:\+\d+", href), href
+    digits = re.sub(r"\D", "", phone)
+    assert all(href.endswith(digits) for href in hrefs)
+
+
+def test_a_phone_that_cannot_be_dialled_is_shown_without_a_link(client, district_a):
+    school = make_school(district_a, "tel-school", "Tel School", phone="ask at the desk")
+    html = client.get(f"/en/schools/{school.slug}/").content.decode()
+    assert "ask at the desk" in html
+    assert "tel:" not in html
+
+
+def test_the_filipino_login_page_is_in_filipino(client, db):
+    html = client.get("/tl/accounts/login/").content.decode()
+    labels = re.findall(r"<label[^>]*>(.*?)</label>", html, re.S)
+    assert labels
+    for english in ("Login", "Password", "Email address", "Email", "Username", "Remember Me"):
+        assert english not in [re.sub(r"<[^>]+>|:", "", label).strip() for label in labels]
+
+
+# Spanish speaks to families as usted. These forms are tú (verbs in -as/-es of the second
+# person, tú-imperatives with an enclitic te, te/tu/tus). A usted imperative (escriba, elija) or
+# a third person (escribe) is fine, so ambiguous forms are not listed.
+SPANISH_TU = [
+    r"\bhas\b",
+    r"\bte\b",
+    r"\btu\b",
+    r"\btus\b",
+    r"\btú\b",
+    r"\bcontigo\b",
+    r"\bpuedes\b",
+    r"\bquieres\b",
+    r"\bnecesitas\b",
+    r"\btienes\b",
+    r"\beres\b",
+    r"\bestás\b",
+    r"\binténtalo\b",
+    r"\bhaz\b",
+    r"\bten paciencia\b",
+    r"\bintrodúcelo\b",
+    r"\bves\b",
+    r"\bintroduce (el|la|un|una|su)\b",
+    r"\bvete\b",
+    r"\bregítrate\b",
+    r"\b(regístrate|inscríbete|apúntate|conéctate|identifícate|asegúrate|acuérdate)\b",
+    r"\b(tuyo|tuya|tuyos|tuyas)\b",
+]
+
+
+def spanish_as_shown(entries):
+    """What a Spanish page says for each entry: our catalog, locale_django's, or Django's and
+    allauth's own, whichever wins (allauth's Spanish says tú: locale_django overrides it)."""
+    with translation.override("es"):
+        for entry in entries:
+            if entry.msgid_plural:
+                for n in (1, 2):
+                    yield (
+                        entry.msgid,
+                        translation.npgettext(
+                            entry.msgctxt or "", entry.msgid, entry.msgid_plural, n
+                        )
+                        if entry.msgctxt
+                        else translation.ngettext(entry.msgid, entry.msgid_plural, n),
+                    )
+            elif entry.msgctxt:
+                yield entry.msgid, translation.pgettext(entry.msgctxt, entry.msgid)
+            else:
+                yield entry.msgid, translation.gettext(entry.msgid)
+
+
+def test_spanish_says_usted_everywhere():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from django_gaps import family_facing_entries
+
+    ours = [e for e in polib.pofile(str(ROOT / "locale/es/LC_MESSAGES/django.po")) if e.msgid]
+    found = [
+        (marker, msgid, text)
+        for msgid, text in spanish_as_shown(ours + family_facing_entries())
+        for marker in SPANISH_TU
+        if re.search(marker, text, re.I)
+    ]
+    assert not found, f"{len(found)} tú forms: {found[:5]}"
