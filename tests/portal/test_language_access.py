@@ -106,18 +106,33 @@ SPANISH_TU = [
 ]
 
 
-def spanish_as_shown(entries):
-    """What a Spanish page says for each entry: our catalog, locale_django's, or Django's and
-    allauth's own, whichever wins (allauth's Spanish says tú: locale_django overrides it)."""
-    with translation.override("es"):
+# The familiar "you" of the other languages; our catalogs and locale_django/ use the polite one
+# (vous, Вы, আপনি, آپ, siz, ju, 您).
+FAMILIAR = {
+    "es": SPANISH_TU,
+    "fr": [r"\btu\b", r"\bton\b", r"\bta\b", r"\btes\b", r"\btoi\b"],
+    "ru": [r"\bты\b", r"\bтебя\b", r"\bтебе\b", r"\bтво(й|я|и|его|ё|ю|ей)\b"],
+    "uk": [r"\bти\b", r"\bтебе\b", r"\bтобі\b", r"\bтв(ій|оя|ої|ого|ою|оє|оїй)\b"],
+    "bn": ["তুমি", "তোমার", "তোমাকে"],
+    "ur": [r"\bتم\b", "تمہارا", "تمہیں", "تمہاری", "تمہارے"],
+    "uz": [r"\bsening\b", r"\bsenga\b", r"\bseni\b"],
+    "sq": [r"\bti\b", r"\btënd(in|e)?\b"],
+    "zh-hans": ["你"],
+    "zh-hant": ["你"],
+}
+
+
+def as_shown(code, entries):
+    """What a page in this language says for each entry: our catalog, locale_django's, or
+    Django's and allauth's own, whichever wins (allauth's Spanish says tú, Django's Chinese
+    你 in places: locale_django overrides them)."""
+    with translation.override(code):
         for entry in entries:
             if entry.msgid_plural:
-                for n in (1, 2):
+                for n in (1, 2, 5):
                     yield (
                         entry.msgid,
-                        translation.npgettext(
-                            entry.msgctxt or "", entry.msgid, entry.msgid_plural, n
-                        )
+                        translation.npgettext(entry.msgctxt, entry.msgid, entry.msgid_plural, n)
                         if entry.msgctxt
                         else translation.ngettext(entry.msgid, entry.msgid_plural, n),
                     )
@@ -127,18 +142,21 @@ def spanish_as_shown(entries):
                 yield entry.msgid, translation.gettext(entry.msgid)
 
 
-def test_spanish_says_usted_everywhere():
+@pytest.mark.parametrize("code", sorted(FAMILIAR))
+def test_one_polite_register_per_language(code):
+    """Spanish speaks to a family as usted everywhere ("Has verificado" was tú), French as
+    vous, Russian and Ukrainian as Вы: on our pages and on Django's and allauth's."""
     sys.path.insert(0, str(ROOT / "scripts"))
     from django_gaps import family_facing_entries
 
-    ours = [e for e in polib.pofile(str(ROOT / "locale/es/LC_MESSAGES/django.po")) if e.msgid]
-    found = [
+    ours = [e for e in polib.pofile(str(glossary.catalog(code))) if e.msgid]
+    found = {
         (marker, msgid, text)
-        for msgid, text in spanish_as_shown(ours + family_facing_entries())
-        for marker in SPANISH_TU
+        for msgid, text in as_shown(code, ours + family_facing_entries())
+        for marker in FAMILIAR[code]
         if re.search(marker, text, re.I)
-    ]
-    assert not found, f"{len(found)} tú forms: {found[:5]}"
+    }
+    assert not found, f"{len(found)} familiar forms: {sorted(found)[:5]}"
 
 
 def load_glossary():
