@@ -19,6 +19,19 @@ def to_e164(text: str, region: str | None = None) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def tel_uri(text: str, region: str | None = None) -> str:
+    """A link a phone can dial: "tel:" and the number in E.164, without spaces (RFC 3966; a
+    tel: with spaces is invalid HTML). Unlike to_e164 the number need only be possible, not
+    assigned: a school's number is shown, never texted. "" when it cannot be a number."""
+    try:
+        number = phonenumbers.parse(text, region or settings.PHONE_DEFAULT_REGION)
+    except phonenumbers.NumberParseException:
+        return ""
+    if not phonenumbers.is_possible_number(number):
+        return ""
+    return "tel:" + phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
 # What we text or call: a mobile number (or one that may be mobile, as every US number is). A
 # VOIP number is allowed: many families use a free app number (TextNow, Google Voice) as
 # their only number, and it costs the usual price. Premium-rate, shared-cost, toll-free,

@@ -27,6 +27,14 @@ LANGUAGE_CODES = [code for code, _name in LANGUAGES]
 EXTRA_LANG_INFO = {
     "tl": {"bidi": False, "code": "tl", "name": "Filipino", "name_local": "Filipino"},
 }
+# Browsers name some of our languages by other codes: Filipino is "fil" (our catalogs, like
+# most translation tools, say "tl"). Django's LocaleMiddleware follows a code's "fallback"
+# only for the exact code, so the regional variant is listed too. (zh-TW, zh-HK and zh-MO
+# already fall back to zh-hant and zh-CN and zh-SG to zh-hans in Django's own table.)
+BROWSER_ALIASES = {
+    "fil": {"fallback": ["tl"]},
+    "fil-ph": {"fallback": ["tl"]},
+}
 # Django's own endonyms are lower-case for some languages; a picker reads better capitalised,
 # and Uzbek families mostly write Latin script with the modern apostrophe.
 ENDONYMS = {
@@ -49,7 +57,7 @@ ENDONYMS = {
 
 
 def install_language_info() -> None:
-    for code, info in EXTRA_LANG_INFO.items():
+    for code, info in {**EXTRA_LANG_INFO, **BROWSER_ALIASES}.items():
         LANG_INFO.setdefault(code, info)
     for code, endonym in ENDONYMS.items():
         LANG_INFO[code] = {**LANG_INFO[code], "name_local": endonym}

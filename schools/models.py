@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
+from messaging.phones import tel_uri
 from portal.languages import LANGUAGE_CODES, LANGUAGES
 from schools.audio import recording_kind
 from schools.readability import reading_grade
@@ -154,6 +155,10 @@ class School(TranslatedContent, models.Model):
 
     def get_absolute_url(self):
         return reverse("schools:school", kwargs={"slug": self.slug})
+
+    @property
+    def phone_link(self) -> str:
+        return tel_uri(self.phone) if self.phone else ""
 
 
 class GuideQuerySet(models.QuerySet):
