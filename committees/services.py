@@ -72,10 +72,10 @@ def _tell(application: SeatApplication, *, selected: bool) -> None:
     def text():
         if selected:
             return gettext(
-                "Welcome to “%(committee)s”! The school will tell you when it meets."
+                'Welcome to "%(committee)s"! The school will tell you when it meets.'
             ) % {"committee": committee.name}
         return gettext(
-            "Thank you for applying to “%(committee)s”. You were not chosen this time. "
+            'Thank you for applying to "%(committee)s". You were not chosen this time. '
             "We hope you apply again."
         ) % {"committee": committee.name}
 

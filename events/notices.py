@@ -20,29 +20,30 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
+from modeltranslation.utils import build_localized_fieldname
 
 from events.models import Event, Rsvp
-from messaging import outbox, registry
+from messaging import dates, outbox, registry
 from messaging.models import Message
-from messaging.segments import fit
+from messaging.segments import fit, shorten
 
 # The kinds, each with its words: what, when and where, then the link (never only the link).
 TEXTS = {
     "rsvp_going": lambda: gettext(
-        "You are on the list for “%(title)s”: %(when)s, %(place)s. %(link)s"
+        'You are on the list for "%(title)s": %(when)s, %(place)s. %(link)s'
     ),
     "rsvp_waitlisted": lambda: gettext(
-        "“%(title)s” (%(when)s, %(place)s) is full. You are on the waiting list. %(link)s"
+        '"%(title)s" (%(when)s, %(place)s) is full. You are on the waiting list. %(link)s'
     ),
-    "reminder": lambda: gettext("Reminder: “%(title)s”, %(when)s, %(place)s. %(link)s"),
+    "reminder": lambda: gettext('Reminder: "%(title)s", %(when)s, %(place)s. %(link)s'),
     "promoted": lambda: gettext(
-        "Good news: a place opened for you. “%(title)s”, %(when)s, %(place)s. %(link)s"
+        'Good news: a place opened for you. "%(title)s", %(when)s, %(place)s. %(link)s'
     ),
-    "event_changed": lambda: gettext("Change: “%(title)s” is now %(when)s, %(place)s. %(link)s"),
+    "event_changed": lambda: gettext('Change: "%(title)s" is now %(when)s, %(place)s. %(link)s'),
     "event_cancelled": lambda: gettext(
-        "Cancelled: “%(title)s”, %(when)s, %(place)s. We are sorry. %(link)s"
+        'Cancelled: "%(title)s", %(when)s, %(place)s. We are sorry. %(link)s'
     ),
 }
 KINDS = tuple(TEXTS)
@@ -173,18 +174,58 @@ def short_link(event: Event, language: str) -> str:
     return settings.PORTAL_BASE_URL.rstrip("/") + path
 
 
+def page_link(event: Event, language: str) -> str:
+    """The event's page (/es/events/7/): longer, and the first choice when it fits."""
+    with translation.override(language):
+        path = event.get_absolute_url()
+    return settings.PORTAL_BASE_URL.rstrip("/") + path
+
+
+def short_title(event: Event, language: str) -> str:
+    """The title staff wrote for texts in this language, if any (never another language's:
+    an English short title is no shorter for an Arabic reader)."""
+    own = getattr(event, build_localized_fieldname("short_title", language), None)
+    if own is None:  # no per-language field: the plain attribute, if the model has one
+        own = getattr(event, "short_title", "")
+    return (own or "").strip()
+
+
+def sms_variants(event: Event, language: str) -> list[dict]:
+    """What a text can shorten before the title, longest first: the weekday goes, then the
+    long link, then the place is cut to its first part ("Library, room 104" -> "Library")."""
+    zone = event.time_zone
+    long_date = dates.long_when(event.starts_at, language, zone)
+    short_date = dates.short_when(event.starts_at, language, zone)
+    page, short = page_link(event, language), short_link(event, language)
+    place = event.place
+    first_part = shorten(place.split(",")[0].strip(), 30)
+    variants = [
+        {"when": long_date, "place": place, "link": page},
+        {"when": short_date, "place": place, "link": page},
+        {"when": short_date, "place": place, "link": short},
+    ]
+    if first_part != place:
+        variants.append({"when": short_date, "place": first_part, "link": short})
+    return variants
+
+
 def render(message: Message, recipient) -> outbox.Rendered:
     event = Event.objects.select_related("school", "district").get(pk=message.context["event"])
-    when = formats.date_format(event.local_start, "SHORT_DATETIME_FORMAT")
-    link = short_link(event, message.language)
+    language = message.language
+    when = dates.long_when(event.starts_at, language, event.time_zone)
+    link = short_link(event, language)
     params = {"when": when, "place": event.place, "link": link}
     template = TEXTS[message.kind]()
-    sms = fit(lambda title: template % {**params, "title": title}, event.title)
+    sms = fit(
+        lambda title, **variant: template % {**params, **variant, "title": title},
+        short_title(event, language) or event.title,
+        sms_variants(event, language),
+    )
     school = event.school.name if event.school_id else event.district.name
     headline = template % {**params, "title": event.title, "link": ""}
     subject = f"{school}: {event.title}"
-    fallback = not event.has_translation(message.language, "title") or (
-        bool(event.description) and not event.has_translation(message.language, "description")
+    fallback = not event.has_translation(language, "title") or (
+        bool(event.description) and not event.has_translation(language, "description")
     )
     body = "\n\n".join(
         part for part in (template % {**params, "title": event.title}, event.description) if part
