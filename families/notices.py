@@ -18,11 +18,15 @@ language when the notice was scheduled):
 
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
+from django.urls import reverse
+from django.utils.translation import gettext
 
 from families.models import Channel, Family, Membership
 from messaging import registry
 from messaging.optout import is_opted_out
 from messaging.outbox import Recipient, Rendered, email_html
+from messaging.segments import first_sentence, fit, gsm_friendly, segments, truncate
+from portal.languages import LANGUAGE_CODES
 
 KINDS = ("notice", "sign_in_paused")
 TIME_CRITICAL = ("sign_in_paused",)
@@ -35,11 +39,14 @@ def register() -> None:
 
 def family_recipient(ident: str) -> Recipient | None:
     """What the outbox needs to reach a family: its language and the channels it accepts."""
-    first_school_zone = Membership.objects.filter(family=OuterRef("pk")).order_by("pk")
+    first_school = Membership.objects.filter(family=OuterRef("pk")).order_by("pk")
     family = (
         Family.objects.active()
         .select_related("user")
-        .annotate(time_zone=Subquery(first_school_zone.values("school__time_zone")[:1]))
+        .annotate(
+            time_zone=Subquery(first_school.values("school__time_zone")[:1]),
+            school_languages=Subquery(first_school.values("school__languages")[:1]),
+        )
         .filter(pk=int(ident))
         .first()
     )
@@ -62,7 +69,7 @@ def family_recipient(ident: str) -> Recipient | None:
     ]
     return Recipient(
         key=f"family:{family.pk}",
-        language=family.language,
+        language=family_language(family),
         channels=reachable,
         phone=phone,
         email=email,
@@ -71,13 +78,50 @@ def family_recipient(ident: str) -> Recipient | None:
     )
 
 
+def family_language(family) -> str:
+    """The family's language; one the portal does not know (a language since removed, a row
+    typed by hand) falls back to the first language its school publishes in, which the
+    family more likely reads than the site's default."""
+    if family.language in LANGUAGE_CODES:
+        return family.language
+    school_languages = getattr(family, "school_languages", None) or []
+    known = [code for code in school_languages if code in LANGUAGE_CODES]
+    return known[0] if known else settings.LANGUAGE_CODE
+
+
+def family_page_link() -> str:
+    """Where a family reads its messages whole, in the active language (the send task's)."""
+    return settings.PORTAL_BASE_URL.rstrip("/") + reverse("families:home") + "#messages"
+
+
+def fit_notice(text: str, more_link: str = "") -> str:
+    """A notice within two segments, like every text. One that is longer (a long answer) is
+    sent as its first sentence and, when the family can read it whole on its page, a link
+    there; a text over 1,600 characters would not be delivered at all."""
+    whole = gsm_friendly(text)
+    if segments(whole) <= 2:
+        return whole
+    if not more_link:
+        return truncate(whole)
+    read_more = gettext("Read it all: %(link)s") % {"link": more_link}
+    sentence = first_sentence(text)
+    return fit(
+        lambda start: f"{start} {read_more}",
+        sentence,
+        min_title=min(len(sentence), 25),
+    )
+
+
 def render(message, recipient) -> Rendered:
     """The text was written in the family's language when the notice was scheduled."""
     text = message.context.get("text", "")
     subject = message.context.get("subject", "")
+    more_link = family_page_link() if message.context.get("more_on_page") else ""
     return Rendered(
-        sms=text,
+        sms=fit_notice(text, more_link),
         email_subject=subject,
         email_body=text,
         email_html=email_html(subject=subject, headline=text, school=""),
+        # A call reads the whole text: no web address to read out.
+        voice_script=text,
     )

@@ -156,23 +156,29 @@ def check_pass(*, family_pass: FamilyPass | None, school, staff: User) -> PassCh
     )
 
 
-def notify(family: Family, text_for_family) -> bool:
+def notify(family: Family, text_for_family, *, more_on_page: bool = False) -> bool:
     """Tell a family something by its own channel, in its own language, through the outbox.
 
     text_for_family is called inside the family's language now; the outbox sends the text.
-    Returns False when nothing reaches the family (a printed pass only).
+    Returns False when nothing reaches the family (a printed pass only). more_on_page: the
+    family can read the whole of it on its page, so a text too long for two segments may
+    end with a link there (families.notices.fit_notice).
     """
     recipient = outbox.resolve(f"family:{family.pk}")
     if recipient is None or not recipient.channels:
         return False
-    with translation.override(family.language):
+    with translation.override(recipient.language):
         text = str(text_for_family())
         subject = gettext("A message from your school")
     outbox.enqueue(
         recipient=recipient,
         kind="notice",
         key=f"notice:family:{family.pk}:{uuid.uuid4().hex}",
-        context={"text": text, "subject": subject},
+        context={
+            "text": text,
+            "subject": subject,
+            **({"more_on_page": True} if more_on_page else {}),
+        },
     )
     return True
 
@@ -217,6 +223,7 @@ def answer_feedback(feedback: Feedback, *, answer: str, by: User) -> bool:
             gettext("%(school)s answered your message: %(answer)s")
             % {"school": school, "answer": answer}
         ),
+        more_on_page=True,
     )
 
 
