@@ -16,6 +16,7 @@ reminder, event_changed and event_cancelled are time-critical: no daily limit or
 holds them back.
 """
 
+import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -190,9 +191,10 @@ def short_title(event: Event, language: str) -> str:
     return (own or "").strip()
 
 
-def sms_variants(event: Event, language: str) -> list[dict]:
+def sms_variants(event: Event, language: str, kind: str = "") -> list[dict]:
     """What a text can shorten before the title, longest first: the weekday goes, then the
-    long link, then the place is cut to its first part ("Library, room 104" -> "Library")."""
+    long link, then the place is cut to its first part ("Library, room 104" -> "Library"),
+    then left out (not from a change of place)."""
     zone = event.time_zone
     long_date = dates.long_when(event.starts_at, language, zone)
     short_date = dates.short_when(event.starts_at, language, zone)
@@ -206,7 +208,19 @@ def sms_variants(event: Event, language: str) -> list[dict]:
     ]
     if first_part != place:
         variants.append({"when": short_date, "place": first_part, "link": short})
+    if kind != "event_changed":  # a new place is the news; elsewhere the link has it
+        variants.append({"when": short_date, "place": NO_PLACE, "link": short})
     return variants
+
+
+# Left out with the separator before it (", ", "، ", "，"): every catalog puts the place
+# right after the time, so the sentence stays whole without it.
+NO_PLACE = "\x00"
+_NO_PLACE = re.compile(r"\s*[,،，]?\s*\x00")
+
+
+def sms_text(template: str, params: dict) -> str:
+    return _NO_PLACE.sub("", template % params)
 
 
 def render(message: Message, recipient) -> outbox.Rendered:
@@ -217,9 +231,9 @@ def render(message: Message, recipient) -> outbox.Rendered:
     params = {"when": when, "place": event.place, "link": link}
     template = TEXTS[message.kind]()
     sms = fit(
-        lambda title, **variant: template % {**params, **variant, "title": title},
+        lambda title, **variant: sms_text(template, {**params, **variant, "title": title}),
         short_title(event, language) or event.title,
-        sms_variants(event, language),
+        sms_variants(event, language, message.kind),
     )
     school = event.school.name if event.school_id else event.district.name
     headline = template % {**params, "title": event.title, "link": ""}

@@ -128,8 +128,9 @@ def fit(render, title: str, variants=({},), *, max_segments: int = 2, min_title:
     besides the title, longest first (a long then a short date, the place then a shorter
     one, the long link then the short one): each is tried with the whole title, then the
     title is cut, with the shortest variant, to the most that fits, never below min_title
-    characters. If even that does not fit, the text itself is cut: a text over the limit
-    costs more, and past 1,600 characters the provider does not deliver it at all.
+    characters while the fixed parts leave room for them. If they do not, the title is
+    cut further, and as a last resort the text itself: a text over the limit costs more,
+    and past 1,600 characters the provider does not deliver it at all.
     """
     variants = list(variants) or [{}]
     for variant in variants:
@@ -143,9 +144,12 @@ def fit(render, title: str, variants=({},), *, max_segments: int = 2, min_title:
 
     # The most title that fits, searched between min_title and the whole title: a longer
     # title never takes fewer segments, so a binary search finds it in a few renders.
-    low, high = min_title, len(title) - 1
-    if low > high or segments(cut(low)) > max_segments:
-        return truncate(cut(min(min_title, len(title))), max_segments)
+    low, high = min(min_title, len(title)), len(title) - 1
+    if segments(cut(low)) > max_segments:
+        # Not even min_title characters fit (a very long place or name): the link is what
+        # lets the family read the rest, so the title gives way before the text is cut.
+        low = next((n for n in range(low - 1, 7, -1) if segments(cut(n)) <= max_segments), 0)
+        return cut(low) if low else truncate(cut(min_title), max_segments)
     while low < high:
         middle = (low + high + 1) // 2
         if segments(cut(middle)) <= max_segments:
