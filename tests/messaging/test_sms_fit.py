@@ -161,7 +161,10 @@ def send_all(family, event, staff):
 
     for kind in event_notices.KINDS:
         outbox.enqueue(
-            recipient=recipient, kind=kind, key=f"fit:{kind}", context={"event": event.pk}
+            recipient=recipient,
+            kind=kind,
+            key=f"fit:{kind}:{family.pk}",
+            context={"event": event.pk},
         )
         sent(kind, kind)
     feedback = Feedback.objects.create(
