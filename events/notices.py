@@ -191,10 +191,9 @@ def short_title(event: Event, language: str) -> str:
     return (own or "").strip()
 
 
-def sms_variants(event: Event, language: str, kind: str = "") -> list[dict]:
+def sms_variants(event: Event, language: str) -> list[dict]:
     """What a text can shorten before the title, longest first: the weekday goes, then the
-    long link, then the place is cut to its first part ("Library, room 104" -> "Library"),
-    then left out (not from a change of place)."""
+    long link, then the place is cut to its first part ("Library, room 104" -> "Library")."""
     zone = event.time_zone
     long_date = dates.long_when(event.starts_at, language, zone)
     short_date = dates.short_when(event.starts_at, language, zone)
@@ -208,9 +207,16 @@ def sms_variants(event: Event, language: str, kind: str = "") -> list[dict]:
     ]
     if first_part != place:
         variants.append({"when": short_date, "place": first_part, "link": short})
-    if kind != "event_changed":  # a new place is the news; elsewhere the link has it
-        variants.append({"when": short_date, "place": NO_PLACE, "link": short})
     return variants
+
+
+def sms_last_resort(event: Event, language: str, kind: str) -> list[dict]:
+    """Only when 25 characters of the title do not fit otherwise: the text without the
+    place (the link has it), though never a change of place, where the place is the news."""
+    if kind == "event_changed":
+        return []
+    short_date = dates.short_when(event.starts_at, language, event.time_zone)
+    return [{"when": short_date, "place": NO_PLACE, "link": short_link(event, language)}]
 
 
 # Left out with the separator before it (", ", "، ", "，"): every catalog puts the place
@@ -233,7 +239,8 @@ def render(message: Message, recipient) -> outbox.Rendered:
     sms = fit(
         lambda title, **variant: sms_text(template, {**params, **variant, "title": title}),
         short_title(event, language) or event.title,
-        sms_variants(event, language, message.kind),
+        sms_variants(event, language),
+        last_resort=sms_last_resort(event, language, message.kind),
     )
     school = event.school.name if event.school_id else event.district.name
     headline = template % {**params, "title": event.title, "link": ""}

@@ -121,42 +121,57 @@ def shorten(title: str, keep: int, floor: int = 0) -> str:
     return cut.rstrip(" ,.;:-–—") + "…"
 
 
-def fit(render, title: str, variants=({},), *, max_segments: int = 2, min_title: int = 25) -> str:
+def fit(
+    render,
+    title: str,
+    variants=({},),
+    *,
+    last_resort=(),
+    max_segments: int = 2,
+    min_title: int = 25,
+) -> str:
     """The text within max_segments, keeping as much of the title as it can.
 
     render(title, **variant) writes the text. variants are what the renderer can shorten
     besides the title, longest first (a long then a short date, the place then a shorter
     one, the long link then the short one): each is tried with the whole title, then the
     title is cut, with the shortest variant, to the most that fits, never below min_title
-    characters while the fixed parts leave room for them. If they do not, the title is
-    cut further, and as a last resort the text itself: a text over the limit costs more,
-    and past 1,600 characters the provider does not deliver it at all.
+    characters. last_resort variants (the text without the place) are used only when
+    min_title characters do not fit otherwise. If even they leave no room, the title is cut
+    further, and at the very last the text itself: a text over the limit costs more, and
+    past 1,600 characters the provider does not deliver it at all.
     """
     variants = list(variants) or [{}]
     for variant in variants:
         text = gsm_friendly(render(title, **variant))
         if segments(text) <= max_segments:
             return text
-    shortest = variants[-1]
+    floor = min(min_title, len(title))
+    for variant in [variants[-1], *last_resort]:
 
-    def cut(keep):
-        return gsm_friendly(render(shorten(title, keep, min_title), **shortest))
+        def cut(keep, variant=variant):
+            return gsm_friendly(render(shorten(title, keep, floor), **variant))
 
-    # The most title that fits, searched between min_title and the whole title: a longer
-    # title never takes fewer segments, so a binary search finds it in a few renders.
-    low, high = min(min_title, len(title)), len(title) - 1
-    if segments(cut(low)) > max_segments:
-        # Not even min_title characters fit (a very long place or name): the link is what
-        # lets the family read the rest, so the title gives way before the text is cut.
-        low = next((n for n in range(low - 1, 7, -1) if segments(cut(n)) <= max_segments), 0)
-        return cut(low) if low else truncate(cut(min_title), max_segments)
-    while low < high:
-        middle = (low + high + 1) // 2
-        if segments(cut(middle)) <= max_segments:
-            low = middle
-        else:
-            high = middle - 1
-    return cut(low)
+        if segments(cut(floor)) > max_segments:
+            continue
+        # The most title that fits: a longer title never takes fewer segments, so a binary
+        # search finds it in a few renders.
+        low, high = floor, len(title) - 1
+        while low < high:
+            middle = (low + high + 1) // 2
+            if segments(cut(middle)) <= max_segments:
+                low = middle
+            else:
+                high = middle - 1
+        return cut(low)
+    # Not even min_title characters fit (a very long place or name): the link is what lets
+    # the family read the rest, so the title gives way before the text is cut.
+    shortest = [*variants, *last_resort][-1]
+    for keep in range(floor - 1, 7, -1):
+        text = gsm_friendly(render(shorten(title, keep), **shortest))
+        if segments(text) <= max_segments:
+            return text
+    return truncate(gsm_friendly(render(shorten(title, floor), **shortest)), max_segments)
 
 
 def first_sentence(text: str) -> str:
