@@ -6,7 +6,8 @@ language, the channels it accepts in the order it prefers, its phone, email and 
 zone of its first school.
 
 Kinds rendered here (context: {"text": ..., "subject": ...}, written in the family's
-language when the notice was scheduled):
+language when the notice was scheduled; "more_on_page": true when the family can read it
+whole on its page, so a text too long for two segments ends with a link there):
 
     notice          anything said to one family in a sentence: the welcome after an
                     assisted registration, a school's answer to a message, a decision on a
