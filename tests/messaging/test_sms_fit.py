@@ -167,6 +167,15 @@ def send_all(family, event, staff):
             context={"event": event.pk},
         )
         sent(kind, kind)
+    family_services.register_family_for(
+        staff=staff,
+        school=event.school,
+        phone=f"+1212556{family.pk % 10000:04d}",
+        display_name="New family",
+        language=family.language,
+        channel="sms",
+    )
+    sent("notice: welcome", "notice")
     feedback = Feedback.objects.create(
         school=event.school, family=family, text="Is there a homework club?", language="en"
     )
