@@ -5,9 +5,11 @@ tests/messaging/test_sms_fit.py.
     .venv/bin/python bench/sms_fit.py
 
 Runs on a throwaway SQLite database with the locmem SMS backend (no server needed). Prints
-one row per language: the most segments any text took, the fewest title characters an event
-text kept, the encodings used and the number of texts. Exit status 1 if a text took more
-than 2 segments or an event text kept fewer than 25 title characters.
+one row per language: the most segments any text took, the title characters the event texts
+kept (fewest-most, of 120), the encodings used, how many of the 6 event texts left the place
+out (only when 25 title characters would not fit otherwise) and the number of texts. Exit
+status 1 if a text took more than 2 segments or an event text kept fewer than 25 title
+characters.
 """
 
 import os
@@ -70,15 +72,22 @@ def main() -> int:
         )
         translation.activate("en")
         texts = send_all(family, event, staff)
-        kept = min(kept_title(LONG_TITLES[language], texts[k]) for k in event_notices.KINDS)
+        kept = [kept_title(LONG_TITLES[language], texts[k]) for k in event_notices.KINDS]
         worst = max(segments(text) for text in texts.values())
         encodings = sorted({encoding(text) for text in texts.values()})
-        failed |= worst > 2 or kept < 25
-        rows.append((language, worst, kept, "/".join(encodings), len(texts)))
+        no_place = sum("Library" not in texts[k] for k in event_notices.KINDS)
+        failed |= worst > 2 or min(kept) < 25
+        kept_range = f"{min(kept)}-{max(kept)}"
+        rows.append((language, worst, kept_range, "/".join(encodings), no_place, len(texts)))
 
-    print(f"{'language':<9} {'max segments':>12} {'title kept (min)':>16}  {'encoding':<12} texts")  # noqa: T201
-    for language, worst, kept, encodings, count in rows:
-        print(f"{language:<9} {worst:>12} {kept:>16}  {encodings:<12} {count}")  # noqa: T201
+    print(  # noqa: T201
+        f"{'language':<9} {'max segments':>12} {'title kept':>10}  {'encoding':<12} "
+        f"{'no place':>8} texts"
+    )
+    for language, worst, kept_range, encodings, no_place, count in rows:
+        print(  # noqa: T201
+            f"{language:<9} {worst:>12} {kept_range:>10}  {encodings:<12} {no_place:>8} {count}"
+        )
     return 1 if failed else 0
 
 
