@@ -2,7 +2,7 @@
 the language's own script, scheduled and sent by the worker's deliver() as in
 tests/messaging/test_sms_fit.py.
 
-    .venv/bin/python bench/sms_fit.py
+    .venv/bin/python bench/sms_fit.py [--texts LANGUAGE ...]
 
 Runs on a throwaway SQLite database with the locmem SMS backend (no server needed). Prints
 one row per language: the most segments any text took, the title characters the event texts
@@ -23,6 +23,11 @@ WORK = Path(tempfile.mkdtemp(prefix="bench-sms-fit-"))
 
 
 def main() -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--texts", nargs="*", default=[], help="also print these languages' texts")
+    show = parser.parse_args().texts
     os.environ.update(
         {
             "DJANGO_SETTINGS_MODULE": "portal.settings.test",
@@ -72,6 +77,8 @@ def main() -> int:
         )
         translation.activate("en")
         texts = send_all(family, event, staff)
+        for label, text in texts.items() if language in show else ():
+            print(f"[{language} {label} {segments(text)} {encoding(text)}] {text}")  # noqa: T201
         kept = [kept_title(LONG_TITLES[language], texts[k]) for k in event_notices.KINDS]
         worst = max(segments(text) for text in texts.values())
         encodings = sorted({encoding(text) for text in texts.values()})

@@ -26,7 +26,14 @@ from families.models import Channel, Family, Membership
 from messaging import registry
 from messaging.optout import is_opted_out
 from messaging.outbox import Recipient, Rendered, email_html
-from messaging.segments import first_sentence, fit, gsm_friendly, segments, truncate
+from messaging.segments import (
+    first_sentence,
+    fit,
+    gsm_friendly,
+    segments,
+    truncate,
+    without_accents,
+)
 from portal.languages import LANGUAGE_CODES
 
 KINDS = ("notice", "sign_in_paused")
@@ -96,16 +103,22 @@ def family_page_link() -> str:
 
 
 def fit_notice(text: str, more_link: str = "") -> str:
-    """A notice within two segments, like every text. One that is longer (a long answer) is
-    sent as its first sentence and, when the family can read it whole on its page, a link
-    there; a text over 1,600 characters would not be delivered at all."""
-    whole = gsm_friendly(text)
-    if segments(whole) <= 2:
-        return whole
+    """A notice within two segments, like every text. One that does not fit is sent without
+    the accents the GSM alphabet lacks when that is enough (a Spanish "días" in UCS-2 leaves
+    67 characters a part, "dias" 153); a longer one (a long answer) as its first sentence
+    and, when the family can read it whole on its page, a link there. A text over 1,600
+    characters would not be delivered at all."""
+    candidates = [text]
+    if more_link:
+        read_more = gettext("Read it all: %(link)s") % {"link": more_link}
+        sentence = first_sentence(text)
+        candidates.append(f"{sentence} {read_more}")
+    for candidate in candidates:
+        for form in (gsm_friendly(candidate), gsm_friendly(without_accents(candidate))):
+            if segments(form) <= 2:
+                return form
     if not more_link:
-        return truncate(whole)
-    read_more = gettext("Read it all: %(link)s") % {"link": more_link}
-    sentence = first_sentence(text)
+        return truncate(gsm_friendly(text))
     return fit(
         lambda start: f"{start} {read_more}",
         sentence,

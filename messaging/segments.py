@@ -9,6 +9,7 @@ Multilingual Plane (an emoji, rare CJK) is a surrogate pair, also never split.
 """
 
 import re
+import unicodedata
 
 GSM_BASIC = set(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
@@ -92,19 +93,48 @@ def gsm_friendly(text: str) -> str:
     return plain if is_gsm(plain) else text
 
 
+def without_accents(text: str) -> str:
+    """The text with the accents the GSM alphabet lacks taken off (á -> a, ê -> e, ç -> c,
+    ë -> e), keeping those it has (é, ñ, ü, à, è): how Spanish, French or Albanian is often
+    typed on a phone, and two segments of 153 characters instead of 67."""
+    out = []
+    for ch in text:
+        if ch in GSM_BASIC or ch in GSM_EXTENDED:
+            out.append(ch)
+            continue
+        base = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
+        out.append(base if base and is_gsm(base) else {"œ": "oe", "Œ": "OE"}.get(ch, ch))
+    return "".join(out)
+
+
 def truncate(text: str, max_segments: int = 2) -> str:
-    """The longest start of the text within max_segments, ending with an ellipsis: the last
-    resort of fit(), so that nothing over the limit is ever sent."""
+    """The text within max_segments, the last resort of fit(): first without the accents the
+    GSM alphabet lacks, when that makes it fit; else cut at the end of its last sentence that
+    fits (or at a word, with an ellipsis), so that nothing over the limit is ever sent."""
     if segments(text) <= max_segments:
         return text
+    plain = gsm_friendly(without_accents(text))
+    if is_gsm(plain):
+        if segments(plain) <= max_segments:
+            return plain
+        text = plain
     low, high = 0, len(text)
-    while low < high:  # the longest cut that fits: more text never takes fewer segments
+    while low < high:  # the longest start that fits: more text never takes fewer segments
         middle = (low + high + 1) // 2
         if segments(gsm_friendly(text[:middle].rstrip() + "…")) <= max_segments:
             low = middle
         else:
             high = middle - 1
-    return gsm_friendly(text[:low].rstrip() + "…")
+    start = text[:low]
+    # Whole sentences when they keep most of the room; a sentence cut in the middle can
+    # lose what matters ("... log in once").
+    ends = [m.end() for m in re.finditer(r"[.!?。！？؟۔।](?=\s)", start)]
+    if ends and ends[-1] >= low * 3 // 5:
+        return gsm_friendly(start[: ends[-1]])
+    space = start.rfind(" ")
+    if space >= low * 4 // 5:
+        start = start[:space]
+    return gsm_friendly(start.rstrip(" ,;:") + "…")
 
 
 def shorten(title: str, keep: int, floor: int = 0) -> str:
