@@ -194,7 +194,7 @@ def short_title(event: Event, language: str) -> str:
 def sms_variants(event: Event, language: str) -> list[dict]:
     """What a text can shorten before the title, longest first: the weekday goes, then the
     long link, then the place is cut to its first part ("Library, room 104" -> "Library")."""
-    zone = event.time_zone
+    zone = str(event.time_zone)  # the zone's name, as messaging.dates takes it
     long_date = dates.long_when(event.starts_at, language, zone)
     short_date = dates.short_when(event.starts_at, language, zone)
     page, short = page_link(event, language), short_link(event, language)
@@ -215,7 +215,7 @@ def sms_last_resort(event: Event, language: str, kind: str) -> list[dict]:
     place (the link has it), though never a change of place, where the place is the news."""
     if kind == "event_changed":
         return []
-    short_date = dates.short_when(event.starts_at, language, event.time_zone)
+    short_date = dates.short_when(event.starts_at, language, str(event.time_zone))
     return [{"when": short_date, "place": NO_PLACE, "link": short_link(event, language)}]
 
 
@@ -232,7 +232,7 @@ def sms_text(template: str, params: dict) -> str:
 def render(message: Message, recipient) -> outbox.Rendered:
     event = Event.objects.select_related("school", "district").get(pk=message.context["event"])
     language = message.language
-    when = dates.long_when(event.starts_at, language, event.time_zone)
+    when = dates.long_when(event.starts_at, language, str(event.time_zone))
     link = short_link(event, language)
     params = {"when": when, "place": event.place, "link": link}
     template = TEXTS[message.kind]()
