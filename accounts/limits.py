@@ -125,7 +125,7 @@ def _tell_family(login: str) -> None:
     recipient = outbox.resolve(f"family:{family.pk}") if family else None
     if recipient is None or not recipient.channels:
         return
-    with translation.override(family.language):
+    with translation.override(recipient.language):
         text = gettext(
             "Someone tried many wrong codes to sign in to your school portal account. "
             "Sign-in with a code is paused until tomorrow. If this was not you, talk to "

@@ -74,11 +74,11 @@ def _tell(application: SeatApplication, *, selected: bool) -> None:
     def text():
         if selected:
             return gettext(
-                "Welcome! You have a seat on this committee: “%(committee)s”. The school will "
+                'Welcome! You have a seat on this committee: "%(committee)s". The school will '
                 "tell you when it meets."
             ) % {"committee": committee.name}
         return gettext(
-            "Thank you for applying to this committee: “%(committee)s”. You were not chosen "
+            'Thank you for applying to this committee: "%(committee)s". You were not chosen '
             "this time. We hope you apply again."
         ) % {"committee": committee.name}
 

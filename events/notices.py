@@ -16,34 +16,35 @@ reminder, event_changed and event_cancelled are time-critical: no daily limit or
 holds them back.
 """
 
+import re
 from datetime import timedelta
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
+from modeltranslation.utils import build_localized_fieldname
 
 from events.models import Event, Rsvp
-from messaging import outbox, registry
-from messaging.dates import long_when, short_when
+from messaging import dates, outbox, registry
 from messaging.models import Message
-from messaging.segments import fit
+from messaging.segments import fit, shorten
 
 # The kinds, each with its words: what, when and where, then the link (never only the link).
 TEXTS = {
     "rsvp_going": lambda: gettext(
-        "You are on the list for “%(title)s”: %(when)s, %(place)s. %(link)s"
+        'You are on the list for "%(title)s": %(when)s, %(place)s. %(link)s'
     ),
     "rsvp_waitlisted": lambda: gettext(
-        "“%(title)s” (%(when)s, %(place)s) is full. You are on the waiting list. %(link)s"
+        '"%(title)s" (%(when)s, %(place)s) is full. You are on the waiting list. %(link)s'
     ),
-    "reminder": lambda: gettext("Reminder: “%(title)s”, %(when)s, %(place)s. %(link)s"),
+    "reminder": lambda: gettext('Reminder: "%(title)s", %(when)s, %(place)s. %(link)s'),
     "promoted": lambda: gettext(
-        "Good news: a place opened for you. “%(title)s”, %(when)s, %(place)s. %(link)s"
+        'Good news: a place opened for you. "%(title)s", %(when)s, %(place)s. %(link)s'
     ),
-    "event_changed": lambda: gettext("Change: “%(title)s” is now %(when)s, %(place)s. %(link)s"),
+    "event_changed": lambda: gettext('Change: "%(title)s" is now %(when)s, %(place)s. %(link)s'),
     "event_cancelled": lambda: gettext(
-        "Cancelled: “%(title)s”, %(when)s, %(place)s. We are sorry. %(link)s"
+        'Cancelled: "%(title)s", %(when)s, %(place)s. We are sorry. %(link)s'
     ),
 }
 KINDS = tuple(TEXTS)
@@ -174,22 +175,81 @@ def short_link(event: Event, language: str) -> str:
     return settings.PORTAL_BASE_URL.rstrip("/") + path
 
 
+def page_link(event: Event, language: str) -> str:
+    """The event's page (/es/events/7/): longer, and the first choice when it fits."""
+    with translation.override(language):
+        path = event.get_absolute_url()
+    return settings.PORTAL_BASE_URL.rstrip("/") + path
+
+
+def short_title(event: Event, language: str) -> str:
+    """The title staff wrote for texts in this language, if any (never another language's:
+    an English short title is no shorter for an Arabic reader)."""
+    own = getattr(event, build_localized_fieldname("short_title", language), None)
+    if own is None:  # no per-language field: the plain attribute, if the model has one
+        own = getattr(event, "short_title", "")
+    return (own or "").strip()
+
+
+def sms_variants(event: Event, language: str) -> list[dict]:
+    """What a text can shorten before the title, longest first: the weekday goes, then the
+    long link, then the place is cut to its first part ("Library, room 104" -> "Library")."""
+    zone = str(event.time_zone)  # the zone's name, as messaging.dates takes it
+    long_date = dates.long_when(event.starts_at, language, zone)
+    short_date = dates.short_when(event.starts_at, language, zone)
+    page, short = page_link(event, language), short_link(event, language)
+    place = event.place
+    first_part = shorten(place.split(",")[0].strip(), 30)
+    variants = [
+        {"when": long_date, "place": place, "link": page},
+        {"when": short_date, "place": place, "link": page},
+        {"when": short_date, "place": place, "link": short},
+    ]
+    if first_part != place:
+        variants.append({"when": short_date, "place": first_part, "link": short})
+    return variants
+
+
+def sms_last_resort(event: Event, language: str, kind: str) -> list[dict]:
+    """Only when 25 characters of the title do not fit otherwise: the text without the
+    place (the link has it), though never a change of place, where the place is the news."""
+    if kind == "event_changed":
+        return []
+    short_date = dates.short_when(event.starts_at, language, str(event.time_zone))
+    return [{"when": short_date, "place": NO_PLACE, "link": short_link(event, language)}]
+
+
+# Left out with the separator before it (", ", "، ", "，"): every catalog puts the place
+# right after the time, so the sentence stays whole without it.
+NO_PLACE = "\x00"
+_NO_PLACE = re.compile(r"\s*[,،，]?\s*\x00")
+
+
+def sms_text(template: str, params: dict) -> str:
+    return _NO_PLACE.sub("", template % params)
+
+
 def render(message: Message, recipient) -> outbox.Rendered:
     event = Event.objects.select_related("school", "district").get(pk=message.context["event"])
-    # The month by its name, at the event's place: short in a text, with the weekday in a
-    # call or an e-mail.
-    short = short_when(event.starts_at, message.language, event.time_zone)
-    when = long_when(event.starts_at, message.language, event.time_zone)
-    link = short_link(event, message.language)
+    language = message.language
+    # The month by its name, at the event's place: short in a text (sms_variants), with the
+    # weekday in a call or an e-mail.
+    when = dates.long_when(event.starts_at, language, str(event.time_zone))
+    link = short_link(event, language)
     params = {"when": when, "place": event.place, "link": link}
     template = TEXTS[message.kind]()
-    sms = fit(lambda title: template % {**params, "when": short, "title": title}, event.title)
+    sms = fit(
+        lambda title, **variant: sms_text(template, {**params, **variant, "title": title}),
+        short_title(event, language) or event.title,
+        sms_variants(event, language),
+        last_resort=sms_last_resort(event, language, message.kind),
+    )
     school = event.school.name if event.school_id else event.district.name
     headline = template % {**params, "title": event.title, "link": ""}
     subject = f"{school}: {event.title}"
-    title_in_english = not event.has_translation(message.language, "title")
+    title_in_english = not event.has_translation(language, "title")
     description_in_english = bool(event.description) and not event.has_translation(
-        message.language, "description"
+        language, "description"
     )
     fallback = title_in_english or description_in_english
     # The plain part says so too, before the English words (a reader of the text part sees

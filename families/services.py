@@ -166,23 +166,27 @@ def check_pass(*, family_pass: FamilyPass | None, school, staff: User) -> PassCh
     )
 
 
-def notify(family: Family, text_for_family, *, email_text=None) -> bool:
+def notify(family: Family, text_for_family, *, email_text=None, more_on_page: bool = False) -> bool:
     """Tell a family something by its own channel, in its own language, through the outbox.
 
     text_for_family is called inside the family's language now, so a school's or a
     committee's name read inside it is the family's language's (English only when not
     translated); the outbox sends the text. email_text, when given, is the same words for
     an email (kept beside the text: a text handed over to email later uses it).
+    more_on_page: the family can read the whole of it on its page, so a text too long for
+    two segments may end with a link there (families.notices.fit_notice).
     Returns False when nothing reaches the family (a printed pass only).
     """
     recipient = outbox.resolve(f"family:{family.pk}")
     if recipient is None or not recipient.channels:
         return False
-    with translation.override(family.language):
+    with translation.override(recipient.language):
         context = {"text": str(text_for_family())}
         if email_text is not None:
             context["email_text"] = str(email_text())
         context["subject"] = gettext("A message from your school")
+        if more_on_page:
+            context["more_on_page"] = True
     outbox.enqueue(
         recipient=recipient,
         kind="notice",
@@ -233,6 +237,7 @@ def answer_feedback(feedback: Feedback, *, answer: str, by: User) -> bool:
             gettext("Your school answered your message (%(school)s): %(answer)s")
             % {"school": school.name, "answer": answer}
         ),
+        more_on_page=True,
     )
 
 

@@ -16,7 +16,9 @@ resolvers: prefix -> resolve(ident: str) -> Recipient | None
 renderers: kind -> render(message: Message, recipient: Recipient) -> Rendered
     Called by the send task once per attempt, inside translation.override(message.language),
     from the rows as they are then (a moved event is sent with its new time). It returns an
-    outbox.Rendered: `sms` (fit to the segment budget with messaging.segments.fit), the
+    outbox.Rendered: `sms` (within two segments: messaging.segments.fit, given the
+    variants the renderer can shorten before the title, or, for a text with no title,
+    families.notices.fit_notice), the
     email's subject, plain body and HTML (outbox.email_html), and `voice_script` (read
     aloud: no web address). A link in a text is built with reverse() in the message's
     language, on settings.PORTAL_BASE_URL (never a path put together by hand). A kind with

@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 
 from messaging import budget, channels, outbox, registry
 from messaging.models import Message
+from portal.languages import LANGUAGE_CODES
 
 log = logging.getLogger("portal.messaging")
 
@@ -184,6 +185,10 @@ def deliver(message_id: int) -> str:
         # A kind nobody renders will not render on a later try either: failed at once, and
         # visible to staff, rather than retried five times.
         return _finish(message, Message.Status.FAILED, f"no renderer for {message.kind}")
+    if message.language not in LANGUAGE_CODES:
+        # A language the portal does not know would give English words and a link to a
+        # page that does not exist: the recipient's own fallback (its school's language).
+        message.language = recipient.language
     with translation.override(message.language):
         rendered = renderer(message, recipient)
     # The budget is spent last, after every reason not to send: a message that fails to

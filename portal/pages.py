@@ -93,6 +93,8 @@ def family_home(request):
         .select_related("event__school")
         .order_by("event__starts_at")[:20]
     )
+    # Its questions and the schools' answers: a text too long to send whole links here.
+    questions = family.feedback.select_related("school").order_by("-created_at")[:20]
     # Made only when the family asks for it (a POST): opening this page writes nothing (A4).
     feed = CalendarFeed.objects.filter(family=family).first()
     feed_url = (
@@ -107,6 +109,7 @@ def family_home(request):
             "family": family,
             "memberships": memberships,
             "answers": answers,
+            "questions": questions,
             "feed_url": feed_url,
             "calendar_open": "calendar" in request.GET,
         },
