@@ -143,10 +143,12 @@ class EventAdmin(SchoolOrDistrictScope, ScopedAdmin, TabbedTranslationAdmin):
         # too long raises EventBusy, which events.middleware answers "busy, try again".
         if change:
             services.lock_event(obj)
+        moved = {"starts_at", "ends_at", "place", "address"} & set(form.changed_data)
+        if change and moved:
+            obj.sequence += 1  # phones replace the event they hold (calendar SEQUENCE)
         super().save_model(request, obj, form, change)
         if change and "capacity" in form.changed_data:
             services.rebalance(obj)
-        moved = {"starts_at", "ends_at", "place", "address"} & set(form.changed_data)
         if change and moved and obj.status == Event.Status.PUBLISHED:
             notices.event_changed(obj)
 
