@@ -103,9 +103,7 @@ def press(client, event):
     response = client.post(
         f"/admin/events/event/{event.pk}/messages/", {"action": "remind_now"}, follow=True
     )
-    return [str(m) for m in get_messages(response.wsgi_request)] or [
-        response.content.decode()
-    ]
+    return [str(m) for m in get_messages(response.wsgi_request)] or [response.content.decode()]
 
 
 def test_pressing_remind_now_five_times_queues_one_and_tells_when(
