@@ -43,7 +43,8 @@ def offered_help(event: Event, interpreters: bool = True) -> list[str]:
 def calendar_for(events, url_for) -> bytes:
     """One calendar file that every phone accepts (RFC 5545): a VTIMEZONE for each time zone
     used, DTSTAMP when the file is made, and a SEQUENCE that grows when the event moves, so a
-    phone that imported it before replaces the old time rather than keeping both."""
+    phone that imported it before replaces the old time rather than keeping both
+    (RELIABILITY E9)."""
     calendar = Calendar()
     calendar.add("prodid", "-//School portal for families//EN")
     calendar.add("version", "2.0")

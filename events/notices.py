@@ -150,7 +150,8 @@ REMINDER_GAP = timedelta(hours=1)
 
 
 def still_current(message: Message) -> bool:
-    """Asked by the send task just before sending (messaging.registry.still_current)."""
+    """Asked by the send task just before sending (messaging.registry.still_current;
+    RELIABILITY E8)."""
     event = Event.objects.filter(pk=message.context.get("event")).only("status").first()
     if event is None:
         return True  # the renderer says what is wrong

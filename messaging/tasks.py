@@ -165,7 +165,7 @@ def deliver(message_id: int) -> str:
         return "not-claimed"
     message.attempts += 1  # as the claim counted it
     # Checked after the claim (one worker decides) and before the hand-over to another
-    # channel: what a later answer or message replaces is not sent anywhere.
+    # channel: what a later answer or message replaces is not sent anywhere (RELIABILITY E8).
     current = registry.still_current.get(message.kind)
     if current is not None and not current(message):
         return _finish(message, Message.Status.CANCELLED, "superseded by a later answer or message")
