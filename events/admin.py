@@ -178,7 +178,12 @@ class EventAdmin(SchoolOrDistrictScope, ScopedAdmin, TabbedTranslationAdmin):
         # too long raises EventBusy, which events.middleware answers "busy, try again".
         if change:
             services.lock_event(obj)
-        moved = {"starts_at", "ends_at", "place", "address"} & set(form.changed_data)
+        # The place is translated: the form's fields are place_en, place_es, …, never "place".
+        moved = [
+            name
+            for name in form.changed_data
+            if name in ("starts_at", "ends_at", "place", "address") or name.startswith("place_")
+        ]
         if change and moved:
             obj.sequence += 1  # phones replace the event they hold (calendar SEQUENCE)
         super().save_model(request, obj, form, change)

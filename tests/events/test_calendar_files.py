@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from events import services
 from events.services import Party
+from messaging.models import Message
 from tests.events.conftest import make_event
 from tests.events.test_admin import event_form
 from tests.families.conftest import make_family
@@ -89,10 +90,21 @@ def test_moving_the_event_in_the_admin_raises_the_sequence_for_phones(client, st
     assert int(after.sequence.value) == 1
     assert after.uid.value == before.uid.value
     assert after.dtstart.value == before.dtstart.value + timedelta(hours=1)
+    # Another room (the place is translated: the admin's field is place_en): the phone
+    # updates, and the family going is told.
+    family = make_family("Rina", school_a, phone="+12125550123")
+    services.rsvp(family=family, event=event, party=Party(True))
+    client.force_login(staff_a)
+    gym = {**moved, "place_en": "Gym"}
+    assert client.post(f"/admin/events/event/{event.pk}/change/", gym).status_code == 302
+    client.logout()
+    elsewhere = one(client.get(url).content)
+    assert int(elsewhere.sequence.value) == 2 and "Gym" in elsewhere.location.value
+    assert Message.objects.filter(kind="event_changed", recipient=f"family:{family.pk}").exists()
     # Cancelled: one more, and the phone shows it cancelled.
     services.cancel_event(event)
     cancelled = one(client.get(url).content)
-    assert int(cancelled.sequence.value) == 2 and cancelled.status.value == "CANCELLED"
+    assert int(cancelled.sequence.value) == 3 and cancelled.status.value == "CANCELLED"
 
 
 def test_the_private_feed_is_offered_as_webcal_and_every_event_has_its_zone(client, school_a):
