@@ -62,7 +62,7 @@ def seed(count: int):
     from django.utils import timezone
 
     from accounts.models import User
-    from events.models import Event
+    from events.models import Event, Rsvp
     from families.models import Family, Membership
     from messaging.models import Message
     from portal.languages import LANGUAGE_CODES
@@ -118,6 +118,14 @@ def seed(count: int):
     )
     Membership.objects.bulk_create(
         (Membership(family=family, school=school) for family in families), batch_size=5000
+    )
+    # Reminders go to families going: the send task drops one whose answer is not "going".
+    Rsvp.objects.bulk_create(
+        (
+            Rsvp(event=events[i % len(events)], family=family, status=Rsvp.Status.GOING)
+            for i, family in enumerate(families)
+        ),
+        batch_size=5000,
     )
     due = timezone.now() - timedelta(minutes=1)
     Message.objects.bulk_create(

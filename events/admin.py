@@ -1,13 +1,15 @@
 import csv
 import io
+from datetime import timedelta
 
 from django.contrib import admin, messages
 from django.db.models import Count, F, Q, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils import translation
+from django.utils import formats, timezone, translation
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AuditEvent
@@ -28,6 +30,39 @@ def may_see_answers(request, event) -> bool:
     if not (user.is_active and user.is_staff):
         return False
     return user.is_superuser or family_schools_for(user).filter(pk=event.school_id).exists()
+
+
+def reminders_queued(event, queued) -> str:
+    """What "send a reminder now" did, honestly: how many, and when they go (a reminder
+    pressed at night waits for the morning)."""
+    if not queued:
+        if event.rsvps.filter(status=Rsvp.Status.GOING).exists():
+            return gettext("No new reminder: every family going has already had one today.")
+        return gettext("No reminder: no family is going yet.")
+    soon = timezone.now() + timedelta(minutes=1)
+    now = [m for m in queued if m.due_at <= soon]
+    later = [m for m in queued if m.due_at > soon]
+    parts = []
+    if now:
+        parts.append(
+            ngettext(
+                "%(count)s reminder is going out now.",
+                "%(count)s reminders are going out now.",
+                len(now),
+            )
+            % {"count": len(now)}
+        )
+    if later:
+        when = timezone.localtime(max(m.due_at for m in later), event.time_zone)
+        parts.append(
+            ngettext(
+                "%(count)s reminder will go at %(time)s, after the quiet hours.",
+                "%(count)s reminders will go at %(time)s, after the quiet hours.",
+                len(later),
+            )
+            % {"count": len(later), "time": formats.time_format(when, "TIME_FORMAT")}
+        )
+    return " ".join(parts)
 
 
 def audit_answers(request, action: str, event_id, rows: int | None, allowed: bool = True):
@@ -143,10 +178,17 @@ class EventAdmin(SchoolOrDistrictScope, ScopedAdmin, TabbedTranslationAdmin):
         # too long raises EventBusy, which events.middleware answers "busy, try again".
         if change:
             services.lock_event(obj)
+        # The place is translated: the form's fields are place_en, place_es, …, never "place".
+        moved = [
+            name
+            for name in form.changed_data
+            if name in ("starts_at", "ends_at", "place", "address") or name.startswith("place_")
+        ]
+        if change and moved:
+            obj.sequence += 1  # phones replace the event they hold (calendar SEQUENCE)
         super().save_model(request, obj, form, change)
         if change and "capacity" in form.changed_data:
             services.rebalance(obj)
-        moved = {"starts_at", "ends_at", "place", "address"} & set(form.changed_data)
         if change and moved and obj.status == Event.Status.PUBLISHED:
             notices.event_changed(obj)
 
@@ -245,10 +287,8 @@ class EventAdmin(SchoolOrDistrictScope, ScopedAdmin, TabbedTranslationAdmin):
         if request.method == "POST" and self.has_change_permission(request, event):
             action = request.POST.get("action")
             if action == "remind_now":
-                count = notices.remind_now(event)
-                self.message_user(
-                    request, _("Reminders queued: %(count)s.") % {"count": count}, messages.SUCCESS
-                )
+                queued = notices.remind_now(event)
+                self.message_user(request, reminders_queued(event, queued), messages.SUCCESS)
             elif action == "resend":
                 message_id = request.POST.get("message", "")
                 message = Message.objects.filter(

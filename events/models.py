@@ -103,6 +103,9 @@ class Event(OrganisedBySchoolOrDistrict, TranslatedContent, models.Model):
         help_text=_("Empty: 2 days and 3 hours before. For example: 1440, 120."),
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # The calendar's SEQUENCE (RFC 5545): one more each time the time, the place or the
+    # status changes, so a phone that holds the event replaces it instead of keeping the old.
+    sequence = models.PositiveIntegerField(default=0, editable=False)
 
     objects = EventQuerySet.as_manager()
 

@@ -20,6 +20,7 @@ import re
 from datetime import timedelta
 
 from django.conf import settings
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -52,7 +53,7 @@ TIME_CRITICAL = ("reminder", "event_changed", "event_cancelled")
 
 
 def register() -> None:
-    registry.register_renderer(KINDS, render, time_critical=TIME_CRITICAL)
+    registry.register_renderer(KINDS, render, time_critical=TIME_CRITICAL, current=still_current)
 
 
 def _key(kind, rsvp_or_event, extra=""):
@@ -131,6 +132,63 @@ def schedule_reminders(rsvp: Rsvp, recipient=None) -> None:
 
 def cancel_reminders(rsvp: Rsvp) -> int:
     return outbox.cancel(outbox.pending(_key("reminder", rsvp) + ":"))
+
+
+# Superseded messages --------------------------------------------------------------------
+
+# What each kind says about the family's answer: a message whose answer has since changed
+# is not sent (a confirmation for "going" after the family said no; "waiting list" once a
+# place opened).
+ANSWER_FOR_KIND = {
+    "rsvp_going": Rsvp.Status.GOING,
+    "rsvp_waitlisted": Rsvp.Status.WAITLISTED,
+    "promoted": Rsvp.Status.GOING,
+    "reminder": Rsvp.Status.GOING,
+    "event_changed": Rsvp.Status.GOING,
+}
+# A "remind now" and another reminder for one event closer than this are the same reminder
+# twice (pressed again, or both held back until 08:00): the second is not sent.
+REMINDER_GAP = timedelta(hours=1)
+
+
+def still_current(message: Message) -> bool:
+    """Asked by the send task just before sending (messaging.registry.still_current;
+    RELIABILITY E8)."""
+    event = Event.objects.filter(pk=message.context.get("event")).only("status").first()
+    if event is None:
+        return True  # the renderer says what is wrong
+    if message.kind == "event_cancelled":
+        return event.status == Event.Status.CANCELLED
+    if event.status == Event.Status.CANCELLED:
+        return False
+    prefix, _, family_id = message.recipient.partition(":")
+    answer = ANSWER_FOR_KIND.get(message.kind)
+    if prefix != "family" or answer is None or not family_id.isdigit():
+        return True
+    status = (
+        Rsvp.objects.filter(event=event, family_id=int(family_id))
+        .values_list("status", flat=True)
+        .first()
+    )
+    if status != answer:
+        return False
+    same = Message.objects.filter(
+        recipient=message.recipient, kind=message.kind, context__event=event.pk
+    ).exclude(pk=message.pk)
+    if message.kind == "reminder":
+        if ":now:" not in message.idempotency_key:
+            # Scheduled reminders (two days and three hours before) are meant to be two;
+            # only staff's "remind now" duplicates one of them.
+            same = same.filter(idempotency_key__contains=":now:")
+        return not same.filter(
+            Q(status=Message.Status.SENDING)
+            | Q(status=Message.Status.SENT, sent_at__gte=timezone.now() - REMINDER_GAP)
+        ).exists()
+    # A later message of the same kind says the same, from the rows as they are then.
+    return not same.filter(
+        pk__gt=message.pk,
+        status__in=[Message.Status.QUEUED, Message.Status.SENDING, Message.Status.SENT],
+    ).exists()
 
 
 def event_changed(event: Event) -> None:
@@ -282,20 +340,24 @@ def render(message: Message, recipient) -> outbox.Rendered:
     )
 
 
-def remind_now(event: Event) -> int:
-    """Staff's "send a reminder now": one reminder to every family going, due at once."""
-    stamp = f":now:{timezone.now().timestamp():.0f}"
-    count = 0
+def remind_now(event: Event) -> list[Message]:
+    """Staff's "send a reminder now": one reminder to every family going, due at once (or
+    after the quiet hours), at most one per family and event per day however often it is
+    pressed. Returns the reminders it queued, for staff to be told how many and when."""
+    day = timezone.localdate(timezone.now(), event.time_zone).isoformat()
+    queued = []
     for rsvp in event.rsvps.filter(status=Rsvp.Status.GOING):
-        recipient = _recipient(rsvp)
-        if recipient and outbox.enqueue(
-            recipient=recipient,
-            kind="reminder",
-            key=_key("reminder", rsvp, stamp),
-            context={"event": event.pk},
-        ):
-            count += 1
-    return count
+        key = _key("reminder", rsvp, f":now:{day}")
+        already = Message.objects.filter(idempotency_key__startswith=f"{key}:").exclude(
+            status=Message.Status.CANCELLED
+        )
+        recipient = None if already.exists() else _recipient(rsvp)
+        message = recipient and outbox.enqueue(
+            recipient=recipient, kind="reminder", key=key, context={"event": event.pk}
+        )
+        if message:
+            queued.append(message)
+    return queued
 
 
 def resend(message: Message) -> bool:

@@ -412,7 +412,8 @@ def cancel_event(event: Event) -> int:
     """Cancel; every family going or waiting is told, and pending reminders stop."""
     event = _locked_event(event.pk)
     event.status = Event.Status.CANCELLED
-    event.save(update_fields=["status"])
+    event.sequence += 1  # a phone holding the event shows it cancelled
+    event.save(update_fields=["status", "sequence"])
     return notices.event_cancelled(event)
 
 

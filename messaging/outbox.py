@@ -3,6 +3,7 @@ dispatcher and the send task (messaging.tasks) deliver them. Messaging knows not
 families or events: a recipient resolver and one renderer per kind are registered by the
 apps that own them (messaging.registry says who registers what)."""
 
+import re
 import zoneinfo
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
@@ -37,7 +38,19 @@ class Rendered:
 
     @property
     def voice(self) -> str:
-        return self.voice_script or self.sms
+        # A web address read aloud is noise, and a text's link must not reach a call when a
+        # renderer wrote no script of its own: every address is left out here, for all kinds.
+        return spoken(self.voice_script or self.sms)
+
+
+WEB_ADDRESS = re.compile(r"(?:\b[a-z][a-z0-9+.-]*://|\bwww\.)\S+", re.IGNORECASE)
+
+
+def spoken(text: str) -> str:
+    """The text of a call: without web addresses, and without the gaps they leave."""
+    text = WEB_ADDRESS.sub("", text)
+    text = re.sub(r"[ \t]+([.,;:!?。、])", r"\1", text)
+    return re.sub(r"[ \t]{2,}", " ", text).strip()
 
 
 def email_html(*, subject: str, headline: str, school: str, **details) -> str:

@@ -25,6 +25,12 @@ renderers: kind -> render(message: Message, recipient: Recipient) -> Rendered
     no renderer fails with "no renderer for <kind>". Renderers must not write: the send
     task may call one again after a crash.
 
+still_current: kind -> check(message: Message) -> bool   (optional, with the renderer)
+    Asked by the send task after it has claimed the message, before anything is rendered:
+    False means a later state supersedes the message (a confirmation for an answer since
+    changed to "not going", "waiting list" once a place opened, a second identical
+    reminder), and it is cancelled, not sent. Reads only; the send task records why.
+
 TIME_CRITICAL_KINDS
     Kinds that the family's daily limit and the day's budget for texts do not hold back:
     their time is the point (messaging.budget.tier_of_kind, messaging.tasks).
@@ -60,6 +66,8 @@ if TYPE_CHECKING:
 resolvers: dict[str, Callable[[str], "Recipient | None"]] = {}
 # kind -> callable(message, recipient) -> Rendered (called inside the message's language)
 renderers: dict[str, Callable[["Message", "Recipient"], "Rendered"]] = {}
+# kind -> callable(message) -> False when a later answer or message supersedes it
+still_current: dict[str, Callable[["Message"], bool]] = {}
 TIME_CRITICAL_KINDS: set[str] = set()
 URGENT_KINDS: set[str] = set()
 
@@ -73,12 +81,16 @@ def register_renderer(
     render: Callable[["Message", "Recipient"], "Rendered"],
     *,
     time_critical: Iterable[str] = (),
+    current: Callable[["Message"], bool] | None = None,
 ) -> None:
-    """One renderer for the app's kinds; time_critical must be among them."""
+    """One renderer for the app's kinds; time_critical must be among them. current, if
+    given, tells the send task whether a message of these kinds is still worth sending."""
     kinds = tuple(kinds)
     time_critical = set(time_critical)
     if not time_critical <= set(kinds):
         raise ValueError(f"time-critical kinds not rendered here: {time_critical - set(kinds)}")
     for kind in kinds:
         renderers[kind] = render
+        if current is not None:
+            still_current[kind] = current
     TIME_CRITICAL_KINDS.update(time_critical)

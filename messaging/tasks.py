@@ -165,6 +165,11 @@ def deliver(message_id: int) -> str:
     if not claim(message_id):
         return "not-claimed"
     message.attempts += 1  # as the claim counted it
+    # Checked after the claim (one worker decides) and before the hand-over to another
+    # channel: what a later answer or message replaces is not sent anywhere (RELIABILITY E8).
+    current = registry.still_current.get(message.kind)
+    if current is not None and not current(message):
+        return _finish(message, Message.Status.CANCELLED, "superseded by a later answer or message")
     # Resolved now, not when the message was queued: the row keeps no address, and the
     # family may have changed its number, its language or its channels since.
     recipient = outbox.resolve(message.recipient)

@@ -111,6 +111,9 @@ def family_home(request):
             "answers": answers,
             "questions": questions,
             "feed_url": feed_url,
+            # webcal:// makes a phone subscribe (and keep the calendar up to date) instead of
+            # importing a copy once; the https address stays shown for apps that want it.
+            "webcal_url": "webcal://" + feed_url.split("://", 1)[1] if feed_url else "",
             "calendar_open": "calendar" in request.GET,
         },
     )

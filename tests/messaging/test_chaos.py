@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from events.models import Rsvp
 from families.models import Family
 from messaging.models import Message
 from messaging.tasks import dispatch_due
@@ -32,6 +33,10 @@ def many_messages(school, count):
     families = Family.objects.bulk_create(
         Family(user=u, display_name=f"P{i}", language="es", channel="sms")
         for i, u in enumerate(users)
+    )
+    # Reminders go to families going: the send task drops one whose answer is not "going".
+    Rsvp.objects.bulk_create(
+        Rsvp(event=event, family=f, status=Rsvp.Status.GOING) for f in families
     )
     due = timezone.now() - timedelta(minutes=1)
     Message.objects.bulk_create(

@@ -14,7 +14,7 @@ from django.utils import dateformat, timezone, translation
 from django.utils.translation import trans_real
 
 from events import notices as event_notices
-from events.models import Event
+from events.models import Event, Rsvp
 from families import services as family_services
 from families.models import Family, Feedback
 from messaging import outbox, registry, sms
@@ -146,6 +146,10 @@ def link_prefix(language: str) -> str:
         return reverse("families:home").split("/")[1]
 
 
+def answer(family, event, status):
+    Rsvp.objects.update_or_create(event=event, family=family, defaults={"status": status})
+
+
 def send_all(family, event, staff):
     """Every kind the registry renders, scheduled by the code that schedules it, then sent by
     the worker's own deliver(): {label: text}."""
@@ -160,6 +164,13 @@ def send_all(family, event, staff):
             produced[label] = text
 
     for kind in event_notices.KINDS:
+        # Each text as the state it tells of stands (a text a later answer superseded is not
+        # sent, RELIABILITY E8): the family's answer, or the event cancelled.
+        if kind in event_notices.ANSWER_FOR_KIND:
+            answer(family, event, event_notices.ANSWER_FOR_KIND[kind])
+        Event.objects.filter(pk=event.pk).update(
+            status="cancelled" if kind == "event_cancelled" else "published"
+        )
         outbox.enqueue(
             recipient=recipient,
             kind=kind,
@@ -260,6 +271,7 @@ def test_the_staffs_short_title_is_sent_instead_of_a_cut(long_event, school_a, s
     long_event.short_title_es = "Noche de lectura"
     long_event.save()
     family = make_family("Rina", school_a, phone="+12125550123", language="es")
+    answer(family, long_event, "going")
     recipient = outbox.resolve(f"family:{family.pk}")
     message = outbox.enqueue(
         recipient=recipient, kind="reminder", key="short", context={"event": long_event.pk}
@@ -273,6 +285,7 @@ def test_a_family_in_an_unknown_language_gets_its_schools_language(long_event, s
     school_a.save()
     family = make_family("Rina", school_a, phone="+12125550123", language="es")
     Family.objects.filter(pk=family.pk).update(language="xx")
+    answer(family, long_event, "going")
     recipient = outbox.resolve(f"family:{family.pk}")
     assert recipient.language == "es"
     message = outbox.enqueue(
