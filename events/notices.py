@@ -22,11 +22,12 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext
+from modeltranslation.utils import build_localized_fieldname
 
 from events.models import Event, Rsvp
 from messaging import outbox, registry
 from messaging.models import Message
-from messaging.segments import fit
+from messaging.segments import fit, gsm_friendly, segments
 
 # The kinds, each with its words: what, when and where, then the link (never only the link).
 TEXTS = {
@@ -173,13 +174,37 @@ def short_link(event: Event, language: str) -> str:
     return settings.PORTAL_BASE_URL.rstrip("/") + path
 
 
+def sms_params(event: Event, language: str) -> dict:
+    """Everything in an event's text but its title, in the current language (also what
+    the admin's segment counter builds its texts from)."""
+    when = formats.date_format(event.local_start, "SHORT_DATETIME_FORMAT")
+    return {"when": when, "place": event.place, "link": short_link(event, language)}
+
+
+def short_title(event: Event, language: str) -> str:
+    """Staff's short title in this language only: another language's short title inside
+    a Spanish text would be worse than a shortened Spanish title."""
+    return getattr(event, build_localized_fieldname("short_title", language), "")
+
+
+def sms_text(event: Event, kind: str, language: str) -> str:
+    params = sms_params(event, language)
+    template = TEXTS[kind]()
+
+    def text(title):
+        return template % {**params, "title": title}
+
+    short = short_title(event, language)
+    too_long = segments(gsm_friendly(text(event.title))) > 2
+    return fit(text, short if short and too_long else event.title)
+
+
 def render(message: Message, recipient) -> outbox.Rendered:
     event = Event.objects.select_related("school", "district").get(pk=message.context["event"])
-    when = formats.date_format(event.local_start, "SHORT_DATETIME_FORMAT")
-    link = short_link(event, message.language)
-    params = {"when": when, "place": event.place, "link": link}
+    params = sms_params(event, message.language)
+    when, link = params["when"], params["link"]
     template = TEXTS[message.kind]()
-    sms = fit(lambda title: template % {**params, "title": title}, event.title)
+    sms = sms_text(event, message.kind, message.language)
     school = event.school.name if event.school_id else event.district.name
     headline = template % {**params, "title": event.title, "link": ""}
     subject = f"{school}: {event.title}"

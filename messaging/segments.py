@@ -12,16 +12,33 @@ def is_gsm(text: str) -> bool:
     return all(ch in GSM_BASIC or ch in GSM_EXTENDED for ch in text)
 
 
+# One part alone, or each part of a long text (the header that joins the parts again
+# takes the rest): in septets for GSM-7, in UTF-16 units for UCS-2.
+GSM_SINGLE, GSM_PART = 160, 153
+UCS2_SINGLE, UCS2_PART = 70, 67
+
+
+def _parts(sizes, single: int, part: int) -> int:
+    """Parts for characters of the given sizes. A character of two units (an escape and
+    its character, or a surrogate pair) is never split over two parts: the network moves it
+    whole to the next one, so 152 × "a" + "€" + 152 × "a" takes 3 parts, not 2."""
+    if sum(sizes) <= single:
+        return 1
+    count, used = 1, 0
+    for size in sizes:
+        if used + size > part:
+            count, used = count + 1, 0
+        used += size
+    return count
+
+
 def segments(text: str) -> int:
     if is_gsm(text):
         # An extended character ({, €, …) is sent as an escape plus the character: two.
-        units = sum(2 if ch in GSM_EXTENDED else 1 for ch in text)
-        return 1 if units <= 160 else -(-units // 153)
+        return _parts([2 if ch in GSM_EXTENDED else 1 for ch in text], GSM_SINGLE, GSM_PART)
     # UCS-2 on the wire: a character outside the Basic Multilingual Plane (an emoji, rare
-    # CJK) takes two units. A long text loses a few characters per part to the header that
-    # joins the parts again: 153 and 67 instead of 160 and 70.
-    units = len(text.encode("utf-16-le")) // 2
-    return 1 if units <= 70 else -(-units // 67)
+    # CJK) takes two units.
+    return _parts([2 if ord(ch) > 0xFFFF else 1 for ch in text], UCS2_SINGLE, UCS2_PART)
 
 
 # Typographic characters outside the GSM alphabet. One of them would switch a whole French
