@@ -74,19 +74,17 @@ def sms_rules() -> dict:
 
 
 def sms_count(text: str) -> str:
-    """ "2 segments · GSM-7 · 131 characters", as the counter writes it."""
-    parts = segments.segments(text)
-    line = " · ".join(
-        (
-            ngettext("%(count)s segment", "%(count)s segments", parts) % {"count": parts},
-            "GSM-7" if segments.is_gsm(text) else "UCS-2",
-            ngettext("%(count)s character", "%(count)s characters", len(text))
-            % {"count": len(text)},
-        )
-    )
-    if parts > 2:
-        line += " — " + gettext("over 2 segments: the title will be shortened")
-    return line
+    """ "2 segments · GSM-7 · 131 characters", as the counter writes it. Each part is
+    isolated (U+2068 … U+2069) so "UCS-2" and the numbers keep their order in Arabic."""
+    count = segments.segments(text)
+    parts = [
+        ngettext("%(count)s segment", "%(count)s segments", count) % {"count": count},
+        "GSM-7" if segments.is_gsm(text) else "UCS-2",
+        ngettext("%(count)s character", "%(count)s characters", len(text)) % {"count": len(text)},
+    ]
+    if count > 2:
+        parts.append(gettext("over 2 segments: the title will be shortened"))
+    return " · ".join(f"\u2068{part}\u2069" for part in parts)
 
 
 class RsvpInline(ScopedInline, admin.TabularInline):
@@ -171,6 +169,13 @@ class EventAdmin(SchoolOrDistrictScope, ScopedAdmin, TabbedTranslationAdmin):
 
     class Media:
         js = ("portal/admin-segment-counter.js",)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name.startswith("short_title"):
+            # Optional in every language: its tabs get no "missing" dot.
+            field.widget.attrs["data-optional"] = "true"
+        return field
 
     def get_queryset(self, request):
         going = Q(rsvps__status=Rsvp.Status.GOING)

@@ -101,10 +101,12 @@
           text = counter.gsmFriendly(fill(short.value.trim()));
         }
         const result = counter.count(text);
-        let line = [phrase(rules.words.segments, result.segments), result.encoding,
-          phrase(rules.words.characters, result.characters)].join(" · ");
+        const parts = [phrase(rules.words.segments, result.segments), result.encoding,
+          phrase(rules.words.characters, result.characters)];
         const over = result.segments > rules.max_segments;
-        if (over) line += " — " + rules.words.over;
+        if (over) parts.push(rules.words.over);
+        // Each part isolated, so "UCS-2" and the numbers keep their order in Arabic and Urdu.
+        const line = parts.map(function (p) { return "\u2068" + p + "\u2069"; }).join(" · ");
         outputs.forEach(function (out) {
           out.textContent = line;
           out.classList.toggle("segment-counter-over", over);
