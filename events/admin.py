@@ -69,6 +69,7 @@ def sms_rules() -> dict:
                 lambda n: ngettext("%(count)s character", "%(count)s characters", n)
             ),
             "over": gettext("over 2 segments: the title will be shortened"),
+            "short_title": gettext("short title"),
         },
     }
 

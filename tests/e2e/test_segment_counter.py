@@ -48,5 +48,6 @@ def test_the_counter_recounts_as_staff_type_a_short_title(
     page.fill("#id_short_title_ru", "Вечер о табеле")
     expect(counter).to_contain_text(words[1])
     expect(counter).not_to_have_class(re.compile("segment-counter-over"))
+    expect(counter).to_contain_text({"en": "short title", "ar": "عنوان مختصر"}[language])
     shots(page, "counter-short-title")
     assert not [p for p in problems if "Content Security Policy" in p or "Refused" in p], problems

@@ -97,12 +97,16 @@
         // the short title when the full one does not fit in two parts.
         const fill = function (t) { return template.replace("%(title)s", t); };
         let text = counter.gsmFriendly(fill(title.value.trim() || fallback.value.trim()));
+        let usesShort = false;
         if (short.value.trim() && counter.count(text).segments > rules.max_segments) {
           text = counter.gsmFriendly(fill(short.value.trim()));
+          usesShort = true;
         }
         const result = counter.count(text);
         const parts = [phrase(rules.words.segments, result.segments), result.encoding,
           phrase(rules.words.characters, result.characters)];
+        // Staff who typed a short title see whether it is the one sent.
+        if (usesShort) parts.push(rules.words.short_title);
         const over = result.segments > rules.max_segments;
         if (over) parts.push(rules.words.over);
         // Each part isolated, so "UCS-2" and the numbers keep their order in Arabic and Urdu.
