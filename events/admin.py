@@ -56,10 +56,8 @@ def sms_rules() -> dict:
         "basic": "".join(sorted(segments.GSM_BASIC)),
         "extended": "".join(sorted(segments.GSM_EXTENDED)),
         "plain": {chr(k): v for k, v in segments.PLAIN.items()},
-        "gsm_single": segments.GSM_SINGLE,
-        "gsm_part": segments.GSM_PART,
-        "ucs2_single": segments.UCS2_SINGLE,
-        "ucs2_part": segments.UCS2_PART,
+        "guillemets": segments._GUILLEMETS.pattern,
+        "limits": segments.LIMITS,
         "max_segments": 2,
         "words": {
             "segments": _plural_table(
@@ -80,7 +78,7 @@ def sms_count(text: str) -> str:
     count = segments.segments(text)
     parts = [
         ngettext("%(count)s segment", "%(count)s segments", count) % {"count": count},
-        "GSM-7" if segments.is_gsm(text) else "UCS-2",
+        segments.encoding(text),
         ngettext("%(count)s character", "%(count)s characters", len(text)) % {"count": len(text)},
     ]
     if count > 2:
@@ -299,8 +297,7 @@ class EventAdmin(SchoolOrDistrictScope, ScopedAdmin, TabbedTranslationAdmin):
         rows = []
         for code in LANGUAGE_CODES:
             with translation.override(code):
-                params = notices.sms_params(obj, code)
-                template = notices.TEXTS["reminder"]() % {**params, "title": "%(title)s"}
+                template = notices.sms_template(obj, "reminder", code)
                 sample = Message(kind="reminder", language=code, context={"event": obj.pk})
                 text = notices.render(sample, None).sms
             rows.append(

@@ -27,7 +27,7 @@ from modeltranslation.utils import build_localized_fieldname
 from events.models import Event, Rsvp
 from messaging import outbox, registry
 from messaging.models import Message
-from messaging.segments import fit, gsm_friendly, segments
+from messaging.segments import fit
 
 # The kinds, each with its words: what, when and where, then the link (never only the link).
 TEXTS = {
@@ -175,28 +175,23 @@ def short_link(event: Event, language: str) -> str:
 
 
 def sms_params(event: Event, language: str) -> dict:
-    """Everything in an event's text but its title, in the current language (also what
-    the admin's segment counter builds its texts from)."""
+    """Everything in an event's text but its title, in the current language."""
     when = formats.date_format(event.local_start, "SHORT_DATETIME_FORMAT")
     return {"when": when, "place": event.place, "link": short_link(event, language)}
 
 
 def short_title(event: Event, language: str) -> str:
-    """Staff's short title in this language only: another language's short title inside
-    a Spanish text would be worse than a shortened Spanish title."""
-    return getattr(event, build_localized_fieldname("short_title", language), "")
+    """The title staff wrote for texts in this language, if any (never another language's:
+    an English short title is no shorter for an Arabic reader)."""
+    own = getattr(event, build_localized_fieldname("short_title", language), None)
+    return (own or "").strip()
 
 
-def sms_text(event: Event, kind: str, language: str) -> str:
-    params = sms_params(event, language)
-    template = TEXTS[kind]()
-
-    def text(title):
-        return template % {**params, "title": title}
-
-    short = short_title(event, language)
-    too_long = segments(gsm_friendly(text(event.title))) > 2
-    return fit(text, short if short and too_long else event.title)
+def sms_template(event: Event, kind: str, language: str) -> str:
+    """The text with its title left open ("%(title)s"), its other parts as short as the
+    fitter makes them before it cuts the title: what the admin's counter counts, the
+    title staff type put in."""
+    return TEXTS[kind]() % {**sms_params(event, language), "title": "%(title)s"}
 
 
 def render(message: Message, recipient) -> outbox.Rendered:
@@ -204,7 +199,8 @@ def render(message: Message, recipient) -> outbox.Rendered:
     params = sms_params(event, message.language)
     when, link = params["when"], params["link"]
     template = TEXTS[message.kind]()
-    sms = sms_text(event, message.kind, message.language)
+    title = short_title(event, message.language) or event.title
+    sms = fit(lambda title: template % {**params, "title": title}, title)
     school = event.school.name if event.school_id else event.district.name
     headline = template % {**params, "title": event.title, "link": ""}
     subject = f"{school}: {event.title}"

@@ -1,5 +1,15 @@
-"""How many SMS segments a text takes: GSM-7 (160, or 153 per part) when every character
-is in the GSM alphabet, otherwise UCS-2 (70, or 67 per part, counted in UTF-16 units)."""
+"""How many SMS segments a text takes, counted as the network does, and fitting a text into
+a budget of segments.
+
+GSM-7 when every character is in the GSM alphabet: 160 septets in one part, 153 in each
+part of a longer text; a character of the extension table ({, €, …) is an escape plus the
+character, two septets that are never split between two parts. Otherwise UCS-2: 70 UTF-16
+units in one part, 67 in each part of a longer text; a character outside the Basic
+Multilingual Plane (an emoji, rare CJK) is a surrogate pair, also never split.
+"""
+
+import re
+import unicodedata
 
 GSM_BASIC = set(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
@@ -7,42 +17,49 @@ GSM_BASIC = set(
 )
 GSM_EXTENDED = set("^{}\\[~]|€\f")
 
+# (units in a text of one part, units in each part of a longer text)
+LIMITS = {"GSM-7": (160, 153), "UCS-2": (70, 67)}
+
 
 def is_gsm(text: str) -> bool:
     return all(ch in GSM_BASIC or ch in GSM_EXTENDED for ch in text)
 
 
-# One part alone, or each part of a long text (the header that joins the parts again
-# takes the rest): in septets for GSM-7, in UTF-16 units for UCS-2.
-GSM_SINGLE, GSM_PART = 160, 153
-UCS2_SINGLE, UCS2_PART = 70, 67
+def encoding(text: str) -> str:
+    return "GSM-7" if is_gsm(text) else "UCS-2"
 
 
-def _parts(sizes, single: int, part: int) -> int:
-    """Parts for characters of the given sizes. A character of two units (an escape and
-    its character, or a surrogate pair) is never split over two parts: the network moves it
-    whole to the next one, so 152 × "a" + "€" + 152 × "a" takes 3 parts, not 2."""
-    if sum(sizes) <= single:
-        return 1
-    count, used = 1, 0
-    for size in sizes:
-        if used + size > part:
-            count, used = count + 1, 0
-        used += size
-    return count
+def _units(text: str) -> list[int]:
+    """What each character costs on the wire, in septets (GSM-7) or UTF-16 units (UCS-2)."""
+    if is_gsm(text):
+        return [2 if ch in GSM_EXTENDED else 1 for ch in text]
+    return [2 if ord(ch) > 0xFFFF else 1 for ch in text]
+
+
+def _parts(text: str) -> list[int]:
+    """Where each part of a long text ends (character indexes), as the network cuts it."""
+    units = _units(text)
+    single, per_part = LIMITS[encoding(text)]
+    if sum(units) <= single:
+        return [len(text)] if text else []
+    ends, used = [], 0
+    for index, cost in enumerate(units):
+        # A character of two units that does not fit whole in this part starts the next:
+        # the last unit of the part stays empty.
+        if used + cost > per_part:
+            ends.append(index)
+            used = 0
+        used += cost
+    ends.append(len(text))
+    return ends
 
 
 def segments(text: str) -> int:
-    if is_gsm(text):
-        # An extended character ({, €, …) is sent as an escape plus the character: two.
-        return _parts([2 if ch in GSM_EXTENDED else 1 for ch in text], GSM_SINGLE, GSM_PART)
-    # UCS-2 on the wire: a character outside the Basic Multilingual Plane (an emoji, rare
-    # CJK) takes two units.
-    return _parts([2 if ord(ch) > 0xFFFF else 1 for ch in text], UCS2_SINGLE, UCS2_PART)
+    return max(1, len(_parts(text)))
 
 
-# Typographic characters outside the GSM alphabet. One of them would switch a whole French
-# or Filipino text to UCS-2 (70 characters a segment instead of 160).
+# Typographic characters outside the GSM alphabet. One of them would switch a whole French,
+# Filipino or Uzbek text to UCS-2 (70 characters a segment instead of 160).
 PLAIN = str.maketrans(
     {
         "“": '"',
@@ -52,19 +69,42 @@ PLAIN = str.maketrans(
         "»": '"',
         "‘": "'",
         "’": "'",
+        # Uzbek Latin writes oʻ and gʻ with a turned comma and the glottal stop with a
+        # modifier apostrophe; the straight apostrophe is how Uzbek is typed on any phone.
+        "ʻ": "'",
+        "ʼ": "'",
         "–": "-",
         "—": "-",
         "…": "...",
         "\u00a0": " ",
         "\u202f": " ",
+        "\u2009": " ",
     }
 )
+# French sets « guillemets » and : ; ! ? apart with a (narrow) no-break space: as straight
+# quotes they hug the words ("Réunion"), and the space before punctuation stays a space.
+_GUILLEMETS = re.compile("«[\u00a0\u202f ]?|[\u00a0\u202f ]?»")
 
 
 def gsm_friendly(text: str) -> str:
-    """The same text in the GSM alphabet when only typography keeps it out."""
-    plain = text.translate(PLAIN)
+    """The same text in the GSM alphabet when only typography keeps it out; otherwise the
+    text as it was (an Arabic or Chinese text keeps its own quotation marks)."""
+    plain = _GUILLEMETS.sub('"', text).translate(PLAIN)
     return plain if is_gsm(plain) else text
+
+
+def without_accents(text: str) -> str:
+    """The text with the accents the GSM alphabet lacks taken off (á -> a, ê -> e, ç -> c,
+    ë -> e), keeping those it has (é, ñ, ü, à, è): how Spanish, French or Albanian is often
+    typed on a phone, and two segments of 153 characters instead of 67."""
+    out = []
+    for ch in text:
+        if ch in GSM_BASIC or ch in GSM_EXTENDED:
+            out.append(ch)
+            continue
+        base = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
+        out.append(base if base and is_gsm(base) else {"œ": "oe", "Œ": "OE"}.get(ch, ch))
+    return "".join(out)
 
 
 def fit(render, title: str, max_segments: int = 2) -> str:

@@ -43,7 +43,7 @@ def test_segment_counter_knows_gsm_and_unicode():
 def test_typography_does_not_force_unicode_on_latin_texts():
     from messaging.segments import gsm_friendly
 
-    assert gsm_friendly("Rappel : « Réunion » – l’école…") == 'Rappel : " Réunion " - l\'école...'
+    assert gsm_friendly("Rappel : « Réunion » – l’école…") == 'Rappel : "Réunion" - l\'école...'
     assert is_gsm(gsm_friendly("Paalala: “Pulong”"))
     assert gsm_friendly("تذكير: «اجتماع»") == "تذكير: «اجتماع»"  # Arabic stays Unicode anyway
 

@@ -10,6 +10,7 @@
     const basic = new Set(Array.from(rules.basic));
     const extended = new Set(Array.from(rules.extended));
     const plain = new Map(Object.entries(rules.plain));
+    const guillemets = new RegExp(rules.guillemets, "g");
 
     function isGsm(text) {
       for (const ch of text) {
@@ -20,12 +21,14 @@
     // The same text in the GSM alphabet when only typography keeps it out.
     function gsmFriendly(text) {
       let out = "";
-      for (const ch of text) out += plain.has(ch) ? plain.get(ch) : ch;
+      for (const ch of text.replace(guillemets, '"')) out += plain.has(ch) ? plain.get(ch) : ch;
       return isGsm(out) ? out : text;
     }
     // A two-unit character (an escape and its character, or a surrogate pair) is never
     // split over two parts: the network moves it whole to the next part.
-    function parts(sizes, single, part) {
+    function parts(sizes, limits) {
+      const single = limits[0];
+      const part = limits[1];
       const total = sizes.reduce(function (a, b) { return a + b; }, 0);
       if (total <= single) return 1;
       let count = 1;
@@ -45,14 +48,14 @@
       if (isGsm(text)) {
         return {
           segments: parts(chars.map(function (ch) { return extended.has(ch) ? 2 : 1; }),
-            rules.gsm_single, rules.gsm_part),
+            rules.limits["GSM-7"]),
           encoding: "GSM-7",
           characters: chars.length,
         };
       }
       return {
         segments: parts(chars.map(function (ch) { return ch.codePointAt(0) > 0xffff ? 2 : 1; }),
-          rules.ucs2_single, rules.ucs2_part),
+          rules.limits["UCS-2"]),
         encoding: "UCS-2",
         characters: chars.length,
       };
@@ -93,15 +96,13 @@
         return out;
       });
       function update() {
-        // The server's choice: the full title (English when this language has none), or
-        // the short title when the full one does not fit in two parts.
+        // The server's choice: staff's short title in this language when there is one,
+        // else the full title (English when this language has none). The template's other
+        // parts are already as short as the server makes them before it cuts the title.
         const fill = function (t) { return template.replace("%(title)s", t); };
-        let text = counter.gsmFriendly(fill(title.value.trim() || fallback.value.trim()));
-        let usesShort = false;
-        if (short.value.trim() && counter.count(text).segments > rules.max_segments) {
-          text = counter.gsmFriendly(fill(short.value.trim()));
-          usesShort = true;
-        }
+        const usesShort = Boolean(short.value.trim());
+        const chosen = usesShort ? short.value : title.value.trim() ? title.value : fallback.value;
+        const text = counter.gsmFriendly(fill(chosen.trim()));
         const result = counter.count(text);
         const parts = [phrase(rules.words.segments, result.segments), result.encoding,
           phrase(rules.words.characters, result.characters)];
