@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import formats, timezone, translation
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html, format_html_join, json_script
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -16,9 +16,10 @@ from accounts.models import AuditEvent
 from events import notices, services
 from events.models import Event, Rsvp, WalkIn
 from families.models import Family
+from messaging import segments
 from messaging.models import Message
 from portal.csv_safe import defuse
-from portal.languages import ENDONYMS, LANGUAGE_CODES
+from portal.languages import ENDONYMS, LANGUAGE_CODES, is_rtl
 from schools.access import SchoolOrDistrictScope, ScopedAdmin, ScopedInline, family_schools_for
 from schools.admin import TabbedTranslationAdmin, translation_status
 
@@ -70,6 +71,55 @@ def audit_answers(request, action: str, event_id, rows: int | None, allowed: boo
     AuditEvent.record(request.user, action, event_id, allowed, object_type="event", rows=rows)
 
 
+def _plural_table(words) -> dict:
+    """A plural phrase for the browser in the staff member's language: its forms and, for
+    0 to 199, which form each number takes (a larger number takes the form of 100 + n % 100,
+    which every language's plural rule agrees with)."""
+    forms, index = [], []
+    for n in range(200):
+        form = words(n)
+        if form not in forms:
+            forms.append(form)
+        index.append(forms.index(form))
+    return {"forms": forms, "index": index}
+
+
+def sms_rules() -> dict:
+    """messaging.segments' rules for the admin's counter (admin-segment-counter.js)."""
+    return {
+        "basic": "".join(sorted(segments.GSM_BASIC)),
+        "extended": "".join(sorted(segments.GSM_EXTENDED)),
+        "plain": {chr(k): v for k, v in segments.PLAIN.items()},
+        "guillemets": segments._GUILLEMETS.pattern,
+        "limits": segments.LIMITS,
+        "max_segments": 2,
+        "words": {
+            "segments": _plural_table(
+                lambda n: ngettext("%(count)s segment", "%(count)s segments", n)
+            ),
+            "characters": _plural_table(
+                lambda n: ngettext("%(count)s character", "%(count)s characters", n)
+            ),
+            "over": gettext("over 2 segments: the title will be shortened"),
+            "short_title": gettext("short title"),
+        },
+    }
+
+
+def sms_count(text: str) -> str:
+    """ "2 segments · GSM-7 · 131 characters", as the counter writes it. Each part is
+    isolated (U+2068 … U+2069) so "UCS-2" and the numbers keep their order in Arabic."""
+    count = segments.segments(text)
+    parts = [
+        ngettext("%(count)s segment", "%(count)s segments", count) % {"count": count},
+        segments.encoding(text),
+        ngettext("%(count)s character", "%(count)s characters", len(text)) % {"count": len(text)},
+    ]
+    if count > 2:
+        parts.append(gettext("over 2 segments: the title will be shortened"))
+    return " · ".join(f"\u2068{part}\u2069" for part in parts)
+
+
 class RsvpInline(ScopedInline, admin.TabularInline):
     """Who is coming and the help they asked for, read-only, for staff who may see the
     event (answers are changed by families, or at the door)."""
@@ -118,9 +168,23 @@ class EventAdmin(SchoolOrDistrictScope, ScopedAdmin, TabbedTranslationAdmin):
     list_select_related = ["school"]
     date_hierarchy = "starts_at"
     filter_horizontal = ["partners"]
-    readonly_fields = ["answers", "answer_totals", "translations", "pages"]
+    readonly_fields = ["answers", "answer_totals", "translations", "pages", "sms_preview"]
     fieldsets = [
-        (None, {"fields": ["school", "district", "kind", "status", "title", "description"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "school",
+                    "district",
+                    "kind",
+                    "status",
+                    "title",
+                    "short_title",
+                    "description",
+                ]
+            },
+        ),
+        (_("Text messages"), {"fields": ["sms_preview"]}),
         (
             _("When and where"),
             {"fields": ["starts_at", "ends_at", "place", "address", "online_link"]},
@@ -135,6 +199,16 @@ class EventAdmin(SchoolOrDistrictScope, ScopedAdmin, TabbedTranslationAdmin):
     ]
     inlines = [RsvpInline]
     actions = ["cancel_events", "duplicate_events"]
+
+    class Media:
+        js = ("portal/admin-segment-counter.js",)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name.startswith("short_title"):
+            # Optional in every language: its tabs get no "missing" dot.
+            field.widget.attrs["data-optional"] = "true"
+        return field
 
     def get_queryset(self, request):
         going = Q(rsvps__status=Rsvp.Status.GOING)
@@ -252,6 +326,42 @@ class EventAdmin(SchoolOrDistrictScope, ScopedAdmin, TabbedTranslationAdmin):
     def translations(self, obj):
         languages = obj.school.languages if obj and obj.pk and obj.school_id else None
         return translation_status(obj, languages)
+
+    @admin.display(description=_("reminder text in each language"))
+    def sms_preview(self, obj):
+        """The reminder as the worker would write it now, per language (it needs no
+        JavaScript); each row also carries its text with the title left open, from which
+        the live counter recounts while staff type."""
+        rules = json_script(sms_rules(), "sms-rules")
+        if obj is None or obj.pk is None:
+            return rules
+        rows = []
+        for code in LANGUAGE_CODES:
+            with translation.override(code):
+                template = notices.sms_template(obj, "reminder", code)
+                sample = Message(kind="reminder", language=code, context={"event": obj.pk})
+                text = notices.render(sample, None).sms
+            rows.append(
+                (
+                    code,
+                    template,
+                    ENDONYMS[code],
+                    code,
+                    "rtl" if is_rtl(code) else "ltr",
+                    text,
+                    sms_count(text),
+                )
+            )
+        return rules + format_html(
+            '<table class="sms-preview">{}</table>',
+            format_html_join(
+                "",
+                '<tr data-language="{}" data-sms-template="{}"><th scope="row">{}</th>'
+                '<td><pre class="message-preview" lang="{}" dir="{}">{}</pre>'
+                '<p class="segment-count">{}</p></td></tr>',
+                rows,
+            ),
+        )
 
     @admin.display(description=_("family page in each language"))
     def pages(self, obj):

@@ -63,6 +63,14 @@ class Event(OrganisedBySchoolOrDistrict, TranslatedContent, models.Model):
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind, default=Kind.MEETING)
     title = models.CharField(_("title"), max_length=120)
+    short_title = models.CharField(
+        _("short title"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "Used in text messages when the title is too long. Leave empty to shorten the title."
+        ),
+    )
     description = models.TextField(_("what it is about"), max_length=5000, blank=True)
     place = models.CharField(
         _("place"), max_length=200, help_text=_("For example: school library, room 104.")

@@ -287,6 +287,14 @@ def sms_text(template: str, params: dict) -> str:
     return _NO_PLACE.sub("", template % params)
 
 
+def sms_template(event: Event, kind: str, language: str) -> str:
+    """The text with its title left open ("%(title)s"), its other parts as short as the
+    fitter makes them before it cuts the title: what the admin's counter counts, the
+    title staff type put in."""
+    shortest = sms_variants(event, language)[-1]
+    return sms_text(TEXTS[kind](), {**shortest, "title": "%(title)s"})
+
+
 def render(message: Message, recipient) -> outbox.Rendered:
     event = Event.objects.select_related("school", "district").get(pk=message.context["event"])
     language = message.language

@@ -5,5 +5,5 @@ from events.models import Event
 
 @register(Event)
 class EventTranslation(TranslationOptions):
-    fields = ("title", "description", "place")
+    fields = ("title", "short_title", "description", "place")
     required_languages = {"en": ("title",)}

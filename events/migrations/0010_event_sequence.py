@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("events", "0008_committee_in_committees_app"),
+        ("events", "0009_event_short_title"),
     ]
 
     operations = [

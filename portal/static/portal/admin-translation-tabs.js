@@ -14,8 +14,9 @@
       return code;
     }
   }
+  // An optional field (data-optional, e.g. the short title) is never "missing".
   function isEmpty(el) {
-    return !(el.value || "").trim();
+    return !el.dataset.optional && !(el.value || "").trim();
   }
   function build() {
     const groups = new Map();
