@@ -148,7 +148,14 @@ def shorten(title: str, keep: int, floor: int = 0) -> str:
     # language without spaces, or a very long word, is cut where it is).
     if space >= max(keep * 4 // 5, floor):
         cut = cut[:space]
-    return cut.rstrip(" ,.;:-–—") + "…"
+    cut = cut.rstrip(" ,.;:-–—")
+    # A cut that ends on a space or a comma would fall under the floor once they go: take
+    # the letters after them instead.
+    end = keep
+    while len(cut) < floor and end < len(title):
+        end += 1
+        cut = title[:end].rstrip(" ,.;:-–—")
+    return cut + "…"
 
 
 def fit(

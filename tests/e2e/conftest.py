@@ -54,18 +54,25 @@ def page_cache_on(settings):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def playwright_driver():
+    """One Playwright driver for the whole run: a second sync_playwright() while one is
+    open fails ("Sync API inside the asyncio loop"), so every browser is launched from it."""
     _need("Chromium", Path(CHROMIUM).exists(), "apt-get install chromium")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        # Headless Chromium refuses media.play() without a click on the page; the journeys
-        # start the recording from a script, as a tap on the player would.
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--autoplay-policy=no-user-gesture-required"]
-        )
-        yield browser
-        browser.close()
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_driver):
+    # Headless Chromium refuses media.play() without a click on the page; the journeys
+    # start the recording from a script, as a tap on the player would.
+    browser = playwright_driver.chromium.launch(
+        executable_path=CHROMIUM, args=["--autoplay-policy=no-user-gesture-required"]
+    )
+    yield browser
+    browser.close()
 
 
 @pytest.fixture

@@ -14,29 +14,23 @@ from playwright.sync_api import expect
 
 from schools.models import GuideSectionAudio
 from tests.conftest import make_guide
-from tests.e2e.conftest import CHROMIUM, PHONE, _need, t
+from tests.e2e.conftest import CHROMIUM, PHONE, t
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(scope="module")
-def browser_with_a_microphone():
-    from pathlib import Path
-
-    _need("Chromium", Path(CHROMIUM).exists(), "apt-get install chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--use-fake-device-for-media-stream",
-                "--use-fake-ui-for-media-stream",
-                "--autoplay-policy=no-user-gesture-required",
-            ],
-        )
-        yield browser
-        browser.close()
+def browser_with_a_microphone(playwright_driver):
+    browser = playwright_driver.chromium.launch(
+        executable_path=CHROMIUM,
+        args=[
+            "--use-fake-device-for-media-stream",
+            "--use-fake-ui-for-media-stream",
+            "--autoplay-policy=no-user-gesture-required",
+        ],
+    )
+    yield browser
+    browser.close()
 
 
 def logged_in_page(browser, live_server, user, language):

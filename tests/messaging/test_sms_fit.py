@@ -329,3 +329,14 @@ def test_a_date_is_never_all_digits():
     assert ALL_DIGIT_DATE.search(f"Reminder, {when:%m/%d/%Y}, Library")
     assert ALL_DIGIT_DATE.search("Rappel, 04.01.2027 18:30")
     assert not ALL_DIGIT_DATE.search("Rappel, 4 janvier, 18:30")
+
+
+def test_a_cut_that_ends_on_a_space_still_keeps_the_floor():
+    """A title whose 25th character is a space: dropping it would keep 24 (seen in Russian,
+    "Информационный вечер для …")."""
+    from messaging.segments import shorten
+
+    title = "Информационный вечер для семей: как устроена школа"
+    assert title[24] == " "
+    cut = shorten(title, 25, 25)
+    assert len(cut.rstrip("…")) >= 25 and title.startswith(cut.rstrip("…"))
