@@ -180,8 +180,10 @@ def still_current(message: Message) -> bool:
             # Scheduled reminders (two days and three hours before) are meant to be two;
             # only staff's "remind now" duplicates one of them.
             same = same.filter(idempotency_key__contains=":now:")
+        # Two reminders claimed at once (both held for 08:00, two workers) must not drop each
+        # other: only the one claimed first, or one already sent, counts.
         return not same.filter(
-            Q(status=Message.Status.SENDING)
+            Q(status=Message.Status.SENDING, pk__lt=message.pk)
             | Q(status=Message.Status.SENT, sent_at__gte=timezone.now() - REMINDER_GAP)
         ).exists()
     # A later message of the same kind says the same, from the rows as they are then.

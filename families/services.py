@@ -84,13 +84,15 @@ def register_family_for(
     )
     # The school's name stands alone after a colon, so the sentence stays grammatical in
     # every language whatever the name; it is read inside the family's language (its
-    # translated name). By email the family types its address, not "this number".
+    # translated name). In the text it comes last: a long name that does not fit two parts
+    # loses itself, never the way in. By email the family types its address, not "this
+    # number".
     notify(
         family,
         lambda: (
             gettext(
-                "Welcome! Your school: %(school)s. To see your family pass, open the school "
-                "portal, choose Log in and type this number: we send you a code."
+                "Welcome! To see your family pass, open the school portal, choose Log in and "
+                "type this number: we send you a code. Your school: %(school)s."
             )
             % {"school": school.name}
         ),

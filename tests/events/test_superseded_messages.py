@@ -169,3 +169,24 @@ def test_no_web_address_is_read_in_a_call(school_a):
     rendered = registry.renderers["notice"](notice, recipient)
     assert "https://portal.example.org/en/my/" in rendered.sms
     assert rendered.voice == "Your school answered. Read it at"
+
+
+def test_two_reminders_claimed_at_once_do_not_drop_each_other(school_a):
+    """A "remind now" held for 08:00 and the scheduled reminder, claimed by two workers at
+    the same moment: one of them goes (not none)."""
+    event = make_event(school_a, title="Family night")
+    family = make_family("Rina", school_a, phone="+12125550123")
+    services.rsvp(family=family, event=event, party=Party(True))
+    recipient = outbox.resolve(f"family:{family.pk}")
+    pair = [
+        outbox.enqueue(
+            recipient=recipient,
+            kind="reminder",
+            key=f"reminder:event:{event.pk}:family:{family.pk}:{suffix}",
+            context={"event": event.pk},
+        )
+        for suffix in ("now:1", "180m")
+    ]
+    Message.objects.filter(pk__in=[m.pk for m in pair]).update(status=Message.Status.SENDING)
+    current = [notices.still_current(Message.objects.get(pk=m.pk)) for m in pair]
+    assert current.count(True) == 1, current

@@ -264,7 +264,8 @@ def test_the_welcome_by_email_asks_for_the_email_address_not_a_number(
     assert "número" not in mail.body and "número" not in mail.alternatives[0][0]
     # A text too long for two segments with the accents GSM lacks is sent without them.
     text = without_accents(sms.outbox[-1]["text"])
-    assert text.startswith("¡Bienvenidos! Su escuela: Escuela A.") and "este numero" in text
+    assert text.startswith("¡Bienvenidos! Para ver su pase familiar") and "este numero" in text
+    assert text.endswith("Su escuela: Escuela A.")
     # The family's copy of its information shows the words it was sent.
     (sent,) = export_family(Family.objects.get(display_name="Fatima"))["messages_from_the_portal"]
     assert sent["text"] == mail.body

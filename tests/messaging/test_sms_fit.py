@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 import pytest
 from django.urls import reverse
 from django.utils import dateformat, timezone, translation
-from django.utils.translation import trans_real
+from django.utils.translation import gettext, trans_real
 
 from events import notices as event_notices
 from events.models import Event, Rsvp
@@ -19,7 +19,7 @@ from families import services as family_services
 from families.models import Family, Feedback
 from messaging import outbox, registry, sms
 from messaging.models import Message
-from messaging.segments import PLAIN, fit, gsm_friendly, is_gsm, segments
+from messaging.segments import PLAIN, fit, gsm_friendly, is_gsm, segments, without_accents
 from messaging.tasks import deliver
 from portal.languages import LANGUAGE_CODES
 from tests.conftest import make_staff
@@ -340,3 +340,31 @@ def test_a_cut_that_ends_on_a_space_still_keeps_the_floor():
     assert title[24] == " "
     cut = shorten(title, 25, 25)
     assert len(cut.rstrip("…")) >= 25 and title.startswith(cut.rstrip("…"))
+
+
+@pytest.mark.parametrize("language", LANGUAGE_CODES)
+def test_a_long_school_name_never_costs_the_welcome_its_way_in(language, school_a, staff_a):
+    """The welcome tells a family registered at the desk how to log in; a long school name
+    that does not fit two parts gives way, never those words."""
+    school_a.name_en = "Thomas Jefferson High School for Science and Technology"
+    school_a.save()
+    family_services.register_family_for(
+        staff=staff_a,
+        school=school_a,
+        phone="+12125559876",
+        display_name="New family",
+        language=language,
+        channel="sms",
+    )
+    message = Message.objects.get(kind="notice", status="queued")
+    assert deliver(message.pk) == "sent"
+    (text,) = [m["text"] for m in sms.outbox]
+    with translation.override(language):
+        whole = gettext(
+            "Welcome! To see your family pass, open the school portal, choose Log in and "
+            "type this number: we send you a code. Your school: %(school)s."
+        )
+    head = whole.split("%(school)s")[0]
+    way_in = head[: max(head.rfind(mark) for mark in ".।۔。") + 1]  # up to "Your school:"
+    assert segments(text) <= 2, text
+    assert gsm_friendly(without_accents(way_in)) in without_accents(text), (language, text)

@@ -99,7 +99,8 @@
         // The server's choice: staff's short title in this language when there is one,
         // else the full title (English when this language has none). The template's other
         // parts are already as short as the server makes them before it cuts the title.
-        const fill = function (t) { return template.replace("%(title)s", t); };
+        // split/join, not replace: a title with "$'" or "$&" must be counted as typed.
+        const fill = function (t) { return template.split("%(title)s").join(t); };
         const usesShort = Boolean(short.value.trim());
         const chosen = usesShort ? short.value : title.value.trim() ? title.value : fallback.value;
         const text = counter.gsmFriendly(fill(chosen.trim()));
