@@ -7,11 +7,8 @@ save, listen) is in tests/e2e/test_recorder.py.
 """
 
 import re
-import shutil
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -25,21 +22,6 @@ pytestmark = pytest.mark.urls("tests.portal.media_urls")  # /media/ as `make run
 @pytest.fixture
 def section(school_a):
     return make_guide(school_a, sections=1).sections.get()
-
-
-@pytest.fixture
-def media(section):
-    folder = Path(settings.MEDIA_ROOT) / "guide-audio" / str(section.pk)
-    shutil.rmtree(folder, ignore_errors=True)
-    yield folder
-    shutil.rmtree(folder, ignore_errors=True)
-
-
-@pytest.fixture
-def staff_client(staff_a):
-    client = Client()
-    client.force_login(staff_a)
-    return client
 
 
 def change_url(section):

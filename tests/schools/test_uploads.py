@@ -8,12 +8,10 @@ tests/schools/samples.py.
 
 import re
 import shutil
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
 from schools.models import GuideSectionAudio
 from tests.conftest import make_guide
@@ -55,22 +53,6 @@ def guide(school_a):
 @pytest.fixture
 def section(guide):
     return guide.sections.get()
-
-
-@pytest.fixture
-def media(section):
-    """The test MEDIA_ROOT as `make run` would serve it; this section's files are removed."""
-    folder = Path(settings.MEDIA_ROOT) / "guide-audio" / str(section.pk)
-    shutil.rmtree(folder, ignore_errors=True)
-    yield folder
-    shutil.rmtree(folder, ignore_errors=True)
-
-
-@pytest.fixture
-def staff_client(staff_a):
-    client = Client()
-    client.force_login(staff_a)
-    return client
 
 
 def section_form(section, **extra):
