@@ -14,7 +14,7 @@ from django.conf import settings
 from django.utils import translation
 
 from events import notices
-from events.admin import sms_rules
+from events.admin_texts import sms_rules
 from events.models import Event
 from messaging.models import Message
 from messaging.segments import gsm_friendly, is_gsm, segments
