@@ -12,8 +12,8 @@ import pytest
 from django.utils import translation
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD, add_authenticator_app, totp
-from tests.e2e.conftest import family_pages, log_in_with_a_code, t
+from tests.conftest import add_authenticator_app
+from tests.e2e.conftest import family_pages, log_in_as_staff, log_in_with_a_code, t
 from tests.families.conftest import make_family
 from tests.reports.conftest import world  # noqa: F401 (the reports' families, events, answers)
 
@@ -64,16 +64,6 @@ def small_targets(page):
         if r["width"] < 44 or r["height"] < 44:
             problems.append(f"skip link: {r['width']:.0f}×{r['height']:.0f} px < 44×44")
     return problems
-
-
-def log_in_as_staff(page, user, secret, language="en"):
-    page.goto(f"/{language}/accounts/login/staff/")
-    page.fill("#id_login", user.email)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    page.fill("#id_code", totp(secret))
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_url(f"**/{language}/**")
 
 
 @pytest.mark.parametrize("language", ["en", "ar"])
