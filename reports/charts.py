@@ -1,8 +1,15 @@
 """Geometry for server-rendered SVG charts (templates/reports/_bar_chart.html and
 _line_chart.html). No JavaScript; each chart sits next to a table with the same numbers.
 Right-to-left pages get mirrored charts: labels on the right, bars and time growing left.
-Hidden (suppressed) values draw nothing and are labelled "<10"."""
+Hidden (suppressed) values draw nothing and are labelled "<10".
 
+Drawn for a phone: the charts are WIDTH units wide and shown at that many CSS pixels (never
+scaled down on a 390 px screen), so a 13-unit label is 13 px on the phone. Each bar's label
+sits on its own line above the bar, wrapped rather than cut, and the time axis shows only as
+many dates as fit, none of them past the edge."""
+
+import math
+import unicodedata
 from dataclasses import dataclass, field
 
 from reports.suppression import threshold
@@ -10,7 +17,42 @@ from reports.suppression import threshold
 # Two series colours with at least 4.5:1 contrast on white, told apart by pattern too
 # (the second series is drawn lighter-edged and labelled in the legend).
 COLOURS = ("#0b5394", "#a84300")
-WIDTH = 640
+# Fits a 390 px phone inside the page's margins (354 px) without scaling.
+WIDTH = 340
+LABEL_SIZE = 13  # labels and legend
+VALUE_SIZE = 12  # the figure at a bar's end, the axes
+LINE_GAP = 17  # between two lines of one wrapped label
+
+
+def text_width(text: str, size: float) -> float:
+    """A generous guess of a text's width: wide (CJK) characters are a full em, others
+    about 0.62 em (wider than most Latin, Arabic and Bengali letters)."""
+    wide = sum(1 for ch in text if unicodedata.east_asian_width(ch) in ("W", "F"))
+    return (wide + 0.62 * (len(text) - wide)) * size
+
+
+def wrap(text: str, width: float, size: float) -> list[str]:
+    """Lines no wider than `width`: broken between words, or between characters for a
+    word (or a script without spaces) longer than a line."""
+    lines, current = [], ""
+    for word in text.split():
+        candidate = f"{current} {word}" if current else word
+        if text_width(candidate, size) <= width:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+            current = ""
+        while text_width(word, size) > width:
+            cut = len(word)
+            while cut > 1 and text_width(word[:cut], size) > width:
+                cut -= 1
+            lines.append(word[:cut])
+            word = word[cut:]
+        current = word
+    if current or not lines:
+        lines.append(current)
+    return lines
 
 
 @dataclass
@@ -27,11 +69,37 @@ class Bar:
 
 @dataclass
 class BarGroup:
-    label: str
+    label_lines: list[str]
     label_x: float
     label_anchor: str
     label_y: float
+    line_gap: int = LINE_GAP
     bars: list[Bar] = field(default_factory=list)
+
+
+def _legend(series: list[str], rtl: bool) -> tuple[list[dict], float]:
+    """One row per series (two side by side would run past a phone's edge); the y where the
+    chart itself starts."""
+    if len(series) < 2:
+        return [], 4
+    legend = []
+    for index, name in enumerate(series):
+        y = 4 + index * 20
+        legend.append(
+            {
+                "name": name,
+                "colour": COLOURS[index % 2],
+                "y": y,
+                "mark_y": y + 8,
+                "text_y": y + 13,
+                "x": WIDTH - 14 if rtl else 2,
+                "mark_x1": WIDTH - 14 if rtl else 2,
+                "mark_x2": WIDTH - 2 if rtl else 14,
+                "text_x": WIDTH - 20 if rtl else 20,
+                "anchor": "end" if rtl else "start",
+            }
+        )
+    return legend, 4 + len(series) * 20 + 6
 
 
 def bar_chart(
@@ -42,36 +110,41 @@ def bar_chart(
     rtl: bool,
 ) -> dict:
     """rows: (label, [(value or None when hidden, text shown next to the bar), ...])."""
-    label_width, gap, bar_height, row_gap = 170, 8, 14, 10
-    area = WIDTH - label_width - 2 * gap - 70
+    bar_height, row_gap, edge = 16, 10, 2
+    value_room = max(
+        (
+            text_width(t if v is not None else f"<{threshold()}", VALUE_SIZE)
+            for _l, vs in rows
+            for v, t in vs
+        ),
+        default=0,
+    )
+    area = WIDTH - 2 * edge - value_room - 6
     biggest = max((v for _label, values in rows for v, _t in values if v), default=0) or 1
+    legend, y = _legend(series, rtl)
     groups = []
-    y = 34 if len(series) > 1 else 8
     for label, values in rows:
-        group_height = bar_height * len(values)
+        lines = wrap(label, WIDTH - 2 * edge, LABEL_SIZE)
         group = BarGroup(
-            label=label,
-            label_x=WIDTH - 4 if rtl else label_width - 4,
-            label_anchor="end" if not rtl else "end",
-            label_y=y + group_height / 2 + 4,
+            label_lines=lines,
+            label_x=WIDTH - edge if rtl else edge,
+            label_anchor="end" if rtl else "start",
+            label_y=y + LABEL_SIZE,
         )
-        if rtl:
-            group.label_x, group.label_anchor = WIDTH - 4, "end"
-        else:
-            group.label_x, group.label_anchor = label_width - 4, "end"
+        y += LABEL_SIZE + 5 + (len(lines) - 1) * LINE_GAP
         for index, (value, text) in enumerate(values):
-            length = (value or 0) / biggest * area
-            by = y + index * bar_height
+            # Any figure above zero draws a bar a thumb's width can see.
+            length = max((value or 0) / biggest * area, 3 if value else 0)
             if rtl:
-                x = WIDTH - label_width - gap - length
+                x = WIDTH - edge - length
                 text_x, anchor = x - 4, "end"
             else:
-                x = label_width + gap
+                x = edge
                 text_x, anchor = x + length + 4, "start"
             group.bars.append(
                 Bar(
                     x=round(x, 1),
-                    y=by,
+                    y=y,
                     width=round(length, 1),
                     height=bar_height - 2,
                     colour=COLOURS[index % 2],
@@ -80,25 +153,14 @@ def bar_chart(
                     anchor=anchor,
                 )
             )
+            y += bar_height
         groups.append(group)
-        y += group_height + row_gap
-    legend = []
-    for index, name in enumerate(series if len(series) > 1 else []):
-        lx = WIDTH - 10 - index * 200 if rtl else 10 + index * 200
-        legend.append(
-            {
-                "name": name,
-                "colour": COLOURS[index % 2],
-                "x": lx - 12 if rtl else lx,
-                "text_x": lx - 18 if rtl else lx + 18,
-                "anchor": "end" if rtl else "start",
-            }
-        )
+        y += row_gap
     return {
         "title": title,
         "description": description,
         "width": WIDTH,
-        "height": y + 4,
+        "height": y,
         "groups": groups,
         "legend": legend,
     }
@@ -112,12 +174,15 @@ def line_chart(
     rtl: bool,
 ) -> dict:
     """Values per point in time; None (hidden) breaks the line."""
-    height, left, right, top, bottom = 240, 50, 20, 36, 40
-    if rtl:
-        left, right = right, left
+    biggest = max((v for _n, values in series for v in values if v), default=0) or 1
+    legend, top = _legend([name for name, _v in series], rtl)
+    top += 8
+    axis_room = text_width(str(biggest), VALUE_SIZE) + 10
+    height, bottom = top + 160, 26
+    # Worked out left to right, then mirrored as a whole for right-to-left pages.
+    left, right = axis_room, 8
     plot_w = WIDTH - left - right
     plot_h = height - top - bottom
-    biggest = max((v for _n, values in series for v in values if v), default=0) or 1
     n = max(len(labels), 1)
 
     def x_at(i):
@@ -140,7 +205,6 @@ def line_chart(
             points.append({"x": x_at(i), "y": y_at(value)})
         if current:
             segments.append(" ".join(current))
-        lx = WIDTH - 10 - index * 200 if rtl else 10 + index * 200
         lines.append(
             {
                 "name": name,
@@ -148,15 +212,20 @@ def line_chart(
                 "segments": segments,
                 "points": points,
                 "dash": "" if index == 0 else "6 3",
-                "legend_x": lx - 12 if rtl else lx,
-                "legend_text_x": lx - 18 if rtl else lx + 18,
             }
         )
-    step = max(1, n // 6)
-    ticks = [{"x": x_at(i), "label": labels[i]} for i in range(0, n, step)]
-    axis_x = WIDTH - left + 6 if rtl else left - 6
+    # As many dates as fit side by side with a gap, each kept inside the chart's edges.
+    widest = max((text_width(label, VALUE_SIZE) for label in labels), default=0)
+    fit = max(1, int((WIDTH - 4) // (widest + 12)))
+    step = max(1, math.ceil(n / fit))
+    ticks = []
+    for i in range(0, n, step):
+        half = text_width(labels[i], VALUE_SIZE) / 2
+        x = min(max(x_at(i), half + 2), WIDTH - half - 2)
+        ticks.append({"x": round(x, 1), "label": labels[i]})
+    axis_x = WIDTH - (left - 6) if rtl else left - 6
     grid = [
-        {"y": y_at(v), "label": str(v), "x": axis_x}
+        {"y": y_at(v), "label": str(v), "x": round(axis_x, 1)}
         for v in sorted({0, round(biggest / 2), biggest})
     ]
     return {
@@ -165,11 +234,11 @@ def line_chart(
         "width": WIDTH,
         "height": height,
         "lines": lines,
+        "legend": legend,
         "ticks": ticks,
         "grid": grid,
-        "plot_left": min(left, WIDTH - left) if not rtl else right,
-        "plot_right": WIDTH - right if not rtl else WIDTH - left,
+        "plot_left": round(right if rtl else left, 1),
+        "plot_right": round(WIDTH - left if rtl else WIDTH - right, 1),
         "axis_anchor": "start" if rtl else "end",
-        "legend_anchor": "end" if rtl else "start",
         "tick_y": height - bottom + 18,
     }

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils import timezone, translation
 
-from tests.conftest import IN_CI
+from tests.conftest import IN_CI, PASSWORD, totp
 from tests.families.conftest import last_code
 from tests.schools.samples import wav_tone
 
@@ -223,3 +223,20 @@ def family_pages(data):
         f"/events/{event.pk}/",
     ]
     return public, private
+
+
+def log_in_as_staff(page, user, secret, language="en"):
+    """The staff login in two steps: the password, then the code from the app."""
+    page.goto(f"/{language}/accounts/login/staff/")
+    page.fill("#id_login", user.email)
+    page.fill("#id_password", PASSWORD)
+    page.locator("main form button[type=submit]").first.click()
+    page.fill("#id_code", totp(secret))
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_url(f"**/{language}/**")
+
+
+def report_pages(world):
+    """Every report page a district's staff open, the page of one event included."""
+    pages = ["", "languages/", "schools/", "events/", "committees/", "coverage/"]
+    return [f"/reports/{page}" for page in pages] + [f"/reports/events/{world['night'].pk}/"]

@@ -6,8 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import family_pages, log_in_with_a_code, read_axe
+from tests.conftest import add_authenticator_app
+from tests.e2e.conftest import (
+    family_pages,
+    log_in_as_staff,
+    log_in_with_a_code,
+    read_axe,
+    report_pages,
+)
 from tests.families.conftest import make_family
+from tests.reports.conftest import world  # noqa: F401 (families, events and answers to report)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -98,3 +106,33 @@ def test_every_family_page_passes_axe_and_the_keyboard_checks(
         parent.close()
     report = "\n".join(f"{path}: {line}" for path, lines in found.items() for line in lines)
     assert not found, f"accessibility problems in {language}:\n{report}"
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_the_reports_pass_axe_and_the_keyboard_checks(
+    browser,
+    live_server,
+    district_staff_a,
+    world,  # noqa: F811
+    language,
+    shots,
+):
+    axe_source = read_axe()
+    secret = add_authenticator_app(district_staff_a)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, base_url=live_server.url, bypass_csp=True
+    )
+    found = {}
+    try:
+        page = context.new_page()
+        log_in_as_staff(page, district_staff_a, secret, language)
+        for path in report_pages(world):
+            response = page.goto(f"/{language}{path}")
+            assert response.status == 200, (path, response.status)
+            if problems := check_page(page, axe_source):
+                found[path] = problems
+                shots(page, path.strip("/").replace("/", "-"))
+    finally:
+        context.close()
+    report = "\n".join(f"{path}: {line}" for path, lines in found.items() for line in lines)
+    assert not found, f"accessibility problems in the reports in {language}:\n{report}"
