@@ -318,7 +318,7 @@ def to_opus(upload, timeout: float | None = None) -> Prepared | None:
             ffmpeg, "-nostdin", "-hide_banner", "-nostats", "-threads", "1",
             "-xerror", "-i", str(source),
             "-map", "0:a:0", "-map_metadata", "-1", "-vn", "-ac", "1",
-            "-c:a", "libopus", "-b:a", OPUS_BITRATE, "-application", "voip",
+            "-c:a", "libopus", "-b:a", OPUS_BITRATE, "-vbr", "constrained", "-application", "voip",
             "-af", "volumedetect", "-f", "ogg", str(target),
         ]  # fmt: skip
         try:

@@ -1,3 +1,4 @@
+import math
 import secrets
 import zoneinfo
 
@@ -325,9 +326,9 @@ class GuideSectionAudio(models.Model):
         if not self.seconds:
             return ""
         if self.seconds < 59.5:
-            seconds = max(1, round(self.seconds))
+            seconds = max(1, math.floor(self.seconds + 0.5))
             return ngettext("%(seconds)s s", "%(seconds)s s", seconds) % {"seconds": seconds}
-        minutes = round(self.seconds / 60)
+        minutes = math.floor(self.seconds / 60 + 0.5)  # 90 s is "2 min", as people say it
         return ngettext("%(minutes)s min", "%(minutes)s min", minutes) % {
             "minutes": number_format(minutes, force_grouping=True)
         }
@@ -338,7 +339,7 @@ class GuideSectionAudio(models.Model):
             return ""
         megabytes = self.file_size / (1024 * 1024)
         if megabytes < 1:
-            kilobytes = max(1, round(self.file_size / 1024))
+            kilobytes = max(1, math.floor(self.file_size / 1024 + 0.5))
             return _("%(size)s KB") % {"size": number_format(kilobytes)}
         places = 1 if megabytes < 10 else 0
         return _("%(size)s MB") % {"size": number_format(round(megabytes, places), places)}
