@@ -77,11 +77,11 @@ def picker_choices() -> list[tuple[str, str, str]]:
 
 
 # The picker and the language lists put first the languages most families use, so a parent
-# finds theirs near the top. The order is counted at most once an hour in each process (the
-# shares of a district's languages move slowly; one new family changes nothing that
-# matters), so a page never costs a query for it. A cached page keeps the order it was
-# rendered with until the page cache retires it (PAGE_CACHE_SECONDS at most).
-ORDER_SECONDS = 60 * 60
+# finds theirs near the top. The order is counted at most once every LANGUAGE_ORDER_SECONDS
+# (an hour) in each process: the shares of a district's languages move slowly and one new
+# family changes nothing that matters, so a page never costs a query for it. A cached page
+# keeps the order it was rendered with until the page cache retires it (PAGE_CACHE_SECONDS
+# at most): no content change is needed for the order to move.
 _count_families: Callable[[], dict[str, int]] | None = None
 _order: tuple[float, list[str]] | None = None
 
@@ -103,8 +103,10 @@ def language_order() -> list[str]:
     """English first (every school publishes in it), then by how many families use each
     language; equal counts keep the list's order."""
     global _order
+    from django.conf import settings  # not at import: the settings import this module
+
     now = time.monotonic()
-    if _order is None or now - _order[0] > ORDER_SECONDS:
+    if _order is None or now - _order[0] >= settings.LANGUAGE_ORDER_SECONDS:
         counts = _count_families() if _count_families else {}
         others = sorted(LANGUAGE_CODES[1:], key=lambda code: -counts.get(code, 0))
         _order = (now, ["en", *others])

@@ -230,6 +230,9 @@ LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_LANGUAGES = tuple(LANGUAGE_CODES)
+# How often each process counts again how many families use each language (the order of the
+# language picker and lists, portal.languages.language_order).
+LANGUAGE_ORDER_SECONDS = env_int("LANGUAGE_ORDER_SECONDS", 3600)
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 
 STATIC_URL = "/static/"
