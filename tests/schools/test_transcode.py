@@ -21,7 +21,7 @@ from mutagen.oggopus import OggOpus
 
 from schools.audio import recording_kind
 from schools.models import GuideSectionAudio
-from schools.tasks import prepare_recordings
+from schools.tasks import prepare_one, prepare_recordings
 from tests.conftest import IN_CI, make_guide
 from tests.schools.samples import RECORDINGS
 
@@ -175,14 +175,37 @@ def test_the_worker_leaves_a_recording_staff_replaced_meanwhile(
 ):
     settings.AUDIO_TRANSCODE_SECONDS = 0.001
     assert post(staff_client, section, speech_like(2)).status_code == 302
-    audio = GuideSectionAudio.objects.get()
-    # Staff upload another one while a worker holds the first.
-    older = audio.file.name
-    GuideSectionAudio.objects.filter(pk=audio.pk).update(file=older + ".replaced")
-    assert prepare_recordings() == 0
-    audio.refresh_from_db()
-    assert audio.file.name == older + ".replaced"
-    assert stored_files(media) == [older.rsplit("/", 1)[1]]  # its Opus was not kept
+    held = GuideSectionAudio.objects.get()  # what a worker read before staff saved again
+    first = held.file.name
+    # Staff upload a new recording (also waiting) while the worker makes the first one Opus.
+    assert post_again(staff_client, section, held, speech_like(3)).status_code == 302
+    replaced = GuideSectionAudio.objects.get().file.name
+    assert replaced != first
+    assert prepare_one(held) is False
+    # The new recording stays; the Opus made of the old one is not kept.
+    assert GuideSectionAudio.objects.get().file.name == replaced
+    assert stored_files(media) == sorted(name.rsplit("/", 1)[1] for name in (first, replaced))
+
+
+def post_again(client, section, audio, content):
+    return client.post(
+        f"/admin/schools/guidesection/{section.pk}/change/",
+        {
+            "guide": section.guide_id,
+            "title_en": section.title_en,
+            "body_en": section.body_en,
+            "status": section.status,
+            "order": section.order,
+            "audio-TOTAL_FORMS": 1,
+            "audio-INITIAL_FORMS": 1,
+            "audio-MIN_NUM_FORMS": 0,
+            "audio-MAX_NUM_FORMS": 1000,
+            "audio-0-id": audio.pk,
+            "audio-0-section": section.pk,
+            "audio-0-language": "es",
+            "audio-0-file": SimpleUploadedFile("again.wav", content),
+        },
+    )
 
 
 @pytest.mark.parametrize(
