@@ -121,6 +121,8 @@ def language_label(code: str) -> str:
     name = str(dict(LANGUAGES)[code])
     if code == translation.get_language() or name.casefold() == endonym.casefold():
         return endonym
+    if "(" in name or "（" in name:  # "chino (tradicional)": no brackets inside brackets
+        return f"\u2068{endonym}\u2069 – {name}"
     return f"\u2068{endonym}\u2069 ({name})"
 
 

@@ -42,7 +42,7 @@ def test_the_signup_lists_languages_in_their_own_words_most_used_first(client):
         ("en", f"{FSI}English{PDI} (inglés)"),
         ("ar", f"{FSI}العربية{PDI} (árabe)"),
         ("ht", f"{FSI}Kreyòl ayisyen{PDI} (criollo haitiano)"),
-        ("zh-hant", f"{FSI}繁體中文{PDI} (chino (tradicional))"),
+        ("zh-hant", f"{FSI}繁體中文{PDI} – chino (tradicional)"),
     ]
     # The page's own language needs no second name; every language is there once.
     assert ("es", "Español") in listed
