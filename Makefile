@@ -8,7 +8,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3 \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { command -v $$p; break; }; done)
 
-.PHONY: run test install browser proxy messages messages-update lint format bench clean
+.PHONY: run test install browser proxy audio messages messages-update lint format bench clean
 
 $(BIN)/.installed: requirements.lock pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -28,7 +28,7 @@ messages: install
 	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv -v0
 
 # The demo's guides are read aloud by espeak-ng (seed_demo), so each can be listened to.
-run: messages
+run: messages audio
 	@command -v espeak-ng >/dev/null || { echo "Installing espeak-ng (to record the demo guides)…"; \
 		$(APT_INSTALL) espeak-ng >/dev/null; \
 		else echo "No espeak-ng: the demo guides will have no recordings (sudo apt-get install espeak-ng)." >&2; fi; }
@@ -51,6 +51,13 @@ browser:
 	@! command -v npm >/dev/null || test node_modules/.package-lock.json -nt package-lock.json || \
 		npm ci --no-audit --no-fund --silent
 
+# Recordings are kept as Opus, made by Debian's ffmpeg (schools/audio.py); without it they
+# are kept as uploaded, heavier, and the recording tests fail.
+audio:
+	@command -v ffmpeg >/dev/null || { echo "Installing ffmpeg (recordings are kept as Opus)…"; \
+		$(APT_INSTALL) ffmpeg >/dev/null; \
+		else echo "No ffmpeg: recordings will be kept as uploaded (sudo apt-get install ffmpeg)." >&2; fi; }
+
 # tests/portal/test_nginx.py starts the shipped proxy configuration (deploy/nginx.conf) with
 # Debian's nginx and a throwaway certificate from openssl; skipped without them (not in CI).
 proxy:
@@ -58,7 +65,7 @@ proxy:
 		$(APT_INSTALL) nginx-light openssl >/dev/null; \
 		else echo "No nginx: the proxy tests will be skipped (sudo apt-get install nginx-light)." >&2; fi; }
 
-test: messages browser proxy
+test: messages browser proxy audio
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install

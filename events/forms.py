@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from events.models import Rsvp, WalkIn
-from portal.languages import LANGUAGES
+from portal.languages import language_choices
 
 
 class RsvpForm(forms.Form):
@@ -23,7 +23,7 @@ class RsvpForm(forms.Form):
     )
     needs_interpreter = forms.BooleanField(label=_("We need an interpreter"), required=False)
     interpreter_language = forms.ChoiceField(
-        label=_("Interpreter for which language?"), choices=[("", "—"), *LANGUAGES], required=False
+        label=_("Interpreter for which language?"), choices=language_choices("—"), required=False
     )
     needs_childcare = forms.BooleanField(label=_("We need childcare"), required=False)
     other_needs = forms.CharField(

@@ -10,8 +10,11 @@ class FamiliesConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from families import notices
+        from portal import languages
 
         user_logged_in.connect(_family_was_active, dispatch_uid="families.active")
+        # The language lists put first the languages most families use.
+        languages.count_families_with(_families_by_language)
         # How the outbox reaches a family, and the notices families send (families/notices.py).
         notices.register()
 
@@ -23,3 +26,12 @@ def _family_was_active(sender, request, user, **kwargs):
     from families.models import Family
 
     Family.objects.filter(user=user).update(last_active_at=timezone.now(), retention_warnings=0)
+
+
+def _families_by_language() -> dict[str, int]:
+    from django.db.models import Count
+
+    from families.models import Family
+
+    rows = Family.objects.active().values("language").annotate(families=Count("pk"))
+    return {row["language"]: row["families"] for row in rows.order_by()}

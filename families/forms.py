@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from families import claims
 from families.models import Channel, Family, Feedback
 from messaging.phones import PhoneField, can_text
-from portal.languages import LANGUAGES
+from portal.languages import language_choices
 from schools.models import School
 
 ZERO = timedelta(0)
@@ -33,7 +33,7 @@ class FamilyFieldsMixin:
         )
         self.fields["language"] = forms.ChoiceField(
             label=_("Language for the website and messages"),
-            choices=LANGUAGES,
+            choices=language_choices(),
             initial=translation.get_language(),
         )
         self.fields["channel"] = forms.ChoiceField(
@@ -47,7 +47,7 @@ class FamilyFieldsMixin:
         )
         self.fields["interpreter_language"] = forms.ChoiceField(
             label=_("Interpreter for which language?"),
-            choices=[("", _("The same as above")), *LANGUAGES],
+            choices=language_choices(blank=_("The same as above")),
             required=False,
         )
 
@@ -142,6 +142,16 @@ class SignupForm(FamilyFieldsMixin, AllauthSignupForm):
 
 
 class ProfileForm(forms.ModelForm):
+    # The model's lists, with each language in its own words and the most used first.
+    language = forms.ChoiceField(
+        label=_("Language for the website and messages"), choices=language_choices()
+    )
+    interpreter_language = forms.ChoiceField(
+        label=_("Interpreter for which language?"),
+        choices=language_choices(blank="—"),
+        required=False,
+    )
+
     class Meta:
         model = Family
         fields = [
@@ -152,11 +162,7 @@ class ProfileForm(forms.ModelForm):
             "interpreter_language",
         ]
         widgets = {"channel": forms.RadioSelect}
-        labels = {
-            "language": _("Language for the website and messages"),
-            "channel": _("How should the school reach you?"),
-            "interpreter_language": _("Interpreter for which language?"),
-        }
+        labels = {"channel": _("How should the school reach you?")}
 
     def clean(self):
         cleaned = super().clean()

@@ -1,6 +1,10 @@
 """The 15 languages of the portal."""
 
+import time
+from collections.abc import Callable
+
 from django.conf.locale import LANG_INFO
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 # Order: English first, then the others by English name, so staff find them in the admin.
@@ -69,4 +73,65 @@ def is_rtl(code: str) -> bool:
 
 def picker_choices() -> list[tuple[str, str, str]]:
     """(code, endonym, text direction) for each language, for the language picker."""
-    return [(code, ENDONYMS[code], "rtl" if is_rtl(code) else "ltr") for code in LANGUAGE_CODES]
+    return [(code, ENDONYMS[code], "rtl" if is_rtl(code) else "ltr") for code in language_order()]
+
+
+# The picker and the language lists put first the languages most families use, so a parent
+# finds theirs near the top. The order is counted at most once every LANGUAGE_ORDER_SECONDS
+# (an hour) in each process: the shares of a district's languages move slowly and one new
+# family changes nothing that matters, so a page never costs a query for it. A cached page
+# keeps the order it was rendered with until the page cache retires it (PAGE_CACHE_SECONDS
+# at most): no content change is needed for the order to move.
+_count_families: Callable[[], dict[str, int]] | None = None
+_order: tuple[float, list[str]] | None = None
+
+
+def count_families_with(counter: Callable[[], dict[str, int]]) -> None:
+    """families registers here how to count its families by language (this module imports
+    no app)."""
+    global _count_families
+    _count_families = counter
+
+
+def forget_order() -> None:
+    """Count again at the next page (after the demo is seeded, between tests)."""
+    global _order
+    _order = None
+
+
+def language_order() -> list[str]:
+    """English first (every school publishes in it), then by how many families use each
+    language; equal counts keep the list's order."""
+    global _order
+    from django.conf import settings  # not at import: the settings import this module
+
+    now = time.monotonic()
+    if _order is None or now - _order[0] >= settings.LANGUAGE_ORDER_SECONDS:
+        counts = _count_families() if _count_families else {}
+        others = sorted(LANGUAGE_CODES[1:], key=lambda code: -counts.get(code, 0))
+        _order = (now, ["en", *others])
+    return _order[1]
+
+
+def language_label(code: str) -> str:
+    """The language's own name, then its name in the page's language when that differs:
+    "العربية (árabe)". The own name is isolated so a right-to-left name keeps its place in a
+    left-to-right list and the other way round."""
+    endonym = ENDONYMS[code]
+    name = str(dict(LANGUAGES)[code])
+    if code == translation.get_language() or name.casefold() == endonym.casefold():
+        return endonym
+    if "(" in name or "（" in name:  # "chino (tradicional)": no brackets inside brackets
+        return f"\u2068{endonym}\u2069 – {name}"
+    return f"\u2068{endonym}\u2069 ({name})"
+
+
+def language_choices(blank: str | None = None) -> Callable[[], list[tuple[str, str]]]:
+    """Choices for a form's language list, built when the form is shown (in the page's
+    language, in the current order); `blank` is the label of an empty first choice."""
+
+    def choices():
+        first = [("", str(blank))] if blank is not None else []
+        return first + [(code, language_label(code)) for code in language_order()]
+
+    return choices

@@ -6,7 +6,16 @@ type it is served with. Anything else is not a recording.
 """
 
 import io
+import logging
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
 
+from django.conf import settings
+from django.db.models.fields.files import FieldFile
 from mutagen import MutagenError
 from mutagen.mp3 import MP3
 from mutagen.mp4 import MP4
@@ -15,6 +24,8 @@ from mutagen.oggvorbis import OggVorbis
 from mutagen.wave import WAVE
 
 from portal.media import AUDIO_TYPES
+
+log = logging.getLogger("schools.audio")
 
 
 def recording_kind(upload) -> str | None:
@@ -253,3 +264,84 @@ def _is_webm_audio(data: bytes) -> bool:
             for track in tracks
         )
     )
+
+
+# Families listen on prepaid data: every recording is kept as Opus, mono, at 40 kbit/s (a
+# spoken minute is about 300 KB; a phone's WAV of the same minute is 5 MB or more).
+OPUS_BITRATE = "40k"
+# Louder than this somewhere, or the microphone was off (digital silence is -91 dB).
+SILENT_BELOW_DB = -60.0
+MAX_VOLUME = re.compile(rb"max_volume: (-?[0-9.]+|-inf) dB")
+
+
+class Unplayable(Exception):
+    """ffmpeg could not make a recording of it: damaged inside, or silent throughout."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason  # "damaged" or "silent"
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A recording ready for families: Opus bytes and how long it plays."""
+
+    data: bytes
+    seconds: float
+
+
+def prepared_for(upload) -> Prepared | None:
+    """to_opus, once per upload: the form's check makes it, and storing the file uses it.
+    (A model field's check is given the FieldFile; storing it is given the file inside.)"""
+    holder = upload.file if isinstance(upload, FieldFile) else upload
+    if "_opus" not in vars(holder):
+        holder._opus = to_opus(holder)
+    return holder._opus
+
+
+def to_opus(upload, timeout: float | None = None) -> Prepared | None:
+    """The recording as Opus (mono, OPUS_BITRATE, no tags: a phone's file may carry where it
+    was made). Raises Unplayable for a damaged or silent one. None when it cannot be done
+    now (no ffmpeg on this machine, or it took longer than AUDIO_TRANSCODE_SECONDS): the
+    caller keeps the checked original, which plays too, only heavier."""
+    ffmpeg = shutil.which("ffmpeg")
+    if not ffmpeg:
+        log.warning("audio.no_ffmpeg: recording kept as uploaded")
+        return None
+    with tempfile.TemporaryDirectory(prefix="recording-") as folder:
+        source, target = Path(folder) / "in", Path(folder) / "out.opus"
+        with open(source, "wb") as out:
+            upload.seek(0)
+            shutil.copyfileobj(upload, out)
+            upload.seek(0)
+        command = [
+            ffmpeg, "-nostdin", "-hide_banner", "-nostats", "-threads", "1",
+            "-xerror", "-i", str(source),
+            "-map", "0:a:0", "-map_metadata", "-1", "-vn", "-ac", "1",
+            "-c:a", "libopus", "-b:a", OPUS_BITRATE, "-vbr", "constrained", "-application", "voip",
+            "-af", "volumedetect", "-f", "ogg", str(target),
+        ]  # fmt: skip
+        try:
+            done = subprocess.run(  # noqa: S603 (a fixed command on our own temporary files)
+                command,
+                capture_output=True,
+                timeout=timeout or settings.AUDIO_TRANSCODE_SECONDS,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            log.warning("audio.transcode_timeout: recording kept as uploaded")
+            return None
+        if done.returncode != 0 or not target.exists():
+            log.info("audio.damaged: %s", done.stderr[-300:])
+            raise Unplayable("damaged")
+        loudest = MAX_VOLUME.findall(done.stderr)
+        if not loudest or loudest[-1] == b"-inf" or float(loudest[-1]) < SILENT_BELOW_DB:
+            raise Unplayable("silent")
+        data = target.read_bytes()
+    try:
+        seconds = OggOpus(io.BytesIO(data)).info.length
+    except MutagenError:
+        raise Unplayable("damaged") from None
+    if seconds <= 0:
+        raise Unplayable("damaged")
+    return Prepared(data, seconds)

@@ -1,19 +1,23 @@
+import math
 import secrets
 import zoneinfo
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import models
 from django.db.models import Q
 from django.db.models.fields.files import FieldFile
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from modeltranslation.utils import build_localized_fieldname
 
 from messaging.phones import tel_uri
 from portal.languages import LANGUAGE_CODES, LANGUAGES
-from schools.audio import recording_kind
+from schools.audio import prepared_for, recording_kind
 from schools.readability import reading_grade
 from schools.validators import NOT_AUDIO, validate_audio_file, validate_language_codes
 
@@ -252,13 +256,26 @@ class GuideSection(TranslatedContent, models.Model):
 class RecordingFile(FieldFile):
     """A recording is named by what it is: the kind found in its content (schools.audio) gives
     the extension, whatever the uploaded name said (player.js, page.html), so no upload is ever
-    served as a script or a page. Every way of storing one goes through here."""
+    served as a script or a page. Every way of storing one goes through here.
+
+    What is stored is the Opus made of it (schools.audio.to_opus), light enough for prepaid
+    data; the original is only the upload's temporary file and goes with the request. When
+    the Opus cannot be made in time, the checked original is stored and
+    schools.tasks.prepare_recordings replaces it later."""
 
     def save(self, name, content, save=True):
         kind = recording_kind(content)
         if kind is None:
             raise ValidationError(NOT_AUDIO, code="not_audio")
-        super().save(f"recording.{kind}", content, save)
+        prepared = prepared_for(content)  # the form's check made it already: not made twice
+        audio = self.instance
+        if prepared is None:
+            audio.prepared, audio.seconds, audio.file_size = False, None, content.size
+            super().save(f"recording.{kind}", content, save)
+        else:
+            audio.prepared, audio.seconds = True, prepared.seconds
+            audio.file_size = len(prepared.data)
+            super().save("recording.opus", ContentFile(prepared.data), save)
 
 
 class RecordingField(models.FileField):
@@ -285,6 +302,12 @@ class GuideSectionAudio(models.Model):
         validators=[validate_audio_file],
         help_text=_("MP3, M4A, OGG, WAV or WEBM, at most 20 MB."),
     )
+    # Set when the file is stored (RecordingFile.save), so the page says how long and how
+    # heavy it is without opening the file.
+    # (Never shown to staff: no label to translate.)
+    prepared = models.BooleanField(default=False, editable=False)  # stored as Opus
+    seconds = models.FloatField(null=True, editable=False)
+    file_size = models.PositiveIntegerField(null=True, editable=False)
 
     class Meta:
         verbose_name = _("recording")
@@ -297,6 +320,29 @@ class GuideSectionAudio(models.Model):
 
     def __str__(self):
         return f"{self.section} ({self.language})"
+
+    def length_label(self) -> str:
+        """ "4 min", "45 s": how long it plays, in the page's language ("" when not known)."""
+        if not self.seconds:
+            return ""
+        if self.seconds < 59.5:
+            seconds = max(1, math.floor(self.seconds + 0.5))
+            return ngettext("%(seconds)s s", "%(seconds)s s", seconds) % {"seconds": seconds}
+        minutes = math.floor(self.seconds / 60 + 0.5)  # 90 s is "2 min", as people say it
+        return ngettext("%(minutes)s min", "%(minutes)s min", minutes) % {
+            "minutes": number_format(minutes, force_grouping=True)
+        }
+
+    def size_label(self) -> str:
+        """ "2 MB", "1.4 MB", "300 KB": what it costs to download, in the page's language."""
+        if not self.file_size:
+            return ""
+        megabytes = self.file_size / (1024 * 1024)
+        if megabytes < 1:
+            kilobytes = max(1, math.floor(self.file_size / 1024 + 0.5))
+            return _("%(size)s KB") % {"size": number_format(kilobytes)}
+        places = 1 if megabytes < 10 else 0
+        return _("%(size)s MB") % {"size": number_format(round(megabytes, places), places)}
 
 
 class Partner(models.Model):

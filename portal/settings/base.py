@@ -230,6 +230,9 @@ LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_LANGUAGES = tuple(LANGUAGE_CODES)
+# How often each process counts again how many families use each language (the order of the
+# language picker and lists, portal.languages.language_order).
+LANGUAGE_ORDER_SECONDS = env_int("LANGUAGE_ORDER_SECONDS", 3600)
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 
 STATIC_URL = "/static/"
@@ -246,6 +249,10 @@ STORAGES = {
 }
 # Audio files of guide sections; a larger upload is refused with a message, not a 500.
 MAX_AUDIO_BYTES = env_int("MAX_AUDIO_BYTES", 20 * 1024 * 1024)
+# Uploads are made into Opus while staff wait, up to this long (a spoken 10 minutes takes
+# about 5 s); a longer one is stored as uploaded and made light by the
+# schools-prepare-recordings task within the next PREPARE_RECORDINGS_EVERY_SECONDS.
+AUDIO_TRANSCODE_SECONDS = env_int("AUDIO_TRANSCODE_SECONDS", 20)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 12 * 1024 * 1024)
 
 # Email (Django 6.1 mailers). Production: SMTP, or any backend through EMAIL_BACKEND.
@@ -399,6 +406,10 @@ CELERY_BEAT_SCHEDULE = {
     "events-retention": {
         "task": "events.tasks.purge_past_events",
         "schedule": 24 * 3600,
+    },
+    "schools-prepare-recordings": {
+        "task": "schools.tasks.prepare_recordings",
+        "schedule": env_int("PREPARE_RECORDINGS_EVERY_SECONDS", 600),
     },
 }
 

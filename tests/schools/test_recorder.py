@@ -6,12 +6,14 @@ file. Families listen with the <audio> element, no script needed. The browser jo
 save, listen) is in tests/e2e/test_recorder.py.
 """
 
+import io
 import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from schools.audio import recording_kind
 from schools.models import GuideSectionAudio
 from tests.conftest import make_guide
 from tests.schools.samples import browser_recording, wav_tone
@@ -77,18 +79,19 @@ def test_a_browser_recording_saved_in_the_admin_plays_on_the_family_page(
     recording = browser_recording()
     assert post(staff_client, section, recording).status_code == 302
     audio = GuideSectionAudio.objects.get(section=section, language="ht")
-    assert audio.file.name.endswith(".webm")
+    assert audio.file.name.endswith(".opus")  # made light for families' data plans
     page = client.get(f"/ht{section.guide.get_absolute_url()[3:]}").content.decode()
     # A plain <audio> element with the file: listening needs no script on the family page.
     assert re.search(rf'<audio controls[^>]* src="{re.escape(audio.file.url)}"', page)
     served = client.get(audio.file.url)
-    assert served.status_code == 200 and served["Content-Type"] == "audio/webm"
-    assert b"".join(served.streaming_content) == recording
+    assert served.status_code == 200 and served["Content-Type"] == "audio/ogg"
+    assert recording_kind(io.BytesIO(b"".join(served.streaming_content))) == "opus"
 
 
 def test_a_new_recording_replaces_the_old_one(staff_client, client, section, media):
     assert post(staff_client, section, wav_tone(), name="first.wav").status_code == 302
     audio = GuideSectionAudio.objects.get()
+    first = audio.file.name
     response = post(
         staff_client,
         section,
@@ -97,7 +100,8 @@ def test_a_new_recording_replaces_the_old_one(staff_client, client, section, med
     )
     assert response.status_code == 302
     audio.refresh_from_db()
-    assert GuideSectionAudio.objects.count() == 1 and audio.file.name.endswith(".webm")
+    assert GuideSectionAudio.objects.count() == 1 and audio.file.name.endswith(".opus")
+    assert audio.file.name != first
     # Staff hear the current recording on the section's page before replacing it again.
     page = staff_client.get(change_url(section)).content.decode()
     player = f'<audio class="recorder-current" controls preload="none" src="{audio.file.url}">'

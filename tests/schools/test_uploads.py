@@ -6,13 +6,16 @@ content type from the allow-list and a sandbox. The real recordings come from
 tests/schools/samples.py.
 """
 
+import io
 import re
 import shutil
 
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from mutagen.oggopus import OggOpus
 
+from schools.audio import recording_kind
 from schools.models import GuideSectionAudio
 from tests.conftest import make_guide
 from tests.schools.samples import REAL, RECORDINGS, wav_tone
@@ -101,24 +104,32 @@ def test_a_script_dressed_as_a_recording_is_refused_in_the_staff_language(
     assert not media.exists() or not any(media.iterdir())
 
 
-@pytest.mark.parametrize(("content", "extension", "content_type"), REAL.values(), ids=REAL.keys())
+@pytest.mark.parametrize("content", [content for content, *_ in REAL.values()], ids=REAL.keys())
 def test_a_real_recording_is_stored_under_a_random_name_and_plays_back(
-    staff_client, client, section, media, content, extension, content_type
+    staff_client, client, section, media, content
 ):
     # A misleading name changes nothing: what the file is decides.
     response = upload(staff_client, section, "page.html", content)
     assert response.status_code == 302
     audio = GuideSectionAudio.objects.get(section=section)
+    # Whatever came in is kept as Opus, mono, light for families' prepaid data (issue 18).
     assert re.fullmatch(
-        rf"guide-audio/{section.pk}/es-[A-Za-z0-9_-]{{16}}\.{extension}", audio.file.name
+        rf"guide-audio/{section.pk}/es-[A-Za-z0-9_-]{{16}}\.opus", audio.file.name
     ), audio.file.name
-    # Families fetch it (as their phone's player does, no login): inert, and the same bytes.
+    # Families fetch it (as their phone's player does, no login): inert, and a recording.
     response = client.get(audio.file.url)
-    assert_served_inert(response, content_type)
-    assert b"".join(response.streaming_content) == content
-    # The guide page offers it to Spanish readers.
+    assert_served_inert(response, "audio/ogg")
+    served = b"".join(response.streaming_content)
+    assert recording_kind(io.BytesIO(served)) == "opus"
+    opus = OggOpus(io.BytesIO(served))
+    assert opus.info.channels == 1 and 0.25 < opus.info.length < 0.6
+    assert (audio.file_size, round(audio.seconds, 1)) == (len(served), round(opus.info.length, 1))
+    # The guide page offers it to Spanish readers, saying how long and how heavy it is.
     page = client.get(f"/es{section.guide.get_absolute_url()[3:]}").content.decode()
     assert f'src="{audio.file.url}"' in page
+    assert "Escuchar · <bdi>1 s</bdi> · <bdi>" in page
+    # Nothing but the Opus is kept: the upload itself went with the request.
+    assert [path.name for path in media.iterdir()] == [audio.file.name.rsplit("/", 1)[1]]
 
 
 def test_two_uploads_of_the_same_file_get_different_names(staff_client, guide, section, media):
@@ -152,8 +163,8 @@ def test_staff_replace_a_recording_in_the_admin(staff_client, client, section, m
     )
     assert response.status_code == 302
     audio.refresh_from_db()
-    assert audio.file.name.endswith(".mp3")
-    assert_served_inert(client.get(audio.file.url), "audio/mpeg")
+    assert audio.file.name.endswith(".opus")
+    assert_served_inert(client.get(audio.file.url), "audio/ogg")
     page = staff_client.get(f"/admin/schools/guidesection/{section.pk}/change/").content.decode()
     assert audio.file.url in page
 
