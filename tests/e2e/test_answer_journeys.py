@@ -13,7 +13,7 @@ from events import services
 from events.models import Rsvp
 from events.services import Party
 from portal.languages import LANGUAGES as LANGUAGE_NAMES
-from tests.e2e.conftest import log_in_with_a_code, t
+from tests.e2e.conftest import log_in_with_a_code, read_axe, t
 from tests.families.conftest import make_family
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -145,3 +145,51 @@ def test_a_full_event_offers_the_waiting_list_and_tells_the_place_in_line(
     expect(page.locator(".current-answer strong")).to_have_text(t(language, "On the waiting list"))
     shots(page, "place-in-line")
     assert Rsvp.objects.get(family=family, event=event).status == "waitlisted"
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_the_answer_pages_pass_axe_in_every_state(browser, live_server, journey_school, language):
+    """axe and the keyboard checks on what the page-by-page walk does not reach: the summary
+    of an answer on the waiting list, step one with the family's answer, step two with
+    every field wrong."""
+    from tests.e2e.test_accessibility import check_page
+
+    axe_source = read_axe()
+    school, event = journey_school["school"], journey_school["event"]
+    services.set_capacity(event, 1)
+    services.rsvp(
+        family=make_family("Seated", school, phone="+12125550193"),
+        event=event,
+        party=Party(True, adults=1),
+    )
+    family = make_family(f"Parent {language}", school, phone="+12125550194", language=language)
+    services.rsvp(
+        family=family,
+        event=event,
+        party=Party(True, adults=2, needs_interpreter=True, interpreter_language="ht"),
+    )
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, base_url=live_server.url, bypass_csp=True
+    )
+    found = {}
+    try:
+        page = context.new_page()
+        log_in_with_a_code(page, language, "+12125550194")
+        for path in (f"/events/{event.pk}/", f"/events/{event.pk}/?step=1"):
+            page.goto(f"/{language}{path}")
+            found[path] = check_page(page, axe_source)
+        page.goto(f"/{language}/events/{event.pk}/?step=2")
+        page.get_by_label(t(language, "How many adults?"), exact=True).fill("")
+        page.get_by_label(t(language, "How many children?"), exact=True).fill("99")
+        page.get_by_label(t(language, "Interpreter for which language?"), exact=True).select_option(
+            ""
+        )
+        page.locator("form.answer-party button[type=submit]").click()
+        expect(page.locator("main")).to_contain_text(
+            t(language, "Enter how many adults are coming.")
+        )
+        found["step two, every field wrong"] = check_page(page, axe_source)
+    finally:
+        context.close()
+    report = "\n".join(f"{where}: {line}" for where, lines in found.items() for line in lines)
+    assert not report, f"accessibility problems in {language}:\n{report}"
