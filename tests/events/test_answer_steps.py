@@ -140,6 +140,9 @@ def test_a_full_event_offers_the_waiting_list_and_tells_the_place_in_line(client
     assert "We will send you a text message if a place opens." in page
     client.force_login(second.user)
     assert "You are number 1 on the waiting list." in text(client.get(f"/en/events/{event.pk}/"))
+    # A party already waiting changes its answer; it does not join the list again.
+    step_two = text(client.get(f"/en/events/{event.pk}/?step=2"))
+    assert "Change my answer" in step_two and "Join the waiting list" not in step_two
 
 
 def test_step_two_shows_every_problem_at_once_in_plain_words(client, parent, event_a):
