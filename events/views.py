@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from events import services
 from events.access import can_manage, can_run_door
 from events.calendar import calendar_for, offered_help
-from events.forms import DoorCodeForm, RsvpForm, WalkInForm
+from events.forms import AnswerForm, DoorCodeForm, PartyForm, WalkInForm
 from events.models import CalendarFeed, Event, Rsvp
 from families.models import Family
 from portal.languages import ENDONYMS
@@ -22,7 +22,9 @@ from portal.page_cache import public_page
 
 
 def _event_or_404(request, pk) -> Event:
-    event = get_object_or_404(Event.objects.select_related("school", "district"), pk=pk)
+    event = get_object_or_404(
+        Event.objects.select_related("school", "district").with_places(), pk=pk
+    )
     if event.status == Event.Status.DRAFT and not can_manage(request.user, event):
         raise Http404
     return event
@@ -37,37 +39,57 @@ def _family(request):
 @require_http_methods(["GET", "POST"])
 @public_page
 def detail(request, pk):
+    """The event page, and the answer in two steps posted to it: "Will you come?" (a "no"
+    is saved at once), then, for a "yes", who is coming and the help needed. The second
+    step carries going=yes with it, so it stands on its own: nothing is kept between the
+    steps, and a step two posted alone, twice, or after the event filled up is simply an
+    answer under the usual rules (services.rsvp)."""
     event = _event_or_404(request, pk)
     family = _family(request)
-    current = Rsvp.objects.filter(event=event, family=family).first() if family else None
-    form = None
-    status = 200
-    if family is not None:
-        form = RsvpForm(request.POST or None, initial=RsvpForm.initial_for(family, current))
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            party = services.Party(
-                going=data["going"],
-                adults=data["adults"] or 0,
-                children=data["children"] or 0,
-                needs_interpreter=data["needs_interpreter"],
-                interpreter_language=data["interpreter_language"],
-                needs_childcare=data["needs_childcare"],
-                other_needs=data["other_needs"],
-            )
-            try:
-                answer = services.rsvp(family=family, event=event, party=party)
-            except ValidationError as error:
-                form.add_error(None, error)
-            except services.EventBusy:
-                # The form stays filled in: one more tap sends it again.
-                form.add_error(None, services.BUSY)
-                status = 503
-            else:
-                messages.success(request, _answer_message(answer))
-                return redirect(event.get_absolute_url())
-    elif request.method == "POST":
+    if family is None and request.method == "POST":
         return redirect(f"{reverse('account_login')}?next={event.get_absolute_url()}")
+    current = Rsvp.objects.filter(event=event, family=family).first() if family else None
+    answer_form = party_form = None
+    status = 200
+    if request.method == "POST" and event.is_open_for_rsvp:
+        answer_form = AnswerForm(request.POST)
+        if answer_form.is_valid():
+            going = answer_form.cleaned_data["going"]
+            if going and "adults" not in request.POST:
+                return redirect(f"{event.get_absolute_url()}?step=2#answer")
+            if going:
+                party_form = PartyForm(request.POST)
+                form = party_form
+                party = _party(party_form.cleaned_data) if party_form.is_valid() else None
+            else:
+                # A "no" holds no party, whatever else was posted with it.
+                form, party = answer_form, services.Party(going=False, adults=0, children=0)
+            if party is not None:
+                response, status = _save(request, event, family, party, form)
+                if response is not None:
+                    return response
+    elif request.method == "GET" and family is not None and event.is_open_for_rsvp:
+        step = request.GET.get("step")
+        if step == "2":
+            party_form = PartyForm(initial=PartyForm.initial_for(family, current))
+        elif step == "1" or current is None:
+            # Nothing is chosen for a first answer; a change starts from the family's own.
+            was = {}
+            if current is not None:
+                was = {"going": "no" if current.status == Rsvp.Status.NOT_GOING else "yes"}
+            answer_form = AnswerForm(initial=was)
+    if party_form is not None:
+        return render(
+            request,
+            "events/answer.html",
+            {
+                "event": event,
+                "form": party_form,
+                "current": current,
+                "full": event.places_left == 0,
+            },
+            status=status,
+        )
     language = translation.get_language()
     return render(
         request,
@@ -75,8 +97,10 @@ def detail(request, pk):
         {
             "event": event,
             "school": event.school,
-            "form": form,
+            "family": family,
+            "form": answer_form,
             "current": current,
+            "waiting_place": current.place_in_line() if current else None,
             "interpreters": [
                 (code, ENDONYMS.get(code, code)) for code in event.interpreter_languages
             ],
@@ -93,6 +117,33 @@ def detail(request, pk):
         },
         status=status,
     )
+
+
+def _party(data) -> services.Party:
+    return services.Party(
+        going=True,
+        adults=data["adults"],
+        children=data["children"],
+        needs_interpreter=data["needs_interpreter"],
+        interpreter_language=data["interpreter_language"],
+        needs_childcare=data["needs_childcare"],
+        other_needs=data["other_needs"],
+    )
+
+
+def _save(request, event, family, party, form):
+    """The answer under the event's lock; a refusal comes back on the form, filled in."""
+    try:
+        answer = services.rsvp(family=family, event=event, party=party)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None, 200
+    except services.EventBusy:
+        # The form stays filled in: one more tap sends it again.
+        form.add_error(None, services.BUSY)
+        return None, 503
+    messages.success(request, _answer_message(answer))
+    return redirect(event.get_absolute_url()), 200
 
 
 def _answer_message(answer: Rsvp) -> str:
@@ -247,6 +298,7 @@ def district_events(request, slug):
         .upcoming()
         .filter(Q(district=district))
         .select_related("school")
+        .with_places()
         .order_by("starts_at")[:50]
     )
     return render(request, "events/list.html", {"district": district, "events": events})

@@ -46,7 +46,13 @@ def school_detail(request, slug):
     school = get_object_or_404(School.objects.active().select_related("district"), slug=slug)
     guides = school.guides.published()
     language = translation.get_language()
-    events = Event.objects.published().upcoming().for_school(school).select_related("school")[:20]
+    events = (
+        Event.objects.published()
+        .upcoming()
+        .for_school(school)
+        .select_related("school")
+        .with_places()[:20]
+    )
     committees = Committee.objects.filter(status=Status.PUBLISHED).filter(
         Q(school=school) | Q(school__isnull=True, district_id=school.district_id)
     )

@@ -41,8 +41,14 @@ class Family(HttpUser):
     def answer_an_event(self):
         event = random.choice(EVENTS)
         url = f"/en/events/{event}/"
+        # Step two of the answer: its form is there whether or not the family answered before
+        # (the event page itself shows a summary once it has).
         with self.client.get(
-            url, cookies=self.cookies, headers=self.headers, name="event page", catch_response=True
+            f"{url}?step=2",
+            cookies=self.cookies,
+            headers=self.headers,
+            name="event page",
+            catch_response=True,
         ) as page:
             match = TOKEN.search(page.text)
             if page.status_code != 200 or not match:

@@ -221,6 +221,7 @@ def family_pages(data):
         "/my/data/",
         "/my/erase/",
         f"/events/{event.pk}/",
+        f"/events/{event.pk}/?step=2",
     ]
     return public, private
 

@@ -125,6 +125,8 @@ def test_parent_finds_the_school_registers_answers_and_opens_the_pass(
     page.locator(f"a[href='/{language}/events/{event.pk}/']").click()
     expect(page.locator("h1")).to_have_text(EVENT_TITLE[language])
     page.locator("input[name=going][value=yes]").check()
+    submit(page, "form.answer-step")
+    expect(page.locator("h1")).to_have_text(t(language, "Who is coming?"))
     page.get_by_label(t(language, "How many adults?"), exact=True).fill("2")
     page.get_by_label(t(language, "How many children?"), exact=True).fill("1")
     page.get_by_label(t(language, "We need an interpreter"), exact=True).check()
@@ -132,7 +134,7 @@ def test_parent_finds_the_school_registers_answers_and_opens_the_pass(
         language
     )
     shots(page, "answer")
-    submit(page, "form[action$='#answer']")
+    submit(page, "form.answer-party")
     expect(page.locator(".current-answer strong")).to_have_text(t(language, "Going"))
     shots(page, "answered")
     answer = Rsvp.objects.get(family=family, event=event)

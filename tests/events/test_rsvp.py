@@ -122,7 +122,7 @@ def test_the_family_page_flow(client, school_a, event_a):
     family.wants_interpreter = True
     family.save()
     client.force_login(family.user)
-    page = client.get(f"/ht/events/{event_a.pk}/").content.decode()
+    page = client.get(f"/ht/events/{event_a.pk}/?step=2").content.decode()
     assert 'value="ht" selected' in page  # interpreter language pre-filled from the profile
     response = client.post(
         f"/ht/events/{event_a.pk}/",
