@@ -17,12 +17,12 @@ from events.calendar import calendar_for, offered_help
 from events.forms import DoorCodeForm, RsvpForm, WalkInForm
 from events.models import CalendarFeed, Event, Rsvp
 from families.models import Family
-from portal.languages import ENDONYMS
+from portal.languages import ENDONYMS, in_reader_language
 from portal.page_cache import public_page
 
 
-def _event_or_404(request, pk) -> Event:
-    event = get_object_or_404(Event.objects.select_related("school", "district"), pk=pk)
+def _event_or_404(request, pk, events=Event.objects) -> Event:
+    event = get_object_or_404(events.select_related("school", "district"), pk=pk)
     if event.status == Event.Status.DRAFT and not can_manage(request.user, event):
         raise Http404
     return event
@@ -37,7 +37,8 @@ def _family(request):
 @require_http_methods(["GET", "POST"])
 @public_page
 def detail(request, pk):
-    event = _event_or_404(request, pk)
+    # The page shows one language (English where a text is missing): only those columns.
+    event = _event_or_404(request, pk, in_reader_language(Event.objects, "school", "district"))
     family = _family(request)
     current = Rsvp.objects.filter(event=event, family=family).first() if family else None
     form = None
@@ -82,7 +83,8 @@ def detail(request, pk):
             ],
             "interpreters_label": Event._meta.get_field("interpreter_languages").verbose_name,
             "other_help": offered_help(event, interpreters=False),
-            "partners": list(event.partners.all()),
+            # Read only when the event's part of the page is not in the cache.
+            "partners": event.partners.all(),
             # Staff who run this event's door (partners that co-host it too) find it here.
             "runs_door": family is None and can_run_door(request.user, event),
             "preview": event.status == Event.Status.DRAFT,

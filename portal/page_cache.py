@@ -9,6 +9,12 @@ finished event leaves the lists in time. Personal pages are never stored: the pa
 a GET without a query, for a visitor with no session and no pending message, and the
 response must set no cookie. A page with a form (the language picker) is stored with its
 CSRF token taken out; each visitor gets a fresh token of their own put back in.
+
+Signed-in families read the same pages with parts of their own (their answer, their name,
+the header's links): for them, `public_part` keeps the parts every visitor sees alike (a
+template's `{% public_part %}` block), under the same generation and for as long, so a
+staff edit retires them with the pages. A part depends only on the address, the language
+and public content, and never holds a form (a part with a CSRF token is not stored).
 """
 
 import contextlib
@@ -23,6 +29,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import translation
+from django.utils.safestring import mark_safe
 from redis.exceptions import RedisError
 
 TOKEN_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]+(")')
@@ -117,3 +124,33 @@ def _from_cache(request, content: bytes, content_type: str) -> HttpResponse:
         # get_token() masks the visitor's own secret and has the CSRF middleware set its cookie.
         content = content.replace(b"\x00csrf\x00", get_token(request).encode())
     return HttpResponse(content, content_type=content_type)
+
+
+def public_part(request, name: str, render) -> str:
+    """A part of a page that is the same for every visitor of this address in this
+    language, from the cache; render() makes it when the cache has none of this
+    generation."""
+    if not getattr(settings, "PAGE_CACHE_SECONDS", 0):
+        return render()
+    path = hashlib.sha256(request.path.encode()).hexdigest()[:32]
+    key = f"page-part:v1:{translation.get_language()}:{path}:{name}"
+    try:
+        found = cache.get_many([GENERATION_KEY, key])
+        generation = found.get(GENERATION_KEY)
+        if generation is None:
+            cache.add(GENERATION_KEY, 1, timeout=None)
+            generation = cache.get(GENERATION_KEY, 1)
+    except CACHE_DOWN as error:
+        log.warning("page_cache.unavailable error=%s", type(error).__name__)
+        return render()
+    cached = found.get(key)
+    if isinstance(cached, tuple) and cached[0] == generation:
+        return mark_safe(cached[1])  # noqa: S308 (our own rendered template, stored as is)
+    html = render()
+    # A token belongs to one visitor: a part that holds a form is never shared.
+    if "csrfmiddlewaretoken" in html:
+        log.error("page_cache.part_with_form name=%s", name)
+        return html
+    with contextlib.suppress(*CACHE_DOWN):
+        cache.set(key, (generation, str(html)), settings.PAGE_CACHE_SECONDS)
+    return html

@@ -305,6 +305,9 @@ CSRF_COOKIE_SAMESITE = "Lax"
 # Sessions: families stay logged in for 30 days on their own phone; the admin, used on
 # shared computers, asks again after 12 idle hours (accounts.middleware).
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 24 * 3600)
+# With Redis, a signed-in page reads its session from the cache (written through to the
+# database, so a Redis restart logs no one out); without it (make run), from the database.
+SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if REDIS_URL else "db")
 STAFF_SESSION_IDLE_SECONDS = env_int("STAFF_SESSION_IDLE_SECONDS", 12 * 3600)
 SECURE_CSP = {
     "default-src": [CSP.SELF],
