@@ -82,9 +82,8 @@ def in_reader_language(queryset, *related: str):
     reader's language and English, its fallback. `related` names the select_related paths
     ("school", "event__school") whose columns are thinned too. Only for pages that read
     the active language: reading another language's field on these rows costs a query."""
-    from django.utils import translation
-
     from django.db.models import QuerySet
+    from django.utils import translation
 
     columns = _other_language_columns(queryset.model, related, translation.get_language() or "en")
     # Django's own defer: modeltranslation's rewrites each name (every one a column already),
