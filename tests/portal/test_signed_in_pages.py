@@ -278,3 +278,24 @@ def test_without_redis_sessions_are_kept_in_the_database():
 
 def _qr(page: str) -> str:
     return re.search(r'<div class="pass-qr"[^>]*>(.*?)</div>', page, re.S).group(1)
+
+
+def test_only_the_readers_language_columns_are_read(school_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    event = make_event(school_a, title="Family night", title_es="Noche de familias")
+    family = make_family("ZZS Sara", school_a, phone="+12125550171")
+    client = signed_in(family)
+    counts = {}
+    for language in ("es", "fr"):
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(f"/{language}/events/{event.pk}/").content.decode()
+        counts[language] = len(queries)
+        event_sql = next(q["sql"] for q in queries if 'FROM "events_event"' in q["sql"])
+        assert f'"title_{language}"' in event_sql and '"title_en"' in event_sql
+        others = {"es": "fr", "fr": "es"}[language]
+        assert f'"title_{others}"' not in event_sql and '"description_uk"' not in event_sql
+    assert "Noche de familias" in client.get(f"/es/events/{event.pk}/").content.decode()
+    # French falls back to English without reading anything more.
+    assert counts["es"] == counts["fr"] and "Family night" in page
