@@ -246,7 +246,7 @@ def test_an_authenticator_code_is_never_stored(db):
 def test_sessions_live_in_redis_and_the_database_and_survive_a_cache_flush(school_a, settings):
     from django.core.cache import cache
 
-    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"
+    assert settings.SESSION_ENGINE == "portal.sessions"
     family = make_family("ZZR Rina", school_a, phone="+12125550172")
     client = signed_in(family)
     assert "Hello, ZZR Rina" in client.get("/en/my/").content.decode()
@@ -299,3 +299,35 @@ def test_only_the_readers_language_columns_are_read(school_a):
     assert "Noche de familias" in client.get(f"/es/events/{event.pk}/").content.decode()
     # French falls back to English without reading anything more.
     assert counts["es"] == counts["fr"] and "Family night" in page
+
+
+def test_with_redis_down_a_family_stays_signed_in_and_can_sign_out(school_a, settings):
+    """Sessions are a copy in Redis; the database keeps them (portal.sessions)."""
+    from django.core.cache import caches
+
+    family = make_family("ZZR Rina", school_a, phone="+12125550172")
+    client = signed_in(family)
+    settings.CACHES = {
+        "default": {"BACKEND": "portal.cache.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    }
+    try:
+        page = client.get("/en/my/")
+        assert page.status_code == 200 and "Hello, ZZR Rina" in page.content.decode()
+        assert client.post("/en/accounts/logout/").status_code == 302
+        assert client.get("/en/my/").status_code == 302  # to the login page
+    finally:
+        del settings.CACHES
+        caches.close_all()
+    assert client.get("/en/my/").status_code == 302
+
+
+def test_a_session_copy_in_redis_lives_at_most_session_cache_seconds(school_a, settings):
+    from django.core.cache import caches
+
+    settings.SESSION_CACHE_SECONDS = 300
+    family = make_family("ZZR Rina", school_a, phone="+12125550172")
+    client = signed_in(family)
+    client.get("/en/my/")
+    backend = caches["default"]
+    key = backend.make_key("django.contrib.sessions.cached_db" + client.session.session_key)
+    assert 0 < backend._cache.get_client(key).ttl(key) <= 300
