@@ -76,6 +76,19 @@ def _key(request) -> str:
     return f"page-cache:v2:{translation.get_language()}:{path}"
 
 
+def _current(key: str):
+    """(the current generation, the entry stored under key if rendered in it, else None).
+    One round trip: an entry is stored with the generation it was rendered in, and an older
+    one is a miss."""
+    found = cache.get_many([GENERATION_KEY, key])
+    generation = found.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, 1, timeout=None)
+        generation = cache.get(GENERATION_KEY, 1)
+    cached = found.get(key)
+    return generation, cached if isinstance(cached, tuple) and cached[0] == generation else None
+
+
 def public_page(view):
     """Serve the view's page from the shared cache to visitors without a login."""
 
@@ -84,19 +97,12 @@ def public_page(view):
         if not getattr(settings, "PAGE_CACHE_SECONDS", 0) or not _cacheable_request(request):
             return view(request, *args, **kwargs)
         key = _key(request)
-        # One round trip: the current generation and the page, stored with the generation it
-        # was rendered in (an older one is a miss).
         try:
-            found = cache.get_many([GENERATION_KEY, key])
-            generation = found.get(GENERATION_KEY)
-            if generation is None:
-                cache.add(GENERATION_KEY, 1, timeout=None)
-                generation = cache.get(GENERATION_KEY, 1)
+            generation, cached = _current(key)
         except CACHE_DOWN as error:
             log.warning("page_cache.unavailable error=%s", type(error).__name__)
             return view(request, *args, **kwargs)
-        cached = found.get(key)
-        if isinstance(cached, tuple) and cached[0] == generation:
+        if cached is not None:
             return _from_cache(request, cached[1], cached[2])
         response = view(request, *args, **kwargs)
         # Asked again after the view: a page shown to a logged-in person (with its "Staff"
@@ -135,16 +141,11 @@ def public_part(request, name: str, render) -> str:
     path = hashlib.sha256(request.path.encode()).hexdigest()[:32]
     key = f"page-part:v1:{translation.get_language()}:{path}:{name}"
     try:
-        found = cache.get_many([GENERATION_KEY, key])
-        generation = found.get(GENERATION_KEY)
-        if generation is None:
-            cache.add(GENERATION_KEY, 1, timeout=None)
-            generation = cache.get(GENERATION_KEY, 1)
+        generation, cached = _current(key)
     except CACHE_DOWN as error:
         log.warning("page_cache.unavailable error=%s", type(error).__name__)
         return render()
-    cached = found.get(key)
-    if isinstance(cached, tuple) and cached[0] == generation:
+    if cached is not None:
         return mark_safe(cached[1])  # noqa: S308 (our own rendered template, stored as is)
     html = render()
     # A token belongs to one visitor: a part that holds a form is never shared.
