@@ -17,14 +17,12 @@ from events.calendar import calendar_for, offered_help
 from events.forms import AnswerForm, DoorCodeForm, PartyForm, WalkInForm
 from events.models import CalendarFeed, Event, Rsvp
 from families.models import Family
-from portal.languages import ENDONYMS
+from portal.languages import ENDONYMS, in_reader_language
 from portal.page_cache import public_page
 
 
-def _event_or_404(request, pk) -> Event:
-    event = get_object_or_404(
-        Event.objects.select_related("school", "district").with_places(), pk=pk
-    )
+def _event_or_404(request, pk, events=Event.objects) -> Event:
+    event = get_object_or_404(events.select_related("school", "district").with_places(), pk=pk)
     if event.status == Event.Status.DRAFT and not can_manage(request.user, event):
         raise Http404
     return event
@@ -44,7 +42,8 @@ def detail(request, pk):
     step carries going=yes with it, so it stands on its own: nothing is kept between the
     steps, and a step two posted alone, twice, or after the event filled up is simply an
     answer under the usual rules (services.rsvp)."""
-    event = _event_or_404(request, pk)
+    # The page shows one language (English where a text is missing): only those columns.
+    event = _event_or_404(request, pk, in_reader_language(Event.objects, "school", "district"))
     family = _family(request)
     if family is None and request.method == "POST":
         return redirect(f"{reverse('account_login')}?next={event.get_absolute_url()}")
@@ -106,7 +105,8 @@ def detail(request, pk):
             ],
             "interpreters_label": Event._meta.get_field("interpreter_languages").verbose_name,
             "other_help": offered_help(event, interpreters=False),
-            "partners": list(event.partners.all()),
+            # Read only when the event's part of the page is not in the cache.
+            "partners": event.partners.all(),
             # Staff who run this event's door (partners that co-host it too) find it here.
             "runs_door": family is None and can_run_door(request.user, event),
             "preview": event.status == Event.Status.DRAFT,

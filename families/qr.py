@@ -1,7 +1,36 @@
+import contextlib
+import hashlib
 import io
 import re
 
 import segno
+from django.core.cache import cache
+
+from portal.page_cache import CACHE_DOWN
+
+# A day: the code of a pass never changes (a new pass has a new address), so this only
+# bounds how long the cache keeps the code of a pass nobody opens any more.
+QR_CACHE_SECONDS = 24 * 3600
+
+
+def pass_qr_svg(data: str) -> str:
+    """A pass's code, kept in the cache by its address's hash.
+
+    Encoding it (segno's mask evaluation) costs more CPU than the rest of the pass page, and
+    the address is the same on every visit. It holds nothing of the family but the pass's
+    signed random id. Only for passes: a code carrying a secret (the authenticator set-up)
+    is never stored."""
+    key = "qr-svg:" + hashlib.sha256(data.encode()).hexdigest()
+    try:
+        svg = cache.get(key)
+    except CACHE_DOWN:
+        svg = None
+    if svg is None:
+        svg = qr_svg(data)
+        # Shown all the same when Redis is down; the next visit encodes it again.
+        with contextlib.suppress(*CACHE_DOWN):
+            cache.set(key, svg, QR_CACHE_SECONDS)
+    return svg
 
 
 def qr_svg(data: str) -> str:

@@ -26,7 +26,8 @@ from families.forms import (
     ProfileForm,
 )
 from families.models import Family, FamilyPass, Membership
-from families.qr import qr_svg
+from families.qr import pass_qr_svg
+from portal.languages import in_reader_language
 from schools.access import assist_schools, front_desk_schools, partners_for
 from schools.models import School
 
@@ -125,8 +126,10 @@ def family_pass(request):
         return redirect("families:pass")
     if current is None:
         return render(request, "families/pass_cancelled.html", {"family": family})
-    schools = School.objects.filter(
-        memberships__family=family, memberships__status=Membership.Status.CONFIRMED
+    schools = in_reader_language(
+        School.objects.filter(
+            memberships__family=family, memberships__status=Membership.Status.CONFIRMED
+        )
     )
     return render(
         request,
@@ -144,7 +147,7 @@ def family_pass(request):
 def pass_qr(request, family_pass):
     # The address has no language in it: it opens in the front desk's own language.
     url = reverse("pass_scan", kwargs={"token": family_pass.signed_token()})
-    return qr_svg(request.build_absolute_uri(url))
+    return pass_qr_svg(request.build_absolute_uri(url))
 
 
 @family_required

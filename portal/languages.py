@@ -2,6 +2,7 @@
 
 import time
 from collections.abc import Callable
+from functools import cache
 
 from django.conf.locale import LANG_INFO
 from django.utils import translation
@@ -135,3 +136,48 @@ def language_choices(blank: str | None = None) -> Callable[[], list[tuple[str, s
         return first + [(code, language_label(code)) for code in language_order()]
 
     return choices
+    return [(code, ENDONYMS[code], "rtl" if is_rtl(code) else "ltr") for code in LANGUAGE_CODES]
+
+
+def in_reader_language(queryset, *related: str):
+    """The queryset without the translated columns of the languages the page will not show.
+
+    modeltranslation reads every language's column of every translated field (an event's
+    four fields are 64 columns, a guide section's body 15 texts): a page needs only the
+    reader's language and English, its fallback. `related` names the select_related paths
+    ("school", "event__school") whose columns are thinned too. Only for pages that read
+    the active language: reading another language's field on these rows costs a query."""
+    from django.db.models import QuerySet
+    from django.utils import translation
+
+    columns = _other_language_columns(queryset.model, related, translation.get_language() or "en")
+    # Django's own defer: modeltranslation's rewrites each name (every one a column already),
+    # which costs more than the columns it saves.
+    return QuerySet.defer(queryset.all(), *columns)
+
+
+@cache
+def _other_language_columns(model, related: tuple[str, ...], language: str) -> tuple[str, ...]:
+    from django.conf import settings
+    from modeltranslation.translator import NotRegistered, translator
+    from modeltranslation.utils import build_localized_fieldname
+
+    keep = {language, settings.MODELTRANSLATION_DEFAULT_LANGUAGE}
+    keep.update(settings.MODELTRANSLATION_FALLBACK_LANGUAGES)
+    columns = []
+    for path in ("", *related):
+        target = model
+        for part in filter(None, path.split("__")):
+            target = target._meta.get_field(part).related_model
+        try:
+            fields = translator.get_options_for_model(target).all_fields
+        except NotRegistered:
+            continue
+        prefix = f"{path}__" if path else ""
+        columns += [
+            prefix + build_localized_fieldname(name, code)
+            for name in fields
+            for code in LANGUAGE_CODES
+            if code not in keep
+        ]
+    return tuple(columns)

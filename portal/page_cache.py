@@ -9,6 +9,12 @@ finished event leaves the lists in time. Personal pages are never stored: the pa
 a GET without a query, for a visitor with no session and no pending message, and the
 response must set no cookie. A page with a form (the language picker) is stored with its
 CSRF token taken out; each visitor gets a fresh token of their own put back in.
+
+Signed-in families read the same pages with parts of their own (their answer, their name,
+the header's links): for them, `public_part` keeps the parts every visitor sees alike (a
+template's `{% public_part %}` block), under the same generation and for as long, so a
+staff edit retires them with the pages. A part depends only on the address, the language
+and public content, and never holds a form (a part with a CSRF token is not stored).
 """
 
 import contextlib
@@ -23,6 +29,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import translation
+from django.utils.safestring import mark_safe
 from redis.exceptions import RedisError
 
 TOKEN_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]+(")')
@@ -69,6 +76,19 @@ def _key(request) -> str:
     return f"page-cache:v2:{translation.get_language()}:{path}"
 
 
+def _current(key: str):
+    """(the current generation, the entry stored under key if rendered in it, else None).
+    One round trip: an entry is stored with the generation it was rendered in, and an older
+    one is a miss."""
+    found = cache.get_many([GENERATION_KEY, key])
+    generation = found.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, 1, timeout=None)
+        generation = cache.get(GENERATION_KEY, 1)
+    cached = found.get(key)
+    return generation, cached if isinstance(cached, tuple) and cached[0] == generation else None
+
+
 def public_page(view):
     """Serve the view's page from the shared cache to visitors without a login."""
 
@@ -77,19 +97,12 @@ def public_page(view):
         if not getattr(settings, "PAGE_CACHE_SECONDS", 0) or not _cacheable_request(request):
             return view(request, *args, **kwargs)
         key = _key(request)
-        # One round trip: the current generation and the page, stored with the generation it
-        # was rendered in (an older one is a miss).
         try:
-            found = cache.get_many([GENERATION_KEY, key])
-            generation = found.get(GENERATION_KEY)
-            if generation is None:
-                cache.add(GENERATION_KEY, 1, timeout=None)
-                generation = cache.get(GENERATION_KEY, 1)
+            generation, cached = _current(key)
         except CACHE_DOWN as error:
             log.warning("page_cache.unavailable error=%s", type(error).__name__)
             return view(request, *args, **kwargs)
-        cached = found.get(key)
-        if isinstance(cached, tuple) and cached[0] == generation:
+        if cached is not None:
             return _from_cache(request, cached[1], cached[2])
         response = view(request, *args, **kwargs)
         # Asked again after the view: a page shown to a logged-in person (with its "Staff"
@@ -117,3 +130,28 @@ def _from_cache(request, content: bytes, content_type: str) -> HttpResponse:
         # get_token() masks the visitor's own secret and has the CSRF middleware set its cookie.
         content = content.replace(b"\x00csrf\x00", get_token(request).encode())
     return HttpResponse(content, content_type=content_type)
+
+
+def public_part(request, name: str, render) -> str:
+    """A part of a page that is the same for every visitor of this address in this
+    language, from the cache; render() makes it when the cache has none of this
+    generation."""
+    if not getattr(settings, "PAGE_CACHE_SECONDS", 0):
+        return render()
+    path = hashlib.sha256(request.path.encode()).hexdigest()[:32]
+    key = f"page-part:v1:{translation.get_language()}:{path}:{name}"
+    try:
+        generation, cached = _current(key)
+    except CACHE_DOWN as error:
+        log.warning("page_cache.unavailable error=%s", type(error).__name__)
+        return render()
+    if cached is not None:
+        return mark_safe(cached[1])  # noqa: S308 (our own rendered template, stored as is)
+    html = render()
+    # A token belongs to one visitor: a part that holds a form is never shared.
+    if "csrfmiddlewaretoken" in html:
+        log.error("page_cache.part_with_form name=%s", name)
+        return html
+    with contextlib.suppress(*CACHE_DOWN):
+        cache.set(key, (generation, str(html)), settings.PAGE_CACHE_SECONDS)
+    return html

@@ -16,6 +16,7 @@ from families import services as family_services
 from families.forms import PassCodeForm
 from families.models import FamilyPass, Membership
 from families.views import family_required, front_desk_required
+from portal.languages import in_reader_language
 from portal.page_cache import public_page
 from schools.models import District, School, Status
 
@@ -43,18 +44,25 @@ def district_detail(request, slug):
 @public_page
 def school_detail(request, slug):
     """A school's guides, its coming events and the committees a family may join."""
-    school = get_object_or_404(School.objects.active().select_related("district"), slug=slug)
-    guides = school.guides.published()
+    # The page shows one language (English where a text is missing): only those columns.
+    school = get_object_or_404(
+        in_reader_language(School.objects.active().select_related("district"), "district"),
+        slug=slug,
+    )
+    guides = in_reader_language(school.guides.published())
     language = translation.get_language()
-    events = (
+    events = in_reader_language(
         Event.objects.published()
         .upcoming()
         .for_school(school)
         .select_related("school")
-        .with_places()[:20]
-    )
-    committees = Committee.objects.filter(status=Status.PUBLISHED).filter(
-        Q(school=school) | Q(school__isnull=True, district_id=school.district_id)
+        .with_places(),
+        "school",
+    )[:20]
+    committees = in_reader_language(
+        Committee.objects.filter(status=Status.PUBLISHED).filter(
+            Q(school=school) | Q(school__isnull=True, district_id=school.district_id)
+        )
     )
     return render(
         request,
@@ -89,18 +97,25 @@ def _membership_status(user, school) -> str | None:
 @family_required
 def family_home(request):
     family = request.family
-    memberships = family.memberships.select_related("school").order_by("school__name")
-    answers = (
+    # Only the reader's language's columns of the schools and events named (and English).
+    memberships = in_reader_language(
+        family.memberships.select_related("school").order_by("school__name"), "school"
+    )
+    answers = in_reader_language(
         Rsvp.objects.filter(
             family=family,
             status__in=[Rsvp.Status.GOING, Rsvp.Status.WAITLISTED],
             event__ends_at__gte=timezone.now(),
         )
         .select_related("event__school")
-        .order_by("event__starts_at")[:20]
-    )
+        .order_by("event__starts_at"),
+        "event",
+        "event__school",
+    )[:20]
     # Its questions and the schools' answers: a text too long to send whole links here.
-    questions = family.feedback.select_related("school").order_by("-created_at")[:20]
+    questions = in_reader_language(
+        family.feedback.select_related("school").order_by("-created_at"), "school"
+    )[:20]
     # Made only when the family asks for it (a POST): opening this page writes nothing (A4).
     feed = CalendarFeed.objects.filter(family=family).first()
     feed_url = (

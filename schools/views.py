@@ -1,8 +1,9 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.utils import translation
+from django.utils.functional import SimpleLazyObject
 
-from portal.languages import picker_choices
+from portal.languages import in_reader_language, picker_choices
 from portal.page_cache import public_page
 from schools.models import District, Guide, GuideSection, GuideSectionAudio, School
 
@@ -44,32 +45,40 @@ def home(request):
 @public_page
 def guide_detail(request, school, slug):
     language = translation.get_language()
+    # The page shows one language (English where a text is missing): only those columns.
     guide = get_object_or_404(
-        Guide.objects.published()
-        .filter(school__is_active=True)
-        .select_related("school")
-        .prefetch_related(
-            Prefetch("sections", queryset=GuideSection.objects.published()),
-            Prefetch(
-                "sections__audio",
-                queryset=GuideSectionAudio.objects.filter(language__in=[language, "en"]),
-            ),
+        in_reader_language(
+            Guide.objects.published().filter(school__is_active=True).select_related("school"),
+            "school",
         ),
         school__slug=school,
         slug=slug,
     )
-    sections = list(guide.sections.all())
-    for section in sections:
-        section.missing = not section.has_translation(language)
-        recordings = {audio.language: audio for audio in section.audio.all()}
-        section.recording = recordings.get(language) or recordings.get("en")
     return render(
         request,
         "schools/guide.html",
         {
             "school": guide.school,
             "guide": guide,
-            "sections": sections,
+            # Read only when the guide's part of the page is not in the cache
+            # (portal.page_cache.public_part).
+            "sections": SimpleLazyObject(lambda: _sections(guide, language)),
             "title_missing": not guide.has_translation(language, "title"),
         },
     )
+
+
+def _sections(guide, language) -> list[GuideSection]:
+    sections = list(
+        in_reader_language(guide.sections.published()).prefetch_related(
+            Prefetch(
+                "audio",
+                queryset=GuideSectionAudio.objects.filter(language__in=[language, "en"]),
+            )
+        )
+    )
+    for section in sections:
+        section.missing = not section.has_translation(language)
+        recordings = {audio.language: audio for audio in section.audio.all()}
+        section.recording = recordings.get(language) or recordings.get("en")
+    return sections

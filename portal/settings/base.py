@@ -312,6 +312,12 @@ CSRF_COOKIE_SAMESITE = "Lax"
 # Sessions: families stay logged in for 30 days on their own phone; the admin, used on
 # shared computers, asks again after 12 idle hours (accounts.middleware).
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 24 * 3600)
+# With Redis, a signed-in page reads its session from the cache (written through to the
+# database, so a Redis restart logs no one out: portal.sessions); without it (make run),
+# from the database.
+SESSION_ENGINE = "portal.sessions" if REDIS_URL else "django.contrib.sessions.backends.db"
+# How long Redis keeps a copy of a session before reading it from the database again.
+SESSION_CACHE_SECONDS = env_int("SESSION_CACHE_SECONDS", 600)
 STAFF_SESSION_IDLE_SECONDS = env_int("STAFF_SESSION_IDLE_SECONDS", 12 * 3600)
 SECURE_CSP = {
     "default-src": [CSP.SELF],

@@ -1,0 +1,333 @@
+"""Signed-in pages (portal.page_cache.public_part, portal.languages.in_reader_language,
+families.qr): the parts every visitor sees alike come from the cache for signed-in
+families too, a staff change retires them at once, each family still sees only its own
+answer, name and token, and the pass's code is encoded once."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from events import services
+from events.models import Event
+from schools.models import GuideSection, Partner
+from tests.conftest import make_guide
+from tests.events.conftest import make_event
+from tests.families.conftest import make_family
+
+pytestmark = [pytest.mark.django_db, pytest.mark.redis]
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    settings.PAGE_CACHE_SECONDS = 60
+
+
+def signed_in(family) -> Client:
+    client = Client()
+    client.force_login(family.user)
+    return client
+
+
+def answer(family, event, going=True, adults=1):
+    return services.rsvp(family=family, event=event, party=services.Party(going, adults))
+
+
+@pytest.mark.parametrize("sections", [2, 12])
+def test_a_signed_in_guide_reads_its_sections_from_the_cache(
+    school_a, sections, django_assert_max_num_queries
+):
+    """Flat in the guide's size: the sections are read once, then not at all."""
+    guide = make_guide(school_a, sections=sections)
+    family = make_family("ZZS Sara", school_a, phone="+12125550171")
+    client = signed_in(family)
+    first = client.get(guide.get_absolute_url())
+    assert f"Body of part {sections - 1}." in first.content.decode()
+    # The session, the user, their staff roles, the guide: nothing of the sections.
+    with django_assert_max_num_queries(4):
+        again = client.get(guide.get_absolute_url())
+    assert again.content == first.content
+
+
+@pytest.mark.parametrize("events", [1, 8])
+def test_a_signed_in_school_page_stays_flat_with_its_events(
+    school_a, events, django_assert_max_num_queries
+):
+    for number in range(events):
+        make_event(school_a, title=f"Evening {number}")
+    make_guide(school_a)
+    family = make_family("ZZS Sara", school_a, phone="+12125550171")
+    client = signed_in(family)
+    assert f"Evening {events - 1}" in client.get(school_a.get_absolute_url()).content.decode()
+    # The session, the user, their roles, the school and the family's membership.
+    with django_assert_max_num_queries(5):
+        page = client.get(school_a.get_absolute_url()).content.decode()
+    assert f"Evening {events - 1}" in page
+    assert "Your family belongs to this school." in page
+
+
+def test_a_staff_change_shows_at_once_to_signed_in_families(school_a):
+    guide = make_guide(school_a, title="Old title")
+    event = make_event(school_a, title="Spring fair")
+    family = make_family("ZZS Sara", school_a, phone="+12125550171")
+    client = signed_in(family)
+    for url in (guide.get_absolute_url(), event.get_absolute_url(), school_a.get_absolute_url()):
+        client.get(url)  # every part now cached
+
+    section = GuideSection.objects.get(guide=guide, order=1)
+    section.body_en = "Doors open at 8:15 now."
+    section.save()
+    assert "Doors open at 8:15 now." in client.get(guide.get_absolute_url()).content.decode()
+
+    event.place_en = "Gym"
+    event.save()
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert "Gym" in page and "Library" not in page
+
+    # A partner added to the event saves no Event row.
+    event.partners.add(Partner.objects.create(name="Harbor Library Friends"))
+    assert "Harbor Library Friends" in client.get(event.get_absolute_url()).content.decode()
+
+    school_a.welcome_en = "Welcome back after the holidays."
+    school_a.save()
+    assert (
+        "Welcome back after the holidays."
+        in client.get(school_a.get_absolute_url()).content.decode()
+    )
+    Event.objects.filter(pk=event.pk).first().delete()
+    assert "Spring fair" not in client.get(school_a.get_absolute_url()).content.decode()
+
+
+def test_two_families_on_the_same_page_each_see_only_their_own(school_a):
+    event = make_event(school_a, title="Spring fair", capacity=50)
+    rina = make_family("ZZR Rina", school_a, phone="+12125550172")
+    omar = make_family("ZZO Omar", None, phone="+12125550173")
+    answer(rina, event, adults=3)
+    pages = {}
+    for family in (rina, omar):
+        client = signed_in(family)
+        client.get(event.get_absolute_url())  # the first fills the cache for the second
+        pages[family.display_name] = {
+            "event": client.get(event.get_absolute_url()).content.decode(),
+            "school": client.get(school_a.get_absolute_url()).content.decode(),
+            "home": client.get("/en/my/").content.decode(),
+            "pass": client.get("/en/my/pass/").content.decode(),
+        }
+    rina_pages, omar_pages = pages["ZZR Rina"], pages["ZZO Omar"]
+    assert "3 people" in rina_pages["event"] and "Change my answer" in rina_pages["event"]
+    assert "3 people" not in omar_pages["event"] and "Send my answer" in omar_pages["event"]
+    assert "Your family belongs to this school." in rina_pages["school"]
+    assert "Your family belongs to this school." not in omar_pages["school"]
+    assert "Join this school" in omar_pages["school"]
+    for mine, theirs in (("ZZR Rina", "ZZO Omar"), ("ZZO Omar", "ZZR Rina")):
+        assert mine in pages[mine]["home"] and theirs not in pages[mine]["home"]
+        assert mine in pages[mine]["pass"] and theirs not in pages[mine]["pass"]
+    assert rina.current_pass().short_code in rina_pages["pass"]
+    assert rina.current_pass().short_code not in omar_pages["pass"]
+    assert _qr(rina_pages["pass"]) != _qr(omar_pages["pass"])
+    token = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+    assert token.search(rina_pages["event"]).group(1) != token.search(omar_pages["event"]).group(1)
+
+
+def test_an_answer_sent_from_a_cached_page_is_saved(school_a):
+    """The form beside the cached parts carries the family's own working token."""
+    event = make_event(school_a, title="Spring fair", capacity=50)
+    family = make_family("ZZR Rina", school_a, phone="+12125550172")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(family.user)
+    client.get(event.get_absolute_url())
+    page = client.get(event.get_absolute_url()).content.decode()
+    form = re.search(r'<form method="post"[^>]*>(.*?)</form>', page, re.S).group(1)
+    data = dict(re.findall(r'<input[^>]+name="([^"]+)"[^>]+value="([^"]*)"', form))
+    data.update({"going": "yes", "adults": "2", "children": "0"})
+    response = client.post(event.get_absolute_url(), data)
+    assert response.status_code == 302
+    assert event.rsvps.get(family=family).status == "going"
+
+
+def test_cached_parts_are_in_the_readers_language(school_a):
+    event = make_event(school_a, title="Family night", title_es="Noche de familias")
+    event.description_en = "Bring the children."
+    event.description_es = "Traigan a los niños."
+    event.save()
+    family = make_family("ZZS Sara", school_a, phone="+12125550171")
+    client = signed_in(family)
+    for _ in range(2):  # the second time from the cache
+        spanish = client.get(f"/es/events/{event.pk}/").content.decode()
+        english = client.get(f"/en/events/{event.pk}/").content.decode()
+        assert "Traigan a los niños." in spanish and "Bring the children." not in spanish
+        assert "Bring the children." in english and "Traigan a los niños." not in english
+    # A language with no translation shows the English text, marked as English.
+    arabic = client.get(f"/ar/events/{event.pk}/").content.decode()
+    assert "Bring the children." in arabic and 'lang="en" dir="ltr"' in arabic
+
+
+def test_a_signed_out_visitor_sees_no_signed_in_parts(school_a):
+    event = make_event(school_a, title="Spring fair", capacity=50)
+    family = make_family("ZZR Rina", school_a, phone="+12125550172")
+    answer(family, event, adults=3)
+    client = signed_in(family)
+    client.get(event.get_absolute_url())
+    client.get(school_a.get_absolute_url())
+    for visitor in (Client(), Client()):  # the second from the anonymous page cache
+        page = visitor.get(event.get_absolute_url()).content.decode()
+        assert "Log in to answer" in page and "3 people" not in page
+        assert 'name="going"' not in page and "My page" not in page
+        school_page = visitor.get(school_a.get_absolute_url()).content.decode()
+        assert "Your family belongs to this school." not in school_page
+    # Signing out of the same browser: the next page is anonymous again.
+    client.post("/en/accounts/logout/")
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert "Log in to answer" in page and "3 people" not in page
+
+
+def test_a_draft_preview_is_never_shared(school_a, staff_a):
+    event = make_event(school_a, title="Secret plan", status=Event.Status.DRAFT)
+    staff = signed_in_staff = Client()
+    signed_in_staff.force_login(staff_a)
+    preview = staff.get(event.get_absolute_url())
+    assert preview.status_code == 200 and "Secret plan" in preview.content.decode()
+    family = make_family("ZZS Sara", school_a, phone="+12125550171")
+    assert signed_in(family).get(event.get_absolute_url()).status_code == 404
+    event.status = Event.Status.PUBLISHED
+    event.save()
+    page = signed_in(family).get(event.get_absolute_url()).content.decode()
+    assert "Secret plan" in page and "Preview" not in page
+
+
+def test_a_part_holding_a_form_is_never_stored(rf):
+    from django.contrib.auth.models import AnonymousUser
+    from django.template import engines
+
+    template = engines["django"].from_string(
+        '{% load public_parts %}{% public_part "form" %}{% csrf_token %}{% endpublic_part %}'
+    )
+    tokens = set()
+    for _ in range(2):
+        request = rf.get("/en/somewhere/")
+        request.user = AnonymousUser()
+        tokens.add(template.render({}, request))
+    assert len(tokens) == 2
+
+
+def test_the_pass_code_is_encoded_once_and_a_new_pass_gets_a_new_one(school_a):
+    from families import services as family_services
+    from portal.cache import delete_keys
+
+    family = make_family("ZZR Rina", school_a, phone="+12125550172")
+    client = signed_in(family)
+    first = _qr(client.get("/en/my/pass/").content.decode())
+    assert first == _qr(client.get("/en/my/pass/").content.decode())
+    old = family.current_pass()
+    family_services.revoke_pass(old)  # a lost phone: the school cancels the pass
+    client.post("/en/my/pass/")
+    page = client.get("/en/my/pass/").content.decode()
+    assert family.current_pass().short_code in page and old.short_code not in page
+    assert _qr(page) != first
+    # Encoded once per pass: the cache holds the old pass's code and the new one's.
+    assert delete_keys(lambda key: key.startswith("qr-svg:")) == 2
+
+
+def test_an_authenticator_code_is_never_stored(db):
+    """Its QR code carries the secret: the cache keeps only passes' codes."""
+    from families.adapter import MFAAdapter
+    from portal.cache import delete_keys
+
+    svg = MFAAdapter().build_totp_svg("otpauth://totp/portal:staff?secret=JBSWY3DPEHPK3PXP")
+    assert svg.startswith("<svg")
+    assert delete_keys(lambda key: key.startswith("qr-svg:")) == 0
+
+
+def test_sessions_live_in_redis_and_the_database_and_survive_a_cache_flush(school_a, settings):
+    from django.core.cache import cache
+
+    assert settings.SESSION_ENGINE == "portal.sessions"
+    family = make_family("ZZR Rina", school_a, phone="+12125550172")
+    client = signed_in(family)
+    assert "Hello, ZZR Rina" in client.get("/en/my/").content.decode()
+    cache.clear()  # Redis restarted: the database still has the session
+    page = client.get("/en/my/")
+    assert page.status_code == 200 and "Hello, ZZR Rina" in page.content.decode()
+
+
+def test_without_redis_sessions_are_kept_in_the_database():
+    """make run has no Redis: sessions in the database, not in a per-process cache that a
+    second process would not see."""
+    code = "from django.conf import settings; print(settings.SESSION_ENGINE)"
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "portal.settings.base",
+        "DEBUG": "1",
+        "PORTAL_VAR_DIR": "/tmp/portal-settings-check",
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); " + code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert out.strip() == "django.contrib.sessions.backends.db"
+
+
+def _qr(page: str) -> str:
+    return re.search(r'<div class="pass-qr"[^>]*>(.*?)</div>', page, re.S).group(1)
+
+
+def test_only_the_readers_language_columns_are_read(school_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    event = make_event(school_a, title="Family night", title_es="Noche de familias")
+    family = make_family("ZZS Sara", school_a, phone="+12125550171")
+    client = signed_in(family)
+    counts = {}
+    for language in ("es", "fr"):
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(f"/{language}/events/{event.pk}/").content.decode()
+        counts[language] = len(queries)
+        event_sql = next(q["sql"] for q in queries if 'FROM "events_event"' in q["sql"])
+        assert f'"title_{language}"' in event_sql and '"title_en"' in event_sql
+        others = {"es": "fr", "fr": "es"}[language]
+        assert f'"title_{others}"' not in event_sql and '"description_uk"' not in event_sql
+    assert "Noche de familias" in client.get(f"/es/events/{event.pk}/").content.decode()
+    # French falls back to English without reading anything more.
+    assert counts["es"] == counts["fr"] and "Family night" in page
+
+
+def test_with_redis_down_a_family_stays_signed_in_and_can_sign_out(school_a, settings):
+    """Sessions are a copy in Redis; the database keeps them (portal.sessions)."""
+    from django.core.cache import caches
+
+    family = make_family("ZZR Rina", school_a, phone="+12125550172")
+    client = signed_in(family)
+    settings.CACHES = {
+        "default": {"BACKEND": "portal.cache.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    }
+    try:
+        page = client.get("/en/my/")
+        assert page.status_code == 200 and "Hello, ZZR Rina" in page.content.decode()
+        assert client.post("/en/accounts/logout/").status_code == 302
+        assert client.get("/en/my/").status_code == 302  # to the login page
+    finally:
+        del settings.CACHES
+        caches.close_all()
+    assert client.get("/en/my/").status_code == 302
+
+
+def test_a_session_copy_in_redis_lives_at_most_session_cache_seconds(school_a, settings):
+    from django.core.cache import caches
+
+    settings.SESSION_CACHE_SECONDS = 300
+    family = make_family("ZZR Rina", school_a, phone="+12125550172")
+    client = signed_in(family)
+    client.get("/en/my/")
+    backend = caches["default"]
+    key = backend.make_key("django.contrib.sessions.cached_db" + client.session.session_key)
+    assert 0 < backend._cache.get_client(key).ttl(key) <= 300
