@@ -21,7 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DB_NAME = "portal_bench_reports"
+DB_NAME = os.environ.get("BENCH_REPORTS_DB", "portal_bench_reports")
 os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
 # The test settings serve static files without collectstatic; an empty REDIS_URL keeps the
 # bench off the Redis databases that test runs use.
@@ -94,14 +94,15 @@ FROM generate_series(1, {FAMILIES}) i WHERE i % 20 = 0;
 -- fifty is district-wide.
 INSERT INTO events_event (id, kind, title, title_en, title_es, description, description_en,
     place, place_en, address, starts_at, ends_at, interpreter_languages, childcare, food,
-    accessible, online_link, status, created_at, district_id, school_id, reminder_offsets)
+    accessible, online_link, status, created_at, district_id, school_id, reminder_offsets,
+    short_title, sequence)
 SELECT e, 'meeting', 'Event ' || e, 'Event ' || e, CASE WHEN e % 3 > 0 THEN 'Evento ' || e END,
     '', '', 'Library', 'Library', '',
     now() - ((e * 37) % 760 - 30 || ' days')::interval,
     now() - ((e * 37) % 760 - 30 || ' days')::interval + interval '2 hours',
     (ARRAY['["es","zh-hans"]','["es"]','[]','["ar","bn","es"]'])[1 + e % 4]::jsonb,
     e % 2 = 0, false, true, '', CASE WHEN e % 40 = 0 THEN 'cancelled' ELSE 'published' END,
-    now(), 1, CASE WHEN e % 50 = 0 THEN NULL ELSE 1 + e % {SCHOOLS} END, '[]'::jsonb
+    now(), 1, CASE WHEN e % 50 = 0 THEN NULL ELSE 1 + e % {SCHOOLS} END, '[]'::jsonb, '', 0
 FROM generate_series(1, {EVENTS}) e;
 -- RSVPs: 50 families of the event's school (distinct: 13 is prime to 500).
 INSERT INTO events_rsvp (status, adults, children, needs_interpreter, interpreter_language,
