@@ -78,9 +78,13 @@ def resolve_scope(request, action: str) -> Scope | PartnerScope:
 
 def scope_choices(user) -> list[tuple[str, str]]:
     """(query string, name) of every scope this person may pick, for the scope menu."""
-    choices = [(f"district={d.slug}", str(d)) for d in districts_for(user).order_by("name")[:50]]
-    choices += [(f"school={s.slug}", str(s)) for s in schools_for(user).order_by("name")[:300]]
+    # Names only, in the reader's language: a district's hundreds of schools as whole rows
+    # (every translated column) cost more than the figures of a report read from its snapshot.
+    districts = districts_for(user).order_by("name").values_list("slug", "name")[:50]
+    schools = schools_for(user).order_by("name").values_list("slug", "name")[:300]
+    choices = [(f"district={slug}", name) for slug, name in districts]
+    choices += [(f"school={slug}", name) for slug, name in schools]
     if "partner_staff" in role_kinds(user):  # known already (the second-factor check)
-        partners = partners_for(user).order_by("name")[:50]
-        choices += [(f"partner={p.pk}", str(p)) for p in partners]
+        partners = partners_for(user).order_by("name").values_list("pk", "name")[:50]
+        choices += [(f"partner={pk}", name) for pk, name in partners]
     return choices

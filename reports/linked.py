@@ -122,10 +122,18 @@ def rsvp_figures(events, weeks, schools, public_splits, before, limit=None) -> L
                 weight=weight,
             )
 
+    # Each event's totals once, and the events of each school and week in one pass: a
+    # district has thousands of events and hundreds of schools (bench/reports.py).
+    totals = {event.pk: event.totals() for event in events}
+    of_school, of_week = defaultdict(list), defaultdict(list)
+    for event in events:
+        of_school[event.school].append(event)
+        of_week[event.week].append(event)
+
     def summed(group):
         total = dict.fromkeys(MEASURES, 0)
         for event in group:
-            for measure, count in event.totals().items():
+            for measure, count in totals[event.pk].items():
                 total[measure] += count
         return total
 
@@ -133,13 +141,13 @@ def rsvp_figures(events, weeks, schools, public_splits, before, limit=None) -> L
         add(
             "event",
             event.pk,
-            event.totals(),
+            totals[event.pk],
             weight=SHOWN_WEIGHT if event.pk in public_splits else 1,
         )
     for school in schools or ():
-        add("school", school, summed(e for e in events if e.school == school))
+        add("school", school, summed(of_school[school]))
     for week in weeks:
-        add("week", week, summed(e for e in events if e.week == week), displayed_no_shows=False)
+        add("week", week, summed(of_week[week]), displayed_no_shows=False)
     # A language's figure is what the public splits show of it (known: a lower bound) plus
     # an unknown part from the other events (that it is at most their whole count follows
     # from the sums).
@@ -226,6 +234,11 @@ def help_figures(events, schools, public_needs, before, limit=None) -> Linked:
 
     everything = set(LANGUAGE_KEYS)
 
+    asked_of = {event.pk: event.interpreter_totals() for event in events}
+    of_school = defaultdict(list)
+    for event in events:
+        of_school[event.school].append(event)
+
     def add_group(kind, name, group, displayed_met, weight=1):
         known = {"asked": 0, "met": 0, "not_met": 0}
         counts = dict(known)
@@ -234,7 +247,7 @@ def help_figures(events, schools, public_needs, before, limit=None) -> Linked:
         # language (what an event offers is public).
         more = dict.fromkeys(known, False)
         for event in group:
-            for measure, count in event.interpreter_totals().items():
+            for measure, count in asked_of[event.pk].items():
                 counts[measure] += count
                 if event.pk in public_needs:
                     known[measure] += count
@@ -255,7 +268,7 @@ def help_figures(events, schools, public_needs, before, limit=None) -> Linked:
 
     total = add_group("all", None, events, True, TOTAL_WEIGHT)
     if groups:
-        rows = [add_group("school", s, [e for e in events if e.school == s], False) for s in groups]
+        rows = [add_group("school", s, of_school[s], False) for s in groups]
         grid(linked, [r[:2] for r in rows], [r[2] for r in rows], total[:2], total[2])
     else:
         grid(linked, [total[:2]], [total[2]])

@@ -179,6 +179,16 @@ class Linked:
             self._plain = self.net()
         self._plain.equation(total if isinstance(total, list) else [total], parts)
 
+    def __getstate__(self):
+        """What the shared cache keeps (reports.report.shared): once solved, the figures and
+        what is hidden, not the networks they were solved on (most of the bytes, and of the
+        time to read them back)."""
+        state = self.__dict__.copy()
+        if self.hidden is not None:
+            state.update(nets=[], _plain=None)
+            state.pop("_step", None)
+        return state
+
     def primary(self, key) -> bool:
         return 0 < self.figures[key].value < self.limit
 

@@ -1,9 +1,13 @@
 """Suppressed figures are kept for every page and CSV of one period and scope
 (REPORTS_CACHE_SECONDS, reports.report.shared): the second page reads the snapshot."""
 
+import gc
+
 import pytest
 from django.core.cache import cache
 
+from reports.report import Report
+from reports.scope import Scope, default_period
 from tests.reports.conftest import make_families, rsvp
 
 pytestmark = [pytest.mark.django_db, pytest.mark.redis]
@@ -41,3 +45,22 @@ def test_without_the_cache_every_page_is_computed_afresh(client, settings, distr
     late = make_families(world["night"].school, "es", 1, prefix="late-")[0]
     rsvp(world["night"], late, arrived=True)
     assert overview_csv(client) != first
+
+
+def test_the_cycle_collector_runs_again_after_figures_are_built(
+    client, settings, district_staff_a, world
+):
+    """Figures are built with Python's cycle collector paused (reports.report.
+    collector_paused, bench/reports.py); a page must start it again, or every later
+    request of the worker would keep its garbage cycles for good."""
+    settings.REPORTS_CACHE_SECONDS = 0
+    client.force_login(district_staff_a)
+    assert gc.isenabled()
+    assert client.get("/en/reports/").status_code == 200
+    assert gc.isenabled()
+    # A build that fails half-way starts it again too.
+    report = Report(Scope(world["night"].school.district), default_period())
+    report.weeks = None  # no weeks to sort the RSVPs into: the build raises
+    with pytest.raises(TypeError):
+        report.rsvps  # noqa: B018
+    assert gc.isenabled()
