@@ -102,7 +102,9 @@ def request_log(get_response):
             # worth a line at the usual level.
             quiet = getattr(request, "route_name", None) in {"healthz", "readyz"} and status < 500
             level = logging.DEBUG if quiet else logging.ERROR if status >= 500 else logging.INFO
-            log.log(level, "%s %s %s", fields["method"], route or "-", status, extra={"fields": fields})
+            log.log(
+                level, "%s %s %s", fields["method"], route or "-", status, extra={"fields": fields}
+            )
             request_id_var.reset(token)
 
     return middleware
