@@ -16,6 +16,8 @@ import time
 import uuid
 from datetime import UTC, datetime
 
+from django.core.signals import request_finished
+
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "request_id", default=None
 )
@@ -79,7 +81,9 @@ def request_log(get_response):
 
     def middleware(request):
         request_id = request_id_from(request.headers.get(HEADER))
-        token = request_id_var.set(request_id)
+        # Kept until the request is finished (forget_request_id), not just until this
+        # middleware returns: Django logs a 4xx or 5xx ("Not Found: ...") after it.
+        request_id_var.set(request_id)
         request.request_id = request_id
         started = time.monotonic()
         status = 500
@@ -105,9 +109,15 @@ def request_log(get_response):
             log.log(
                 level, "%s %s %s", fields["method"], route or "-", status, extra={"fields": fields}
             )
-            request_id_var.reset(token)
 
     return middleware
+
+
+def forget_request_id(**kwargs):
+    request_id_var.set(None)
+
+
+request_finished.connect(forget_request_id, dispatch_uid="portal.logs.forget_request_id")
 
 
 KNOWN_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
