@@ -8,6 +8,8 @@ every phone number and email address replaced (portal.logs.scrub) before it leav
 Imports no app; called by the settings when SENTRY_DSN is set.
 """
 
+import warnings
+
 from portal.logs import scrub
 
 # What a report keeps of the request: enough to find the code, nothing of the person.
@@ -20,19 +22,24 @@ def setup(dsn: str, environment: str = "production") -> None:
     from sentry_sdk.integrations.django import DjangoIntegration
     from sentry_sdk.integrations.logging import ignore_logger
 
-    sentry_sdk.init(
-        dsn=dsn,
-        environment=environment,
-        send_default_pii=False,
-        include_local_variables=False,
-        max_request_body_size="never",
-        # Errors only: no performance tracing, which would send every page's timing.
-        traces_sample_rate=0,
-        # "/events/{pk}/", not the address: a family pass's token is in its address.
-        integrations=[DjangoIntegration(transaction_style="url"), CeleryIntegration()],
-        before_send=scrub_event,
-        before_breadcrumb=scrub_breadcrumb,
-    )
+    # sentry-sdk 2.7x calls send_default_pii "deprecated" in favour of data_collection, and
+    # still honours it; it also keeps the SDK's own scrubber of password and token fields on,
+    # which data_collection would turn off.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "The send_default_pii option", DeprecationWarning)
+        sentry_sdk.init(
+            dsn=dsn,
+            environment=environment,
+            send_default_pii=False,
+            include_local_variables=False,
+            max_request_body_size="never",
+            # Errors only: no performance tracing, which would send every page's timing.
+            traces_sample_rate=0,
+            # "/events/{pk}/", not the address: a family pass's token is in its address.
+            integrations=[DjangoIntegration(transaction_style="url"), CeleryIntegration()],
+            before_send=scrub_event,
+            before_breadcrumb=scrub_breadcrumb,
+        )
     # A 500 is already reported with its exception; its request log line is not another.
     ignore_logger("portal.requests")
 
