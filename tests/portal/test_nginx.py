@@ -94,7 +94,7 @@ class Web:
         command = [sys.executable, "-m", "gunicorn", "portal.wsgi"]
         command += ["--bind", f"127.0.0.1:{self.port}", "--workers", "1"]
         command += ["--access-logfile", str(self.access_log), "--access-logformat"]
-        command += ["%({x-forwarded-for}i)s %({x-forwarded-proto}i)s %({x-request-id}i)s %(U)s"]
+        command += ["%({x-forwarded-for}i)s|%({x-forwarded-proto}i)s|%({x-request-id}i)s|%(U)s"]
         self.process = subprocess.Popen(  # noqa: S603
             command,
             cwd=ROOT,
@@ -118,7 +118,7 @@ class Web:
         """(X-Forwarded-For, X-Forwarded-Proto, X-Request-ID, path) of each request served."""
         if not self.access_log.exists():
             return []
-        return [tuple(line.split(" ", 3)) for line in self.access_log.read_text().splitlines()]
+        return [tuple(line.split("|", 3)) for line in self.access_log.read_text().splitlines()]
 
     def log_lines(self):
         lines = []
