@@ -338,6 +338,8 @@ if not REDIS_URL:
         "data_folder_out": str(VAR_DIR / "broker"),
         "processed_folder": str(VAR_DIR / "broker-done"),
         "store_processed": False,
+        # Else kombu writes its exchange tables to ./control, in the checkout.
+        "control_folder": str(VAR_DIR / "broker-control"),
     }
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
