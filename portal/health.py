@@ -54,8 +54,12 @@ def readiness() -> dict:
     checks = {"database": _timed(check_database)}
     checks["redis"] = _timed(check_redis)
     if checks["database"]["ok"]:
-        checks["migrations"] = check_migrations()
-        checks.update(check_background())
+        checks["migrations"] = _timed(check_migrations)
+        try:
+            checks.update(check_background())
+        except Exception as exc:  # reported, never a 500
+            log.warning("health.background_unknown error=%s", type(exc).__name__)
+            checks["outbox"] = {"ok": False, "error": type(exc).__name__}
     else:
         checks["migrations"] = {"ok": None}
     ready = all(checks[name]["ok"] for name in ("database", "redis", "migrations"))

@@ -77,7 +77,8 @@ def test_readyz_is_503_while_a_migration_is_not_applied(client):
     last.delete()  # as if the code were newer than the database
     status, body = probe(client, "/readyz")
     assert status == 503
-    assert body["checks"]["migrations"] == {"ok": False, "pending": 1}
+    assert body["checks"]["migrations"]["ok"] is False
+    assert body["checks"]["migrations"]["pending"] == 1
     recorder.create(app=last.app, name=last.name)
     assert probe(client, "/readyz")[0] == 200
 
