@@ -8,7 +8,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3 \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { command -v $$p; break; }; done)
 
-.PHONY: run test install browser proxy audio messages messages-update lint format bench clean
+.PHONY: run test install browser proxy audio pgtools messages messages-update lint format bench clean
 
 $(BIN)/.installed: requirements.lock pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -65,7 +65,13 @@ proxy:
 		$(APT_INSTALL) nginx-light openssl >/dev/null; \
 		else echo "No nginx: the proxy tests will be skipped (sudo apt-get install nginx-light)." >&2; fi; }
 
-test: messages browser proxy audio
+# tests/portal/test_backup.py does the backup drill with pg_dump and pg_restore.
+pgtools:
+	@command -v pg_dump >/dev/null && command -v pg_restore >/dev/null || { echo "Installing pg_dump and pg_restore (for tests/portal/test_backup.py)…"; \
+		$(APT_INSTALL) postgresql-client >/dev/null; \
+		else echo "No pg_dump: the backup drill will be skipped (sudo apt-get install postgresql-client)." >&2; fi; }
+
+test: messages browser proxy audio pgtools
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install

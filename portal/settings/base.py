@@ -49,6 +49,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every request gets its id and its log line (portal.logs), and the load
+    # balancer's /healthz and /readyz are answered before the host check and the https
+    # redirect (portal.health).
+    "portal.logs.request_log",
+    "portal.health.health_checks",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -346,6 +351,8 @@ if not REDIS_URL:
         "data_folder_out": str(VAR_DIR / "broker"),
         "processed_folder": str(VAR_DIR / "broker-done"),
         "store_processed": False,
+        # Else kombu writes its exchange tables to ./control, in the checkout.
+        "control_folder": str(VAR_DIR / "broker-control"),
     }
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -359,12 +366,26 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 
+# One JSON line per record on standard error, with the request id (portal.logs): one line
+# per request and per task, phones and emails scrubbed.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "portal.logs.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Django's own handlers would print its records a second time, not as JSON.
+        "django": {"handlers": [], "level": "INFO"},
+        # runserver's own line per request carries the query string (a phone can be in
+        # it); portal.requests logs the request instead.
+        "django.server": {"handlers": [], "level": "WARNING"},
+    },
 }
+# Celery workers and beat keep this logging, so their lines are JSON too.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# /readyz?all=1 fails when a message has waited this long past its due time (portal.health).
+HEALTH_OUTBOX_MAX_AGE_SECONDS = env_int("HEALTH_OUTBOX_MAX_AGE_SECONDS", 600)
 
 # Family pages must stay light on a cheap phone (HTML ≤ 14 KB gzip).
 PAGE_HTML_BUDGET_GZIP = 14 * 1024
@@ -435,3 +456,10 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_TOLERANCE = 1
 # Security keys need https, except on the developer's own machine.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+
+# Optional error reports (portal.sentry): no personal data, phones and emails scrubbed.
+SENTRY_DSN = env_str("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from portal.sentry import setup as setup_sentry
+
+    setup_sentry(SENTRY_DSN, environment=env_str("SENTRY_ENVIRONMENT", "production"))
