@@ -216,7 +216,7 @@ def test_reports_read_from_the_streaming_replica_with_its_lag_and_fall_back_when
     _run(_bin("pg_ctl"), "-D", str(copy), "-m", "immediate", "stop")
     fallback = client.get(f"/en/reports/events/{event.pk}/")
     assert fallback.status_code == 200
-    assert "did not answer, so these figures are read from the main database" in (
+    assert "could not be reached, so these figures are read from the main database" in (
         fallback.content.decode()
     )
     assert _going(client, event) == fourteen
