@@ -47,6 +47,10 @@ def say(text):
     print(f"[{time.monotonic() - T0:6.1f} s] {text}", flush=True)
 
 
+def clock(seconds: float) -> str:
+    return time.strftime("%H:%M:%S", time.gmtime(seconds)) + f".{int(seconds % 1 * 10)}"
+
+
 def start(name, command, env):
     """A process in its own group, so a kill takes its children (gunicorn's, the pool's)."""
     log = (WORK / f"{name}.log").open("a")
@@ -114,9 +118,13 @@ def nginx_config():
         (r"pid [^;]+;", f"pid {WORK}/nginx.pid;"),
         (r"error_log [^;]+;", f"error_log {WORK}/nginx.error.log;"),
         (
-            r"access_log /var/log/nginx/access.log( portal)?;",
-            rf"access_log {WORK}/nginx.access.log\1; client_body_temp_path {WORK}/body; "
-            f"proxy_temp_path {WORK}/proxy;",
+            # Its own log format: the time to the millisecond and the web server that answered.
+            r"access_log /var/log/nginx/access.log[^;]*;",
+            'log_format cluster_bench escape=json \'{"time":"$time_iso8601","msec":$msec,'
+            '"method":"$request_method","path":"$uri","status":$status,'
+            '"upstream":"$upstream_addr","upstream_status":"$upstream_status"}\'; '
+            f"access_log {WORK}/nginx.access.log cluster_bench; "
+            f"client_body_temp_path {WORK}/body; proxy_temp_path {WORK}/proxy;",
         ),
         (r"upstream portal \{[^}]*\}", "upstream portal {\n" + servers + "}"),
         (r"listen 80;", f"listen 127.0.0.1:{HTTP_PORT};"),
@@ -212,9 +220,12 @@ def main() -> int:
         # A message whose worker was killed mid-send turns "unknown" (never re-sent blindly)
         # once its lease is over; short here, so the run ends with every message settled.
         "MESSAGING_LEASE_SECONDS": "20",
+        # A task lost with a killed worker is handed out again after this long (else 300 s).
+        "MESSAGING_REDISPATCH_SECONDS": "30",
     }
     ensure_database(DATABASE)
     setup_django(env)
+    from django.conf import settings
     from django.db.models import Count
 
     from bench.load import overbooked
@@ -226,46 +237,45 @@ def main() -> int:
     subprocess.run(
         [nginx, "-p", str(WORK), "-c", str(config), "-t"], check=True, capture_output=True
     )
-    proxy = start("nginx", [nginx, "-p", str(WORK), "-c", str(config), "-g", "daemon off;"], {})
-    webs = [web(0, env), web(1, env)]
-    workers = [worker(0, env), worker(1, env)]
-    beats = [beat(0, env)]
-    time.sleep(6)
-    sessions_file, answers_file = WORK / "sessions.json", WORK / "answers.jsonl"
-    sessions_file.write_text(
-        json.dumps({"events": events, "sessions": sessions, "cookie": "sessionid"})
-    )
-    answers_file.touch()
-    from django.conf import settings
-
-    assert settings.SESSION_COOKIE_NAME == "sessionid"
-    locust = subprocess.Popen(  # noqa: S603
-        [str(locust_bin), "-f", str(ROOT / "bench/support/cluster_locust.py"), "--headless"]
-        + ["-u", str(args.users), "-r", "20", "-t", f"{args.seconds}s"]
-        + ["--host", f"https://127.0.0.1:{HTTPS_PORT}", "--csv", str(WORK / "locust")]
-        + ["--only-summary", "ClusterFamily"],
-        cwd=ROOT,
-        env={
-            **os.environ,
-            "PYTHONPATH": str(ROOT),
-            "BENCH_SESSIONS": str(sessions_file),
-            "BENCH_ANSWERS": str(answers_file),
-            "BENCH_WAIT": "0.5,2",
-        },
-        stdout=(WORK / "locust.log").open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    started = time.monotonic()
-    say(f"locust: {args.users} families for {args.seconds} s through nginx (https) to 2 gunicorns")
-    plan = [
-        (15, "kill web server 1 (SIGKILL, master and workers)", lambda: kill(webs[0])),
-        (20, "kill worker 1 (SIGKILL, node and pool)", lambda: kill(workers[0])),
-        (30, "restart web server 1", lambda: webs.__setitem__(0, web(0, env))),
-        (35, "restart worker 1", lambda: workers.__setitem__(0, worker(0, env))),
-        (40, "start a second beat by mistake", lambda: beats.append(beat(1, env))),
-    ]
-    kill_times = []
+    webs, workers, beats, proxy, locust = [], [], [], None, None
     try:
+        proxy = start("nginx", [nginx, "-p", str(WORK), "-c", str(config), "-g", "daemon off;"], {})
+        webs += [web(0, env), web(1, env)]
+        workers += [worker(0, env), worker(1, env)]
+        beats.append(beat(0, env))
+        time.sleep(6)
+        sessions_file, answers_file = WORK / "sessions.json", WORK / "answers.jsonl"
+        cookie = settings.SESSION_COOKIE_NAME
+        sessions_file.write_text(
+            json.dumps({"events": events, "sessions": sessions, "cookie": cookie})
+        )
+        answers_file.touch()
+        locust = subprocess.Popen(  # noqa: S603
+            [str(locust_bin), "-f", str(ROOT / "bench/support/cluster_locust.py"), "--headless"]
+            + ["-u", str(args.users), "-r", "20", "-t", f"{args.seconds}s"]
+            + ["--host", f"https://127.0.0.1:{HTTPS_PORT}", "--csv", str(WORK / "locust")]
+            + ["--only-summary", "ClusterFamily"],
+            cwd=ROOT,
+            env={
+                **os.environ,
+                "PYTHONPATH": str(ROOT),
+                "BENCH_SESSIONS": str(sessions_file),
+                "BENCH_ANSWERS": str(answers_file),
+                "BENCH_WAIT": "0.5,2",
+            },
+            stdout=(WORK / "locust.log").open("w"),
+            stderr=subprocess.STDOUT,
+        )
+        started = time.monotonic()
+        say(f"locust: {args.users} families for {args.seconds} s, nginx (https), 2 gunicorns")
+        plan = [
+            (15, "kill web server 1 (SIGKILL, master and workers)", lambda: kill(webs[0])),
+            (20, "kill worker 1 (SIGKILL, node and pool)", lambda: kill(workers[0])),
+            (30, "restart web server 1", lambda: webs.__setitem__(0, web(0, env))),
+            (35, "restart worker 1", lambda: workers.__setitem__(0, worker(0, env))),
+            (40, "start a second beat by mistake", lambda: beats.append(beat(1, env))),
+        ]
+        kill_times = []
         for at, what, action in plan:
             time.sleep(max(0, started + at - time.monotonic()))
             action()
@@ -282,8 +292,9 @@ def main() -> int:
         say(f"outbox settled ({left} still queued or sending)")
     finally:
         for process in [*beats, *workers, *webs, proxy]:
-            stop(process)
-        if locust.poll() is None:
+            if process:
+                stop(process)
+        if locust and locust.poll() is None:
             locust.kill()
 
     # Requests.
@@ -299,14 +310,14 @@ def main() -> int:
         )
     print("\nkills (wall clock):")
     for when, what in kill_times:
-        print(f"  {time.strftime('%H:%M:%S', time.gmtime(when))}.{int(when % 1 * 10)} UTC  {what}")
+        print(f"  {clock(when)} UTC  {what}")
     log = [json.loads(line) for line in (WORK / "nginx.access.log").read_text().splitlines()]
     errors = [entry for entry in log if entry["status"] >= 500]
     print(f"\nnginx: {len(log)} responses, {len(errors)} 5xx")
     for entry in errors:
         print(
-            f"  {entry['time']} {entry['status']} {entry['method']} {entry['path']} "
-            f"upstream {entry['upstream']}"
+            f"  {clock(entry['msec'])} UTC {entry['status']} {entry['method']} {entry['path']}"
+            f" upstream {entry['upstream']} ({entry['upstream_status']})"
         )
 
     acknowledged, pairs, matching, unknown, differing = compare_answers(answers_file, family_of)
