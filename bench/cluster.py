@@ -254,7 +254,9 @@ def main() -> int:
             [str(locust_bin), "-f", str(ROOT / "bench/support/cluster_locust.py"), "--headless"]
             + ["-u", str(args.users), "-r", "20", "-t", f"{args.seconds}s"]
             + ["--host", f"https://127.0.0.1:{HTTPS_PORT}", "--csv", str(WORK / "locust")]
-            + ["--only-summary", "ClusterFamily"],
+            # At the end each family finishes what it was doing: an answer cut off in flight
+            # would be saved without its reply ever being seen.
+            + ["--stop-timeout", "30", "--only-summary", "ClusterFamily"],
             cwd=ROOT,
             env={
                 **os.environ,
