@@ -8,7 +8,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3 \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { command -v $$p; break; }; done)
 
-.PHONY: run test install browser proxy audio pgtools messages messages-update lint format bench clean
+.PHONY: run test install browser proxy audio pgtools replica messages messages-update lint format bench clean
 
 $(BIN)/.installed: requirements.lock pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -71,7 +71,15 @@ pgtools:
 		$(APT_INSTALL) postgresql-client >/dev/null; \
 		else echo "No pg_dump: the backup drill will be skipped (sudo apt-get install postgresql-client)." >&2; fi; }
 
-test: messages browser proxy audio pgtools
+# tests/reports/test_replica.py starts a primary and a streaming replica of its own with
+# PostgreSQL's server programs (initdb, pg_ctl, pg_basebackup); skipped without them (not in CI).
+replica:
+	@ls /usr/lib/postgresql/*/bin/pg_basebackup >/dev/null 2>&1 || command -v pg_basebackup >/dev/null || \
+		{ echo "Installing PostgreSQL's server programs (for tests/reports/test_replica.py)…"; \
+		$(APT_INSTALL) postgresql >/dev/null; \
+		else echo "No initdb/pg_basebackup: the replica test will be skipped (sudo apt-get install postgresql)." >&2; fi; }
+
+test: messages browser proxy audio pgtools replica
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install

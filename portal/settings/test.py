@@ -32,6 +32,10 @@ from portal.settings.base import STORAGES  # noqa: E402
 if ISOLATION:
     DATABASES["default"].setdefault("TEST", {})["NAME"] = f"test_portal_{ISOLATION}"  # noqa: F405
 
+# A dormant alias for tests/reports/test_replica.py, which points it at a real replica and
+# sets DATABASE_REPLICA_URL; without that setting the router sends nothing to it.
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 # Tests render templates without running collectstatic first.

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_safe
 from portal.languages import LANGUAGES, is_rtl
 from reports.access import audit, resolve_scope, scope_choices
 from reports.forms import period_from
+from reports.replica import build_report, current
 from reports.scope import OTHER
 from reports.suppression import threshold
 
@@ -56,7 +57,8 @@ def report_page(name):
             form, period = period_from(request)
             if scope.partner and name != "events":
                 return redirect(f"{reverse('reports:events')}?{query(scope, period)}")
-            return view(request, scope, form, period)
+            # The access check above reads the primary; the figures may come from the replica.
+            return build_report(view, request, scope, form, period)
 
         return page
 
@@ -100,6 +102,7 @@ def respond(request, name, scope, form, period, tables, template=None, **context
             "query": here,
             "tables": {t.key: t for t in tables},
             "threshold": threshold(),
+            "source": current(),
             **context,
         },
     )

@@ -20,6 +20,7 @@ from reports.linked import (
     split_is_public,
 )
 from reports.pages.common import language_name, respond
+from reports.replica import build_report
 from reports.report import report_for
 from reports.scope import LANGUAGE_KEYS, Period, Scope
 from reports.suppression import Entry, threshold
@@ -139,7 +140,11 @@ def event(request, pk):
     if not allowed:
         audit(request, "report.event", "event", pk, allowed=False)
         raise Http404
-    event = found
+    # The access check above reads the primary; the figures may come from the replica.
+    return build_report(_event_page, request, found)
+
+
+def _event_page(request, event):
     form, period = period_from(request)
     scope, period, report, facts = _event_report(request, event, period)
     limit = threshold()
