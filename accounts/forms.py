@@ -100,6 +100,11 @@ class WrongCodesCounted:
     checks none, not even the right one, once either is paused for the day (RELIABILITY
     B1)."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Named, for the error summary: "This field is required" says nothing there.
+        self.fields["code"].error_messages["required"] = _("Type the code we sent you.")
+
     def login_for_code(self) -> str:
         raise NotImplementedError
 
