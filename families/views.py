@@ -115,10 +115,7 @@ def join(request):
         else:
             messages.success(
                 request,
-                _(
-                    "We sent your request to this school: %(school)s. Next, the school checks "
-                    "it. This page shows when it confirms you."
-                )
+                _("We sent your request to this school: %(school)s. Next, the school checks it.")
                 % {"school": school.name},
             )
         return redirect("families:home")

@@ -320,8 +320,7 @@ def test_a_confirmation_is_a_success_panel_that_says_what_happens_next(client, s
     assert "<svg" in item
     with translation.override("es"):
         expected = translation.gettext(
-            "We sent your request to this school: %(school)s. Next, the school checks it. "
-            "This page shows when it confirms you."
+            "We sent your request to this school: %(school)s. Next, the school checks it."
         ) % {"school": school_a.name}
     assert expected in unescape(item)
     assert t("es", "Next: join your child's school") in page
