@@ -302,6 +302,16 @@ def test_a_waiting_family_sees_how_long_the_school_usually_takes(
     with django_assert_max_num_queries(9):
         page = client.get("/en/my/").content.decode()
     assert "It usually answers within 5 days." in page
+    # A school that leaves requests waiting gets a longer figure, not a shorter one.
+    for index in range(40):
+        Membership.objects.create(
+            family=make_family(f"ZZW {index}"),
+            school=school_a,
+            via=Membership.Via.REQUEST,
+            created_at=timezone.now() - timedelta(days=19, hours=12),  # 20 days, begun
+        )
+    page = client.get("/en/my/").content.decode()
+    assert "It usually answers within 20 days." in page
 
 
 def test_a_confirmed_family_sees_no_next_step_panel(client, school_a):
@@ -324,3 +334,24 @@ def test_a_confirmation_is_a_success_panel_that_says_what_happens_next(client, s
         ) % {"school": school_a.name}
     assert expected in unescape(item)
     assert t("es", "Next: join your child's school") in page
+
+
+@pytest.mark.parametrize("language", ["ht", "tl", "ur", "bn", "uz", "sq"])
+def test_a_weak_password_is_explained_in_the_readers_language(client, language):
+    """Django's own password rules, where Django has no words for the language, read in
+    ours (locale_django, scripts/django_gaps.py)."""
+    page = client.post(
+        f"/{language}/accounts/signup/",
+        {
+            "display_name": "Ana",
+            "language": language,
+            "channel": "sms",
+            "phone": "2125550151",
+            "password1": "123",
+        },
+    ).content.decode()
+    links = summary(page)
+    assert len(links) == 3 and {target for target, _ in links} == {"id_password1"}
+    for _, text in links:
+        assert "password" not in text.lower() or language == "tl", text
+        assert "short" not in text and "common" not in text and "numeric" not in text, text
