@@ -55,3 +55,54 @@ def test_a_form_with_every_field_wrong_links_each_problem_to_its_box(phone, shot
     expect(page.locator("#id_phone")).to_have_value("<b>abc</b>")
     assert page.locator(".error-summary b").count() == 0
     shots(page, "after-following-a-link")
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_error_pages_and_the_next_step_pass_axe_and_fit_the_budget(
+    browser, live_server, language, settings
+):
+    """The pages the other checks never reach: a form full of errors, the login box refusing
+    what was typed, and My page of a family in no school yet (the "Next" panel)."""
+    import gzip
+
+    from tests.e2e.conftest import log_in_with_a_code, read_axe
+    from tests.e2e.test_accessibility import check_page
+    from tests.families.conftest import make_family
+
+    axe_source = read_axe()
+    make_family("ZZA Nadia", phone="+12125550178", language=language)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        base_url=live_server.url,
+        bypass_csp=True,  # axe runs as a script in the page; the pages carry none
+    )
+    found, sizes = {}, {}
+    try:
+        page = context.new_page()
+
+        def look(name, response):
+            sizes[name] = len(gzip.compress(response.body()))
+            assert page.locator("script").count() == 0, name
+            if problems := check_page(page, axe_source):
+                found[name] = problems
+
+        page.goto(f"/{language}/accounts/signup/")
+        page.fill("#id_email", "ana@")
+        with page.expect_response(lambda r: r.request.method == "POST") as posted:
+            page.locator("main form button[type=submit]").first.click()
+        look("signup with errors", posted.value)
+        page.goto(f"/{language}/accounts/login/code/")
+        page.fill("#id_login", "<b>abc</b>")
+        with page.expect_response(lambda r: r.request.method == "POST") as posted:
+            page.locator("main form button[type=submit]").first.click()
+        look("login code refused", posted.value)
+        log_in_with_a_code(page, language, "+12125550178")
+        look("my page with the next step", page.goto(f"/{language}/my/"))
+        assert page.locator(".next-step").count() == 1
+    finally:
+        context.close()
+    over = {name: size for name, size in sizes.items() if size > settings.PAGE_HTML_BUDGET_GZIP}
+    assert not over, over
+    report = "\n".join(f"{name}: {line}" for name, lines in found.items() for line in lines)
+    assert not found, f"accessibility problems in {language}:\n{report}"
+    print(sizes)
