@@ -50,6 +50,9 @@ class AccountAdapter(DefaultAccountAdapter):
             "account/messages/phone_verification_sent.txt",
             "account/messages/login_code_sent.txt",
             "account/messages/email_confirmation_sent.txt",
+            # The page after a login greets the person by name; a green panel saying "logged
+            # in" would push a family's next step down for nothing.
+            "account/messages/logged_in.txt",
             # The recovery codes page that follows says it in the staff member's language.
             "mfa/messages/totp_activated.txt",
             "mfa/messages/recovery_codes_generated.txt",

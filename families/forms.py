@@ -22,6 +22,28 @@ CONTACT_NEEDED = {
 }
 
 
+# Each message names its field in plain words (the GOV.UK way): "This field is required"
+# tells a parent nothing once it is read in the error summary at the top of the page.
+NAME_MESSAGES = {
+    "required": _("Type a name for your family, for example “Maria, mother of Ana”."),
+    "max_length": _("The name can have at most %(limit_value)d letters."),
+}
+LANGUAGE_MESSAGES = {
+    "required": _("Choose the language for the website and messages."),
+    "invalid_choice": _("Choose the language for the website and messages."),
+}
+CHANNEL_MESSAGES = {
+    "required": _("Choose how the school should reach you."),
+    "invalid_choice": _("Choose how the school should reach you."),
+}
+INTERPRETER_MESSAGES = {"invalid_choice": _("Choose the interpreter's language from the list.")}
+EMAIL_MESSAGES = {"invalid": _("Type the email address in full, for example name@example.com.")}
+SCHOOL_MESSAGES = {
+    "required": _("Choose the school."),
+    "invalid_choice": _("Choose the school from the list."),
+}
+
+
 class FamilyFieldsMixin:
     """The few things the portal asks a family, shared by every form that registers one."""
 
@@ -30,17 +52,20 @@ class FamilyFieldsMixin:
             label=Family._meta.get_field("display_name").verbose_name,
             help_text=Family._meta.get_field("display_name").help_text,
             max_length=100,
+            error_messages=NAME_MESSAGES,
         )
         self.fields["language"] = forms.ChoiceField(
             label=_("Language for the website and messages"),
             choices=language_choices(),
             initial=translation.get_language(),
+            error_messages=LANGUAGE_MESSAGES,
         )
         self.fields["channel"] = forms.ChoiceField(
             label=_("How should the school reach you?"),
             choices=Channel.choices,
             widget=forms.RadioSelect,
             initial=Channel.SMS,
+            error_messages=CHANNEL_MESSAGES,
         )
         self.fields["wants_interpreter"] = forms.BooleanField(
             label=_("I would like an interpreter at meetings"), required=False
@@ -49,6 +74,7 @@ class FamilyFieldsMixin:
             label=_("Interpreter for which language?"),
             choices=language_choices(blank=_("The same as above")),
             required=False,
+            error_messages=INTERPRETER_MESSAGES,
         )
 
     def clean_contact(self, cleaned):
@@ -92,6 +118,7 @@ class SignupForm(FamilyFieldsMixin, AllauthSignupForm):
         )
         self.fields["email"].required = False
         self.fields["email"].label = _("Email (if you have one)")
+        self.fields["email"].error_messages.update(EMAIL_MESSAGES)
         # Families log in with a code; a password is for those who want one.
         self.fields["password1"].label = _("Password (optional)")
         self.fields["password1"].help_text = ""
@@ -105,10 +132,19 @@ class SignupForm(FamilyFieldsMixin, AllauthSignupForm):
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("phone") and not cleaned.get("email") and not self.errors.get("phone"):
-            raise forms.ValidationError(
-                _("Type a mobile number or an email address, so we can send you a code."),
-                code="no_contact",
+        if (
+            not cleaned.get("phone")
+            and not cleaned.get("email")
+            and not self.errors.get("phone")
+            and not self.errors.get("email")
+        ):
+            # On the phone box, so the error summary's link leads there.
+            self.add_error(
+                "phone",
+                forms.ValidationError(
+                    _("Type a mobile number or an email address, so we can send you a code."),
+                    code="no_contact",
+                ),
             )
         cleaned = self.clean_contact(cleaned)
         if not self.errors and claims.in_use(
@@ -144,12 +180,15 @@ class SignupForm(FamilyFieldsMixin, AllauthSignupForm):
 class ProfileForm(forms.ModelForm):
     # The model's lists, with each language in its own words and the most used first.
     language = forms.ChoiceField(
-        label=_("Language for the website and messages"), choices=language_choices()
+        label=_("Language for the website and messages"),
+        choices=language_choices(),
+        error_messages=LANGUAGE_MESSAGES,
     )
     interpreter_language = forms.ChoiceField(
         label=_("Interpreter for which language?"),
         choices=language_choices(blank="—"),
         required=False,
+        error_messages=INTERPRETER_MESSAGES,
     )
 
     class Meta:
@@ -162,6 +201,8 @@ class ProfileForm(forms.ModelForm):
             "interpreter_language",
         ]
         widgets = {"channel": forms.RadioSelect}
+        # The two language fields are declared above, so their messages are given there.
+        error_messages = {"display_name": NAME_MESSAGES, "channel": CHANNEL_MESSAGES}
         labels = {"channel": _("How should the school reach you?")}
 
     def clean(self):
@@ -192,11 +233,18 @@ class JoinForm(forms.Form):
         queryset=School.objects.active().select_related("district"),
         required=False,
         empty_label=_("Choose the school"),
+        error_messages=SCHOOL_MESSAGES,
     )
     join_code = forms.CharField(
         label=_("Join code (if the school gave you one on paper)"),
         max_length=20,
         required=False,
+        error_messages={
+            "max_length": _(
+                "A join code has at most %(limit_value)d letters and numbers. Check it on the "
+                "paper."
+            )
+        },
         widget=forms.TextInput(attrs={"autocomplete": "off", "dir": "ltr"}),
     )
 
@@ -213,8 +261,8 @@ class JoinForm(forms.Form):
                     _("This join code is not right. Check it on the paper, or choose the school."),
                 )
             cleaned["code_school"] = school
-        elif not cleaned.get("school"):
-            raise forms.ValidationError(_("Choose your child's school, or type the join code."))
+        elif not cleaned.get("school") and "school" not in self.errors:
+            self.add_error("school", _("Choose your child's school, or type the join code."))
         return cleaned
 
 
@@ -231,12 +279,29 @@ class FeedbackForm(forms.ModelForm):
             "kind": _("What would you like to send?"),
             "text": _("Your message, in any language"),
         }
+        error_messages = {
+            "kind": {
+                "required": _("Choose what you would like to send."),
+                "invalid_choice": _("Choose what you would like to send."),
+            },
+            "text": {
+                "required": _("Type your message."),
+                "max_length": _(
+                    "Your message is too long: it can have at most %(limit_value)d letters. "
+                    "Send the rest in a second message."
+                ),
+            },
+        }
 
 
 class PassCodeForm(forms.Form):
     code = forms.CharField(
         label=_("Code printed under the QR code"),
         max_length=20,
+        error_messages={
+            "required": _("Type the code printed under the QR code."),
+            "max_length": _("The code under the QR code is shorter. Check it and type it again."),
+        },
         widget=forms.TextInput(
             attrs={"autocomplete": "off", "autocapitalize": "characters", "dir": "ltr"}
         ),
@@ -252,16 +317,25 @@ class AssistedRegistrationForm(FamilyFieldsMixin, forms.Form):
         self.fields["phone"] = PhoneField(
             required=False, label=_("Mobile phone (if they have one)")
         )
-        self.fields["email"] = forms.EmailField(required=False, label=_("Email (if they have one)"))
+        self.fields["email"] = forms.EmailField(
+            required=False, label=_("Email (if they have one)"), error_messages=EMAIL_MESSAGES
+        )
         self.fields["school"] = forms.ModelChoiceField(
             label=_("School"),
             queryset=schools if schools is not None else School.objects.none(),
             empty_label=_("Choose the school"),
+            error_messages=SCHOOL_MESSAGES,
         )
         self.fields["consent"] = forms.BooleanField(
             label=_(
                 "The family agreed to be registered and heard the privacy notice in their language."
             ),
+            error_messages={
+                "required": _(
+                    "Read the privacy notice to the family in their language. Tick the box "
+                    "only when they agree to be registered."
+                )
+            },
         )
         self.order_fields(
             [

@@ -72,7 +72,10 @@ def profile(request):
     form = ProfileForm(request.POST or None, instance=family)
     if request.method == "POST" and form.is_valid():
         family = form.save()
-        messages.success(request, _("Saved."))
+        messages.success(
+            request,
+            _("Saved. The schools' messages now come in the language and the way you chose."),
+        )
         # The page follows the language the family just chose.
         response = redirect(_path_in(family.language, "families:profile"))
         return response
@@ -101,13 +104,19 @@ def join(request):
         membership = services.join_school(family=request.family, school=school, via=via)
         if membership.status == Membership.Status.CONFIRMED:
             # The name stands alone after a colon: grammatical in every language.
+            # Each confirmation says what happens next (the panel on My page).
             messages.success(
-                request, _("You are now part of this school: %(school)s.") % {"school": school.name}
+                request,
+                _(
+                    "You are now part of this school: %(school)s. Your family pass works at "
+                    "its door."
+                )
+                % {"school": school.name},
             )
         else:
             messages.success(
                 request,
-                _("We sent your request to this school: %(school)s. It will confirm soon.")
+                _("We sent your request to this school: %(school)s. Next, the school checks it.")
                 % {"school": school.name},
             )
         return redirect("families:home")
@@ -195,7 +204,22 @@ def feedback(request, slug):
                 text=form.cleaned_data["text"],
                 anonymous=form.cleaned_data["anonymous"] or family is None,
             )
-            messages.success(request, _("Thank you. The school received your message."))
+            if family is None or form.cleaned_data["anonymous"]:
+                messages.success(
+                    request,
+                    _(
+                        "Thank you. The school received your message. It has no name with it, "
+                        "so the school cannot answer you."
+                    ),
+                )
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Thank you. The school received your message. Its answer will reach "
+                        "you by message and on My page."
+                    ),
+                )
             return redirect(school.get_absolute_url())
         form.add_error(
             None,

@@ -118,6 +118,15 @@ def family_home(request):
     )[:20]
     # Made only when the family asks for it (a POST): opening this page writes nothing (A4).
     feed = CalendarFeed.objects.filter(family=family).first()
+    # Until a school confirms the family, the page leads with the next step: joining, and
+    # how long the schools it asked usually take to answer.
+    memberships = list(memberships)
+    statuses = {m.status for m in memberships}
+    next_step = None
+    if Membership.Status.CONFIRMED not in statuses:
+        waiting = [m for m in memberships if m.status == Membership.Status.REQUESTED]
+        days = Membership.usual_answer_days(m.school_id for m in waiting) if waiting else {}
+        next_step = {"waiting": [(m.school, days.get(m.school_id)) for m in waiting]}
     feed_url = (
         request.build_absolute_uri(reverse("events:feed", kwargs={"token": feed.token}))
         if feed
@@ -129,6 +138,7 @@ def family_home(request):
         {
             "family": family,
             "memberships": memberships,
+            "next_step": next_step,
             "answers": answers,
             "questions": questions,
             "feed_url": feed_url,

@@ -12,6 +12,10 @@ LONGEST = 3 * 366  # days: a longer range would mostly measure the data's own ga
 class PeriodForm(forms.Form):
     """The date range of a report, read from the query string (a GET form)."""
 
+    # A wrong date is not a failed form: the report shows the last 90 days and says so
+    # beside the filter, so base.html adds no error summary and no "Error:" title.
+    in_error_summary = False
+
     start = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

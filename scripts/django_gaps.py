@@ -16,6 +16,9 @@ import polib
 ROOT = Path(__file__).resolve().parent.parent
 DJANGO_LOCALE = Path(django.__file__).parent / "conf" / "locale"
 ALLAUTH_LOCALE = Path(allauth.__file__).parent / "locale"
+AUTH_LOCALE = Path(django.__file__).parent / "contrib" / "auth" / "locale"
+# The password rules a family meets when it chooses a password at sign-up.
+AUTH_FAMILY_FACING = ("contrib/auth/password_validation.py",)
 # allauth's account pages, forms and messages (the ones our own templates do not replace
 # still show on phone/email change, re-authentication and password pages).
 ALLAUTH_FAMILY_FACING = (
@@ -43,7 +46,14 @@ DEVELOPER_ONLY_SUFFIXES = ("relationship", "relationships")
 
 
 def family_facing_entries() -> list[polib.POEntry]:
-    return django_entries() + allauth_entries()
+    return django_entries() + allauth_entries() + auth_entries()
+
+
+def auth_entries() -> list[polib.POEntry]:
+    source = polib.pofile(str(AUTH_LOCALE / "en" / "LC_MESSAGES" / "django.po"))
+    return [
+        e for e in source if any(path.startswith(AUTH_FAMILY_FACING) for path, _ in e.occurrences)
+    ]
 
 
 def allauth_entries() -> list[polib.POEntry]:
@@ -61,6 +71,7 @@ def shipped_catalogs(locale: str) -> list[Path]:
         for path in (
             DJANGO_LOCALE / locale / "LC_MESSAGES" / "django.po",
             ALLAUTH_LOCALE / locale / "LC_MESSAGES" / "django.po",
+            AUTH_LOCALE / locale / "LC_MESSAGES" / "django.po",
         )
         if path.exists()
     ]

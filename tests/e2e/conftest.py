@@ -188,7 +188,7 @@ def read_axe() -> str:
 
 def log_in_with_a_code(page, language, phone):
     page.goto(f"/{language}/accounts/login/code/")
-    page.fill("#id_phone", phone)
+    page.fill("#id_login", phone)
     page.locator("main form button[type=submit]").click()
     page.fill("#id_code", last_code(phone))
     page.locator("main form button[type=submit]").first.click()

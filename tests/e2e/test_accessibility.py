@@ -96,7 +96,7 @@ def test_every_family_page_passes_axe_and_the_keyboard_checks(
         # The code page, reached as a parent asking for a login code.
         page = visitor.new_page()
         page.goto(f"/{language}/accounts/login/code/")
-        page.fill("#id_phone", "+12125550177")
+        page.fill("#id_login", "+12125550177")
         page.locator("main form button[type=submit]").click()
         page.wait_for_selector("#id_code")
         if problems := check_page(page, axe_source):

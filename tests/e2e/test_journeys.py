@@ -110,12 +110,15 @@ def test_parent_finds_the_school_registers_answers_and_opens_the_pass(
     expect(page.locator("h1")).to_contain_text(f"Parent {language}")
     shots(page, "my-page")
 
-    # Joins the school with the code the school gave on paper.
-    page.locator(f"a[href='/{language}/my/schools/join/']").click()
+    # My page leads with the next step; the parent follows it, with the code from paper.
+    next_step = page.locator(".next-step")
+    expect(next_step.locator("h2")).to_have_text(t(language, "Next: join your child's school"))
+    next_step.locator(f"a[href='/{language}/my/schools/join/']").click()
     page.fill("#id_join_code", school.join_code)
     shots(page, "join")
     submit(page, "main form")
-    expect(page.locator(".messages")).to_contain_text(school_name)
+    expect(page.locator(".messages .success")).to_contain_text(school_name)
+    expect(page.locator(".next-step")).to_have_count(0)  # confirmed: no next step to show
     family = Family.objects.get(display_name=f"Parent {language}")
     assert family.language == language
     assert family.memberships.get().status == Membership.Status.CONFIRMED
