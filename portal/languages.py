@@ -136,7 +136,6 @@ def language_choices(blank: str | None = None) -> Callable[[], list[tuple[str, s
         return first + [(code, language_label(code)) for code in language_order()]
 
     return choices
-    return [(code, ENDONYMS[code], "rtl" if is_rtl(code) else "ltr") for code in LANGUAGE_CODES]
 
 
 def in_reader_language(queryset, *related: str):

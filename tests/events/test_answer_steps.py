@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from events import services
@@ -301,3 +302,32 @@ def test_places_left_cost_no_query_per_card_or_per_answer(
         assert "4 places left" in text(client.get(f"/en/events/{event.pk}/"))
     with django_assert_max_num_queries(12):
         assert "Who is coming?" in text(client.get(f"/en/events/{event.pk}/?step=2"))
+
+
+def test_step_two_does_not_call_full_the_places_a_going_family_holds(client, school_a):
+    """A family going with every place of the event opens 'Change who is coming': its own
+    places are held, so step two must not say 'Full — waiting list'."""
+    event = make_event(school_a, capacity=4)
+    family = make_family("ZZR Rina", school_a, phone="+12125550123")
+    client.force_login(family.user)
+    client.post(f"/en/events/{event.pk}/", {"going": "yes", "adults": "2", "children": "2"})
+    assert Rsvp.objects.get(family=family).status == Rsvp.Status.GOING
+    page = client.get(f"/en/events/{event.pk}/?step=2").content.decode()
+    assert "waiting list" not in page and "Change my answer" in page
+
+
+def test_school_page_cards_show_places_left_fresh_to_a_signed_in_family(settings, school_a):
+    """The school page's public parts come from the cache for signed-in families; the event
+    cards' places left change with every answer, so they are never among them."""
+    settings.PAGE_CACHE_SECONDS = 60
+    event = make_event(school_a, capacity=4)
+    answering = make_family("ZZR Rina", school_a, phone="+12125550123")
+    reading = make_family("ZZO Omar", school_a, phone="+12125550124")
+    reader, answerer = Client(), Client()
+    reader.force_login(reading.user)
+    answerer.force_login(answering.user)
+    school_page = f"/en/schools/{school_a.slug}/"
+    assert "4 places left" in reader.get(school_page).content.decode()
+    answerer.post(f"/en/events/{event.pk}/", {"going": "yes", "adults": "2", "children": "2"})
+    page = reader.get(school_page).content.decode()
+    assert "4 places left" not in page and "Full — waiting list" in page
