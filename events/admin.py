@@ -328,6 +328,17 @@ class EventAdmin(SchoolOrDistrictScope, ScopedAdmin, TabbedTranslationAdmin):
         names = {f"family:{f.pk}": f.display_name for f in Family.objects.filter(pk__in=ids)}
         for row in rows:
             row.family_name = names.get(row.recipient, "—")
+        # Every message by status, beyond the 200 rows listed: how many are in doubt after a
+        # worker died shows here, for staff to check with those families.
+        totals = dict(
+            Message.objects.filter(context__event=event.pk)
+            .order_by()
+            .values_list("status")
+            .annotate(n=Count("pk"))
+        )
+        status_counts = [
+            (v, label, totals[v]) for v, label in Message.Status.choices if totals.get(v)
+        ]
         audit_answers(request, "rsvps.messages", event.pk, len(names))
         preview_language = request.GET.get("language", "en")
         preview_kind = request.GET.get("kind", "reminder")
@@ -343,6 +354,8 @@ class EventAdmin(SchoolOrDistrictScope, ScopedAdmin, TabbedTranslationAdmin):
             "title": _("Messages: %(event)s") % {"event": event.title},
             "event": event,
             "rows": rows,
+            "status_counts": status_counts,
+            "total": sum(totals.values()),
             "preview": preview,
             "preview_language": preview_language,
             "preview_kind": preview_kind,

@@ -426,20 +426,24 @@ def _send_one(message: Message, outcomes: Outcomes, rendered: dict, batch) -> No
 
 def pace(channel: str) -> None:
     """The channel's rate (MESSAGING_SMS_RATE, …), shared by every worker through the cache:
-    a batch waits for the next second (minute, hour) once this one's count is used up."""
-    rate = settings.MESSAGING_RATE_LIMITS.get(channel)
+    each text takes the next free slot, 1/rate after the one before, and waits for it, so
+    the provider sees an even pace, not a burst at the start of each second."""
+    rate = per_second(settings.MESSAGING_RATE_LIMITS.get(channel))
     if not rate:
         return
-    count, _, unit = rate.partition("/")
-    window = {"s": 1, "m": 60, "h": 3600}.get(unit or "s", 1)
-    while True:
-        now = time.time()
-        start = int(now // window) * window
-        key = f"messaging-pace:{channel}:{start}"
-        cache.add(key, 0, window * 2 + 5)
-        if cache.incr(key) <= float(count):
-            return
-        time.sleep(start + window - now)
+    interval_ms = max(1, round(1000 / rate))
+    key = f"messaging-pace:{channel}"
+    now_ms = int(time.time() * 1000)
+    try:
+        slot = cache.incr(key, interval_ms) - interval_ms
+    except ValueError:  # the first text in an hour
+        slot = 0
+    if slot < now_ms:
+        # Idle until now: the schedule starts again from this text. Processes doing this at
+        # the very same moment go together, a burst of at most one text each.
+        cache.set(key, now_ms + interval_ms, 3600)
+        return
+    time.sleep((slot - now_ms) / 1000)
 
 
 def _retry_later(message: Message, reason: str, outcomes: Outcomes) -> None:
