@@ -7,6 +7,7 @@ that dies in the middle of a batch leaves at most that batch in doubt.
 Task arguments are ids only: no name, phone or email in Redis or the logs.
 """
 
+import contextlib
 import logging
 import random
 import time
@@ -19,6 +20,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone, translation
+from kombu.exceptions import OperationalError
 
 from messaging import budget, channels, outbox, registry
 from messaging.models import Message
@@ -165,7 +167,15 @@ def claim(message_ids) -> list[Message]:
 def send_batch(message_ids: list[int]) -> dict:
     """Send a batch. A task redelivered after its worker died finds its messages no longer
     queued and does nothing: the claim is the redelivery cap, counted in the database."""
-    return dict(Counter(deliver_batch(message_ids).values()))
+    results = deliver_batch(message_ids)
+    if results:
+        # The room this batch leaves in the broker is filled now, not at the next beat: a
+        # morning's reminders are not held to MESSAGING_MAX_IN_FLIGHT a minute. Only one
+        # dispatcher runs at a time; the others leave at once. The broker gone: the beat
+        # does it when it is back.
+        with contextlib.suppress(OSError, OperationalError):
+            dispatch_due.delay()
+    return dict(Counter(results.values()))
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
