@@ -59,6 +59,7 @@ def register() -> None:
         current=still_current,
         current_many=superseded,
         key=render_key,
+        read_ahead=events_of,
     )
 
 
@@ -355,8 +356,17 @@ def sms_template(event: Event, kind: str, language: str) -> str:
     return sms_text(TEXTS[kind](), {**shortest, "title": "%(title)s"})
 
 
-def render(message: Message, recipient) -> outbox.Rendered:
-    event = Event.objects.select_related("school", "district").get(pk=message.context["event"])
+def events_of(messages: list[Message]) -> dict:
+    """The events a batch of messages tells of, in one query (messaging.registry.prefetch)."""
+    ids = {m.context.get("event") for m in messages}
+    events = Event.objects.select_related("school", "district")
+    return {"events": events.in_bulk([i for i in ids if isinstance(i, int)])}
+
+
+def render(message: Message, recipient, prefetched: dict | None = None) -> outbox.Rendered:
+    event = (prefetched or {}).get("events", {}).get(message.context["event"])
+    if event is None:
+        event = Event.objects.select_related("school", "district").get(pk=message.context["event"])
     language = message.language
     # The month by its name, at the event's place: short in a text (sms_variants), with the
     # weekday in a call or an e-mail.

@@ -41,6 +41,10 @@ render_key: kind -> key(message: Message) -> hashable   (optional, with the rend
     Messages of one batch with the same key read the same (the renderer does not look at
     the recipient): the text is written once for all of them.
 
+prefetch: kind -> read(messages: list[Message]) -> dict   (optional, with the renderer)
+    What the renderer reads, for a whole batch in one query; passed to the renderer as
+    render(message, recipient, prefetched=...). Reads only.
+
 TIME_CRITICAL_KINDS
     Kinds that the family's daily limit and the day's budget for texts do not hold back:
     their time is the point (messaging.budget.tier_of_kind, messaging.tasks).
@@ -84,6 +88,8 @@ superseded: dict[str, Callable[[list["Message"]], set[int]]] = {}
 resolve_many: dict[str, Callable[[list[str]], dict[str, "Recipient"]]] = {}
 # kind -> callable(message) -> what makes its text (equal keys, equal texts)
 render_key: dict[str, Callable[["Message"], object]] = {}
+# kind -> callable(messages) -> what the renderer reads for them, read at once
+prefetch: dict[str, Callable[[list["Message"]], dict]] = {}
 TIME_CRITICAL_KINDS: set[str] = set()
 URGENT_KINDS: set[str] = set()
 
@@ -106,10 +112,12 @@ def register_renderer(
     current: Callable[["Message"], bool] | None = None,
     current_many: Callable[[list["Message"]], set[int]] | None = None,
     key: Callable[["Message"], object] | None = None,
+    read_ahead: Callable[[list["Message"]], dict] | None = None,
 ) -> None:
     """One renderer for the app's kinds; time_critical must be among them. current (one
     message) or current_many (a batch), if given, tell the send task whether a message of
-    these kinds is still worth sending; key, which messages read the same."""
+    these kinds is still worth sending; key, which messages read the same; read_ahead, what
+    the renderer reads for a whole batch."""
     kinds = tuple(kinds)
     time_critical = set(time_critical)
     if not time_critical <= set(kinds):
@@ -122,4 +130,6 @@ def register_renderer(
             superseded[kind] = current_many
         if key is not None:
             render_key[kind] = key
+        if read_ahead is not None:
+            prefetch[kind] = read_ahead
     TIME_CRITICAL_KINDS.update(time_critical)

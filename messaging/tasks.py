@@ -56,6 +56,10 @@ def dispatch_due(batch_size: int | None = None) -> int:
             status=Message.Status.QUEUED, dispatched_at__gt=redispatch_before
         ).count()
         room = settings.MESSAGING_MAX_IN_FLIGHT - in_flight
+        if room < batch // 2:
+            # Not worth a run yet: fewer, larger runs put more messages that read the same
+            # into each send task.
+            return 0
         total = 0
         while room > 0:
             size = min(batch, room)
@@ -269,9 +273,36 @@ class Outcomes:
     def write(self) -> None:
         with transaction.atomic():
             if self.rows:
-                Message.objects.bulk_update(list(self.rows.values()), self.FIELDS)
+                _update(list(self.rows.values()), self.FIELDS)
             if self.hand_overs:
                 Message.objects.bulk_create(self.hand_overs, ignore_conflicts=True)
+
+
+def _update(messages: list[Message], fields: list[str]) -> None:
+    """Each message's own values in one statement: UPDATE … FROM (VALUES …) on PostgreSQL,
+    which costs far less to build and run than bulk_update's CASE per field and row."""
+    if connection.vendor != "postgresql":
+        Message.objects.bulk_update(messages, fields)
+        return
+    meta = Message._meta
+    columns = [meta.get_field(name) for name in fields]
+    casts = ["%s"] + [f"%s::{column.db_type(connection)}" for column in columns]
+    row = "(" + ", ".join(casts) + ")"
+    names = ", ".join(f'"{column.column}"' for column in columns)
+    sets = ", ".join(f'"{column.column}" = v."{column.column}"' for column in columns)
+    values = ", ".join([row] * len(messages))
+    params = []
+    for message in messages:
+        params.append(message.pk)
+        params += [
+            column.get_db_prep_save(getattr(message, column.attname), connection)
+            for column in columns
+        ]
+    # Only our own table and column names are put in; the values go as parameters.
+    source = f'(VALUES {values}) AS v("id", {names})'
+    sql = f'UPDATE "{meta.db_table}" AS m SET {sets} FROM {source} WHERE m."id" = v."id"'  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def deliver_batch(message_ids: list[int]) -> dict[int, str]:
@@ -283,8 +314,9 @@ def deliver_batch(message_ids: list[int]) -> dict[int, str]:
     batch = channels.Batch()
     try:
         _decide_before_sending(waiting, outcomes)
-        rendered = {}
-        for message in [m for m in waiting if m.pk not in outcomes.rows]:
+        to_send = [m for m in waiting if m.pk not in outcomes.rows]
+        rendered = {"prefetched": _prefetch(to_send)}
+        for message in to_send:
             _send_one(message, outcomes, rendered, batch)
     finally:
         batch.close()
@@ -370,6 +402,16 @@ def _hold_back_over_daily_limit(messages: list[Message], outcomes: Outcomes) -> 
             )
 
 
+def _prefetch(messages: list[Message]) -> dict:
+    """What the renderers read, one read per app for the batch (registry.prefetch)."""
+    groups: dict[object, list[Message]] = {}
+    for message in messages:
+        read = registry.prefetch.get(message.kind)
+        if read is not None:
+            groups.setdefault(read, []).append(message)
+    return {read: read(group) for read, group in groups.items()}
+
+
 def _superseded(messages: list[Message]) -> set[int]:
     found: set[int] = set()
     by_check: dict[object, list[Message]] = {}
@@ -400,8 +442,10 @@ def _send_one(message: Message, outcomes: Outcomes, rendered: dict, batch) -> No
     key_of = registry.render_key.get(message.kind)
     key = key_of(message) if key_of else ("message", message.pk)
     if key not in rendered:
+        read = registry.prefetch.get(message.kind)
+        extra = {"prefetched": rendered["prefetched"][read]} if read else {}
         with translation.override(message.language):
-            rendered[key] = renderer(message, recipient)
+            rendered[key] = renderer(message, recipient, **extra)
     # The budget is spent last, after every reason not to send: a message that fails to
     # render or cannot reach the family costs nothing.
     if message.channel in budget.PAID_CHANNELS and not budget.spend(
