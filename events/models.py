@@ -313,15 +313,18 @@ class CalendarFeed(models.Model):
 
 
 class MessageCount(models.Model):
-    """How many messages of a past event ended in each status, by kind and channel: kept
-    when the retention task deletes the messages themselves (events.tasks), so the reports'
-    reminder figures stay the same. Counts only, no family."""
+    """How many messages of an event are in each status, by kind and channel: what the
+    reports and the staff page read instead of the outbox's rows. Kept exact by database
+    triggers on messaging_message (events/migrations/0011), in the same transaction as every
+    change to a message, whatever made it; the retention task deletes a past event's
+    messages and adds their counts back (events.tasks), so its figures stay. Counts only, no
+    family."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=40)
     channel = models.CharField(max_length=5)
     status = models.CharField(max_length=10)
-    count = models.PositiveIntegerField(default=0)
+    count = models.IntegerField(default=0)
 
     class Meta:
         constraints = [

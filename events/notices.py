@@ -20,7 +20,6 @@ import re
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -53,7 +52,15 @@ TIME_CRITICAL = ("reminder", "event_changed", "event_cancelled")
 
 
 def register() -> None:
-    registry.register_renderer(KINDS, render, time_critical=TIME_CRITICAL, current=still_current)
+    registry.register_renderer(
+        KINDS,
+        render,
+        time_critical=TIME_CRITICAL,
+        current=still_current,
+        current_many=superseded,
+        key=render_key,
+        read_ahead=events_of,
+    )
 
 
 def _key(kind, rsvp_or_event, extra=""):
@@ -152,45 +159,97 @@ REMINDER_GAP = timedelta(hours=1)
 
 
 def still_current(message: Message) -> bool:
-    """Asked by the send task just before sending (messaging.registry.still_current;
-    RELIABILITY E8)."""
-    event = Event.objects.filter(pk=message.context.get("event")).only("status").first()
-    if event is None:
-        return True  # the renderer says what is wrong
-    if message.kind == "event_cancelled":
-        return event.status == Event.Status.CANCELLED
-    if event.status == Event.Status.CANCELLED:
-        return False
-    prefix, _, family_id = message.recipient.partition(":")
-    answer = ANSWER_FOR_KIND.get(message.kind)
-    if prefix != "family" or answer is None or not family_id.isdigit():
-        return True
-    status = (
-        Rsvp.objects.filter(event=event, family_id=int(family_id))
-        .values_list("status", flat=True)
-        .first()
+    """Asked for one message (messaging.registry.still_current; RELIABILITY E8)."""
+    return message.pk not in superseded([message])
+
+
+def superseded(messages: list[Message]) -> set[int]:
+    """The messages of a batch that a later state supersedes, asked by the send task just
+    before sending (messaging.registry.superseded; RELIABILITY E8). Three queries for the
+    whole batch: the events, the answers, the family's other messages of the same kinds."""
+    event_ids = {m.context.get("event") for m in messages}
+    events = dict(
+        Event.objects.filter(pk__in=[e for e in event_ids if isinstance(e, int)]).values_list(
+            "pk", "status"
+        )
     )
-    if status != answer:
-        return False
-    same = Message.objects.filter(
-        recipient=message.recipient, kind=message.kind, context__event=event.pk
-    ).exclude(pk=message.pk)
-    if message.kind == "reminder":
-        if ":now:" not in message.idempotency_key:
-            # Scheduled reminders (two days and three hours before) are meant to be two;
-            # only staff's "remind now" duplicates one of them.
-            same = same.filter(idempotency_key__contains=":now:")
-        # Two reminders claimed at once (both held for 08:00, two workers) must not drop each
-        # other: only the one claimed first, or one already sent, counts.
-        return not same.filter(
-            Q(status=Message.Status.SENDING, pk__lt=message.pk)
-            | Q(status=Message.Status.SENT, sent_at__gte=timezone.now() - REMINDER_GAP)
-        ).exists()
-    # A later message of the same kind says the same, from the rows as they are then.
-    return not same.filter(
-        pk__gt=message.pk,
+    out: set[int] = set()
+    asked = []  # (message, event id, family id, the answer its kind speaks for)
+    for message in messages:
+        event_id = message.context.get("event")
+        status = events.get(event_id)
+        if status is None:
+            continue  # the renderer says what is wrong
+        if message.kind == "event_cancelled":
+            if status != Event.Status.CANCELLED:
+                out.add(message.pk)
+            continue
+        if status == Event.Status.CANCELLED:
+            out.add(message.pk)
+            continue
+        prefix, _, family_id = message.recipient.partition(":")
+        answer = ANSWER_FOR_KIND.get(message.kind)
+        if prefix == "family" and answer is not None and family_id.isdigit():
+            asked.append((message, event_id, int(family_id), answer))
+    if not asked:
+        return out
+    answers = {
+        (event_id, family_id): status
+        for event_id, family_id, status in Rsvp.objects.filter(
+            event_id__in={a[1] for a in asked}, family_id__in={a[2] for a in asked}
+        ).values_list("event_id", "family_id", "status")
+    }
+    still = []
+    for message, event_id, family_id, answer in asked:
+        if answers.get((event_id, family_id)) != answer:
+            out.add(message.pk)
+        else:
+            still.append((message, event_id))
+    if not still:
+        return out
+    # The family's other messages of these kinds, read once for the batch: the rows as they
+    # are now, the batch's own included (claimed: "sending").
+    others: dict[tuple, list] = {}
+    rows = Message.objects.filter(
+        recipient__in={m.recipient for m, _ in still},
+        kind__in={m.kind for m, _ in still},
         status__in=[Message.Status.QUEUED, Message.Status.SENDING, Message.Status.SENT],
-    ).exists()
+    ).values_list("pk", "recipient", "kind", "context", "status", "sent_at", "idempotency_key")
+    for pk, recipient, kind, context, status, sent_at, key in rows:
+        others.setdefault((recipient, kind, context.get("event")), []).append(
+            (pk, status, sent_at, key)
+        )
+    recent = timezone.now() - REMINDER_GAP
+    for message, event_id in still:
+        same = [
+            row
+            for row in others.get((message.recipient, message.kind, event_id), [])
+            if row[0] != message.pk
+        ]
+        if message.kind == "reminder":
+            if ":now:" not in message.idempotency_key:
+                # Scheduled reminders (two days and three hours before) are meant to be two;
+                # only staff's "remind now" duplicates one of them.
+                same = [row for row in same if ":now:" in row[3]]
+            # Two reminders claimed at once (both held for 08:00, two workers, one batch)
+            # must not drop each other: only the one claimed first, or one already sent,
+            # counts.
+            if any(
+                (status == Message.Status.SENDING and pk < message.pk)
+                or (status == Message.Status.SENT and sent_at and sent_at >= recent)
+                for pk, status, sent_at, _ in same
+            ):
+                out.add(message.pk)
+        # A later message of the same kind says the same, from the rows as they are then.
+        elif any(pk > message.pk for pk, *_ in same):
+            out.add(message.pk)
+    return out
+
+
+def render_key(message: Message):
+    """What a text depends on: the renderer reads the event in the message's language, never
+    the family (messaging.registry.render_key)."""
+    return (message.kind, message.context.get("event"), message.language)
 
 
 def event_changed(event: Event) -> None:
@@ -297,8 +356,17 @@ def sms_template(event: Event, kind: str, language: str) -> str:
     return sms_text(TEXTS[kind](), {**shortest, "title": "%(title)s"})
 
 
-def render(message: Message, recipient) -> outbox.Rendered:
-    event = Event.objects.select_related("school", "district").get(pk=message.context["event"])
+def events_of(messages: list[Message]) -> dict:
+    """The events a batch of messages tells of, in one query (messaging.registry.prefetch)."""
+    ids = {m.context.get("event") for m in messages}
+    events = Event.objects.select_related("school", "district")
+    return {"events": events.in_bulk([i for i in ids if isinstance(i, int)])}
+
+
+def render(message: Message, recipient, prefetched: dict | None = None) -> outbox.Rendered:
+    event = (prefetched or {}).get("events", {}).get(message.context["event"])
+    if event is None:
+        event = Event.objects.select_related("school", "district").get(pk=message.context["event"])
     language = message.language
     # The month by its name, at the event's place: short in a text (sms_variants), with the
     # weekday in a call or an e-mail.

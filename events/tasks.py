@@ -1,7 +1,8 @@
 """Retention (RELIABILITY F7): EVENT_RETENTION_DAYS after an event, what families wrote for
 it and the record of its messages go. The answers stay, without their free text: they are
 the reports' counts (reports.RsvpCount follows them by trigger); the messages' outcomes are
-kept as counts (MessageCount) before the messages are deleted."""
+kept as counts (MessageCount, which triggers keep equal to the messages): deleting a
+message takes it off its count, so the purge adds it back in the same transaction."""
 
 from datetime import timedelta
 

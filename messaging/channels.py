@@ -1,13 +1,12 @@
 """Sending one rendered message by one channel, through pluggable backends."""
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.utils.module_loading import import_string
+from django.core.mail import EmailMultiAlternatives, mailers
 
 from messaging.optout import is_opted_out
 from messaging.outbox import Recipient, Rendered
 from messaging.phones import can_text
-from messaging.sms import send_sms
+from messaging.sms import backend, send_sms
 
 
 class TransientError(Exception):
@@ -18,7 +17,9 @@ class PermanentError(Exception):
     """Will not work by retrying (invalid number, opted out)."""
 
 
-def send(channel: str, recipient: Recipient, rendered: Rendered) -> str:
+def send(channel: str, recipient: Recipient, rendered: Rendered, *, mail_connection=None) -> str:
+    """Hand one message to its provider; its id. mail_connection: one SMTP connection for a
+    whole batch of emails (Batch), else one per email."""
     if channel in ("sms", "voice") and recipient.phone and not can_text(recipient.phone):
         # A number saved before SMS_ALLOWED_COUNTRIES, or typed in the admin (RELIABILITY B6).
         raise PermanentError("not a mobile number of an allowed country")
@@ -33,8 +34,9 @@ def send(channel: str, recipient: Recipient, rendered: Rendered) -> str:
     if channel == "voice":
         if not recipient.phone:
             raise PermanentError("no phone number")
-        backend = import_string(settings.VOICE_BACKEND)()
-        return backend.call(recipient.phone, rendered.voice, recipient.language)
+        return backend(settings.VOICE_BACKEND).call(
+            recipient.phone, rendered.voice, recipient.language
+        )
     if channel == "email":
         if not recipient.email:
             raise PermanentError("no email address")
@@ -43,6 +45,7 @@ def send(channel: str, recipient: Recipient, rendered: Rendered) -> str:
             rendered.email_body,
             settings.DEFAULT_FROM_EMAIL,
             [recipient.email],
+            connection=mail_connection,
         )
         if rendered.email_html:
             mail.attach_alternative(rendered.email_html, "text/html")
@@ -51,3 +54,22 @@ def send(channel: str, recipient: Recipient, rendered: Rendered) -> str:
         # provider's id, else just "email".
         return mail.extra_headers.get("Message-ID", "email")
     raise PermanentError(f"unknown channel {channel}")
+
+
+class Batch:
+    """A batch's messages share their connections: the SMS and voice backends are kept per
+    process (messaging.sms.backend), the email connection is opened once for the batch."""
+
+    def __init__(self):
+        self._mail = None
+
+    def send(self, channel: str, recipient: Recipient, rendered: Rendered) -> str:
+        if channel == "email" and self._mail is None:
+            self._mail = mailers.default
+            self._mail.open()
+        return send(channel, recipient, rendered, mail_connection=self._mail)
+
+    def close(self) -> None:
+        if self._mail is not None:
+            self._mail.close()
+            self._mail = None

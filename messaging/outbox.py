@@ -105,6 +105,24 @@ def resolve(recipient_key: str) -> Recipient | None:
     return resolver(ident) if resolver else None
 
 
+def resolve_many(recipient_keys) -> dict[str, Recipient | None]:
+    """Every recipient of a batch, in a few queries per prefix when its app resolves many
+    at once, else one by one."""
+    by_prefix: dict[str, list[str]] = {}
+    for key in set(recipient_keys):
+        prefix, _, ident = key.partition(":")
+        by_prefix.setdefault(prefix, []).append(ident)
+    found: dict[str, Recipient | None] = {}
+    for prefix, idents in by_prefix.items():
+        many = registry.resolve_many.get(prefix)
+        if many is not None:
+            got = many(idents)
+            found.update({f"{prefix}:{ident}": got.get(ident) for ident in idents})
+        else:
+            found.update({f"{prefix}:{ident}": resolve(f"{prefix}:{ident}") for ident in idents})
+    return found
+
+
 def outside_quiet_hours(when: datetime, time_zone: str, channel: str) -> datetime:
     """Texts and calls are not sent from 21:00 to 08:00 the recipient's time; they wait."""
     # An email waits quietly in the inbox; a text or a call wakes whoever holds the phone.

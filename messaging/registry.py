@@ -25,11 +25,25 @@ renderers: kind -> render(message: Message, recipient: Recipient) -> Rendered
     no renderer fails with "no renderer for <kind>". Renderers must not write: the send
     task may call one again after a crash.
 
+resolve_many: prefix -> resolve(idents: list[str]) -> {ident: Recipient}   (optional)
+    The same for a whole batch in a few queries; an ident left out cannot be reached.
+
 still_current: kind -> check(message: Message) -> bool   (optional, with the renderer)
-    Asked by the send task after it has claimed the message, before anything is rendered:
-    False means a later state supersedes the message (a confirmation for an answer since
-    changed to "not going", "waiting list" once a place opened, a second identical
-    reminder), and it is cancelled, not sent. Reads only; the send task records why.
+superseded: kind -> check(messages: list[Message]) -> set of their pks   (optional)
+    Asked by the send task after it has claimed the messages, before anything is rendered:
+    a message that is not current (in the set) is superseded by a later state (a
+    confirmation for an answer since changed to "not going", "waiting list" once a place
+    opened, a second identical reminder), and it is cancelled, not sent. superseded answers
+    for a whole batch at once; still_current is asked message by message when an app gives
+    only that. Reads only; the send task records why.
+
+render_key: kind -> key(message: Message) -> hashable   (optional, with the renderer)
+    Messages of one batch with the same key read the same (the renderer does not look at
+    the recipient): the text is written once for all of them.
+
+prefetch: kind -> read(messages: list[Message]) -> dict   (optional, with the renderer)
+    What the renderer reads, for a whole batch in one query; passed to the renderer as
+    render(message, recipient, prefetched=...). Reads only.
 
 TIME_CRITICAL_KINDS
     Kinds that the family's daily limit and the day's budget for texts do not hold back:
@@ -68,12 +82,26 @@ resolvers: dict[str, Callable[[str], "Recipient | None"]] = {}
 renderers: dict[str, Callable[["Message", "Recipient"], "Rendered"]] = {}
 # kind -> callable(message) -> False when a later answer or message supersedes it
 still_current: dict[str, Callable[["Message"], bool]] = {}
+# kind -> callable(messages) -> pks of those a later answer or message supersedes
+superseded: dict[str, Callable[[list["Message"]], set[int]]] = {}
+# prefix -> callable(idents) -> {ident: Recipient}
+resolve_many: dict[str, Callable[[list[str]], dict[str, "Recipient"]]] = {}
+# kind -> callable(message) -> what makes its text (equal keys, equal texts)
+render_key: dict[str, Callable[["Message"], object]] = {}
+# kind -> callable(messages) -> what the renderer reads for them, read at once
+prefetch: dict[str, Callable[[list["Message"]], dict]] = {}
 TIME_CRITICAL_KINDS: set[str] = set()
 URGENT_KINDS: set[str] = set()
 
 
-def register_resolver(prefix: str, resolve: Callable[[str], "Recipient | None"]) -> None:
+def register_resolver(
+    prefix: str,
+    resolve: Callable[[str], "Recipient | None"],
+    many: Callable[[list[str]], dict[str, "Recipient"]] | None = None,
+) -> None:
     resolvers[prefix] = resolve
+    if many is not None:
+        resolve_many[prefix] = many
 
 
 def register_renderer(
@@ -82,9 +110,14 @@ def register_renderer(
     *,
     time_critical: Iterable[str] = (),
     current: Callable[["Message"], bool] | None = None,
+    current_many: Callable[[list["Message"]], set[int]] | None = None,
+    key: Callable[["Message"], object] | None = None,
+    read_ahead: Callable[[list["Message"]], dict] | None = None,
 ) -> None:
-    """One renderer for the app's kinds; time_critical must be among them. current, if
-    given, tells the send task whether a message of these kinds is still worth sending."""
+    """One renderer for the app's kinds; time_critical must be among them. current (one
+    message) or current_many (a batch), if given, tell the send task whether a message of
+    these kinds is still worth sending; key, which messages read the same; read_ahead, what
+    the renderer reads for a whole batch."""
     kinds = tuple(kinds)
     time_critical = set(time_critical)
     if not time_critical <= set(kinds):
@@ -93,4 +126,10 @@ def register_renderer(
         renderers[kind] = render
         if current is not None:
             still_current[kind] = current
+        if current_many is not None:
+            superseded[kind] = current_many
+        if key is not None:
+            render_key[kind] = key
+        if read_ahead is not None:
+            prefetch[kind] = read_ahead
     TIME_CRITICAL_KINDS.update(time_critical)

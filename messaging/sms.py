@@ -35,17 +35,20 @@ class ConsoleBackend(BaseBackend):
 
 class FileBackend(BaseBackend):
     """One JSON object per line in SMS_FILE_PATH. SMS_FILE_DELAY_MS makes it as slow as a
-    real provider, for the tests that stop a worker in the middle of a batch."""
+    real provider, for the tests that stop a worker in the middle of a batch: the text is
+    recorded first and the answer comes after the delay, as with a provider that has taken
+    the text before its answer reaches us, so a worker killed in the delay has sent a text
+    it never heard about."""
 
     def send(self, to, text):
-        delay = getattr(settings, "SMS_FILE_DELAY_MS", 0)
-        if delay:
-            time.sleep(delay / 1000)
         path = Path(settings.SMS_FILE_PATH)
         path.parent.mkdir(parents=True, exist_ok=True)
         record = {"to": to, "text": text, "at": timezone.now().isoformat()}
         with _lock, path.open("a", encoding="utf-8") as handle:
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        delay = getattr(settings, "SMS_FILE_DELAY_MS", 0)
+        if delay:
+            time.sleep(delay / 1000)
         return f"file-{record['at']}"
 
 
@@ -56,9 +59,19 @@ class LocmemBackend(BaseBackend):
         return f"locmem-{len(outbox)}"
 
 
+_backends: dict[str, object] = {}
+
+
+def backend(path: str):
+    """One instance per backend class and process: a provider's client (its connection
+    pool) is built once, not for every text."""
+    if path not in _backends:
+        _backends[path] = import_string(path)()
+    return _backends[path]
+
+
 def send_sms(to: str, text: str) -> str:
-    backend = import_string(settings.SMS_BACKEND)()
-    return backend.send(to, text)
+    return backend(settings.SMS_BACKEND).send(to, text)
 
 
 class ConsoleVoiceBackend:

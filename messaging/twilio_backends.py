@@ -26,10 +26,19 @@ VOICES = {
 
 
 def _client() -> Client:
-    client = Client(settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN)
-    if settings.TWILIO_API_BASE_URL:
-        client.api.base_url = settings.TWILIO_API_BASE_URL
-    return client
+    # One client per process and account: the SDK's HTTP session keeps its connection to
+    # Twilio open, so a batch of texts is sent over one connection, not one per text.
+    key = (settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN, settings.TWILIO_API_BASE_URL)
+    if key not in _clients:
+        client = Client(settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN)
+        if settings.TWILIO_API_BASE_URL:
+            client.api.base_url = settings.TWILIO_API_BASE_URL
+        _clients.clear()
+        _clients[key] = client
+    return _clients[key]
+
+
+_clients: dict[tuple, Client] = {}
 
 
 def _call(create):

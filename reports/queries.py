@@ -20,7 +20,6 @@ Definitions (shown to staff on the pages too):
 from datetime import datetime
 
 from django.db.models import (
-    BigIntegerField,
     BooleanField,
     Case,
     Count,
@@ -33,8 +32,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Coalesce
 
 from committees.models import Seat, SeatApplication
 from events.models import Event, MessageCount, WalkIn
@@ -290,31 +288,16 @@ def event_interpreter_needs(event: Event) -> dict[str, int]:
 
 def reminders_by_channel(scope: Scope, period: Period) -> dict[str, dict[str, int]]:
     """{channel: {"sent", "failed", "unknown", "before_sent", "before_failed"}}. One query
-    over both periods: the messages are read once, each sorted into its period by whether
-    its event is among those held in this one."""
+    over both periods, on the per-event counts (events.MessageCount, kept equal to the
+    messages by triggers, purged messages included), not on the outbox's rows."""
     previous = period.previous()
     names = ("sent", "failed", "unknown", "before_sent", "before_failed")
     result = {channel: dict.fromkeys(names, 0) for channel in Message.Channel.values}
     held_now = _events_held(scope, period.start, period.end).values("pk")
     rows = (
-        Message.objects.filter(kind="reminder")
-        .annotate(event_id=Cast(KeyTextTransform("event", "context"), BigIntegerField()))
-        .filter(event_id__in=_events_held(scope, previous.start, period.end).values("pk"))
-        .annotate(
-            current=Case(
-                When(event_id__in=held_now, then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
-        )
-        .order_by()
-        .values("channel", "status", "current")
-        .annotate(n=Count("id"))
-    )
-    # Messages of events past the retention period are deleted; their counts stay here.
-    kept = (
         MessageCount.objects.filter(
             kind="reminder",
+            status__in=["sent", "failed", "unknown"],
             event__in=_events_held(scope, previous.start, period.end).values("pk"),
         )
         .annotate(
@@ -328,7 +311,7 @@ def reminders_by_channel(scope: Scope, period: Period) -> dict[str, dict[str, in
         .values("channel", "status", "current")
         .annotate(n=Sum("count"))
     )
-    for row in [*rows, *kept]:
+    for row in rows:
         key = f"{'' if row['current'] else 'before_'}{row['status']}"
         if row["channel"] in result and key in result[row["channel"]]:
             result[row["channel"]][key] += row["n"]

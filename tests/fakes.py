@@ -22,3 +22,30 @@ class RejectingSmsBackend(sms.LocmemBackend):
 
     def send(self, to, text):
         raise channels.PermanentError("21211 invalid number")
+
+
+class CrashingFileBackend(sms.FileBackend):
+    """A provider that takes the CRASH_AT-th text and then the worker dies at once (SIGKILL,
+    nothing runs after it), before the provider's answer could be recorded: the moment
+    between "the provider accepted" and "we wrote it down". Once per test (a marker file
+    beside the provider's log), so the worker that takes over sends the rest."""
+
+    CRASH_AT = 15
+
+    def send(self, to, text):
+        import os
+        import signal
+        from pathlib import Path
+
+        from django.conf import settings
+
+        provider_id = super().send(to, text)
+        log = Path(settings.SMS_FILE_PATH)
+        marker = log.with_suffix(".crashed")
+        if (
+            not marker.exists()
+            and len(log.read_text(encoding="utf-8").splitlines()) >= self.CRASH_AT
+        ):
+            marker.write_text(to, encoding="utf-8")
+            os.kill(os.getpid(), signal.SIGKILL)
+        return provider_id

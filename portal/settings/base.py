@@ -415,14 +415,17 @@ VOICE_BACKEND = env_str(
 )
 VOICE_FILE_PATH = env_str("VOICE_FILE_PATH", str(VAR_DIR / "sms" / "calls.jsonl"))
 MESSAGING_BATCH_SIZE = env_int("MESSAGING_BATCH_SIZE", 500)
-# Send tasks published but not yet started, at most: the dispatcher tops up to this each run.
+# Messages per send task: claimed together, sent over one connection, recorded together.
+MESSAGING_SEND_BATCH = env_int("MESSAGING_SEND_BATCH", 100)
+# Messages handed to send tasks not yet started, at most: the dispatcher tops up to this.
 MESSAGING_MAX_IN_FLIGHT = env_int("MESSAGING_MAX_IN_FLIGHT", 1000)
 MESSAGING_LEASE_SECONDS = env_int("MESSAGING_LEASE_SECONDS", 600)
 MESSAGING_REDISPATCH_SECONDS = env_int("MESSAGING_REDISPATCH_SECONDS", 300)
 MESSAGING_MAX_ATTEMPTS = env_int("MESSAGING_MAX_ATTEMPTS", 5)
 MESSAGING_DAILY_LIMIT = env_int("MESSAGING_DAILY_LIMIT", 3)  # messages that can wait, per family
 MESSAGING_BACKOFF_SECONDS = env_int("MESSAGING_BACKOFF_SECONDS", 30)
-# Celery rate limits per channel and worker process ("10/s", "100/m"; empty: no limit).
+# The pace of each channel across all workers ("10/s", "100/m"; empty: no limit): send
+# tasks wait inside their batch, counted in the cache (Redis), so every worker shares it.
 MESSAGING_RATE_LIMITS = {
     "sms": env_str("MESSAGING_SMS_RATE", "10/s") or None,
     "voice": env_str("MESSAGING_VOICE_RATE", "1/s") or None,

@@ -1,0 +1,137 @@
+"""The per-event message counts (events.MessageCount) that the reports and the staff page
+read: equal to a recount of the messages after every change a message goes through, in the
+same transaction, and kept when the retention purge deletes the messages."""
+
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.db import transaction
+from django.utils import timezone
+
+from events import notices, services
+from events.models import Event, MessageCount
+from events.services import Party
+from events.tasks import purge_past_events
+from messaging import outbox
+from messaging.models import Message
+from messaging.tasks import claim, expire_leases
+from tests.conftest import deliver_now
+from tests.events.conftest import make_event
+from tests.families.conftest import make_family
+
+pytestmark = [pytest.mark.pg, pytest.mark.django_db]
+
+
+def recount() -> dict:
+    events = set(Event.objects.values_list("pk", flat=True))
+    counted = Counter(
+        (m.context["event"], m.kind, m.channel, m.status)
+        for m in Message.objects.all()
+        if isinstance(m.context.get("event"), int) and m.context["event"] in events
+    )
+    return dict(counted)
+
+
+def counts() -> dict:
+    rows = MessageCount.objects.values_list("event_id", "kind", "channel", "status", "count")
+    return {(e, k, c, s): n for e, k, c, s, n in rows if n}
+
+
+def assert_exact():
+    kept, actual = counts(), recount()
+    wrong = {k: (kept.get(k), actual.get(k)) for k in kept.keys() | actual.keys()}
+    assert {k: v for k, v in wrong.items() if v[0] != v[1]} == {}
+
+
+def test_counts_equal_a_recount_through_every_change(school_a, settings):
+    from tests.fakes import FlakySmsBackend
+
+    night = make_event(school_a, starts_at=timezone.now() + timedelta(days=5), title="Night")
+    fair = make_event(school_a, starts_at=timezone.now() + timedelta(days=6), title="Fair")
+    rina = make_family("Rina", school_a, phone="+12125550123")
+    omar = make_family("Omar", school_a, phone="+12125550124", email="omar@example.org")
+    ana = make_family("Ana", school_a, email="ana@example.org")  # email only
+    for family in (rina, omar, ana):
+        services.rsvp(family=family, event=night, party=Party(True))
+    services.rsvp(family=rina, event=fair, party=Party(True))
+    assert_exact()
+    assert sum(counts().values()) == 12  # created
+
+    services.rsvp(family=ana, event=night, party=Party(False))  # her reminders cancelled
+    assert_exact()
+    assert counts()[(night.pk, "reminder", "email", "cancelled")] == 2
+
+    # Everything due now; the provider refuses the first text (a retry), then sends.
+    Message.objects.update(due_at=timezone.now())
+    settings.SMS_BACKEND = "tests.fakes.FlakySmsBackend"
+    FlakySmsBackend.calls, FlakySmsBackend.failures = 0, 1
+    deliver_now()
+    assert_exact()
+    assert Message.objects.filter(status="queued", attempts=1).count() == 1  # the retry
+    Message.objects.filter(status="queued").update(due_at=timezone.now())
+    deliver_now()
+    assert_exact()
+    # Rina had three messages today: her confirmation waits for tomorrow (the daily limit).
+    assert Message.objects.get(status="queued").due_at > timezone.now() + timedelta(hours=11)
+
+    # A number the provider refuses: failed, handed over to a call.
+    settings.SMS_BACKEND = "tests.fakes.RejectingSmsBackend"
+    lea = make_family("Lea", school_a, phone="+12125550125")
+    services.rsvp(family=lea, event=fair, party=Party(True))
+    Message.objects.filter(recipient=f"family:{lea.pk}").update(due_at=timezone.now())
+    deliver_now()
+    assert_exact()
+    assert counts()[(fair.pk, "reminder", "sms", "failed")] == 2
+    assert counts()[(fair.pk, "reminder", "voice", "queued")] == 2
+
+    # A worker that dies after its claim: unknown at the lease's end; staff try again.
+    voice = Message.objects.filter(channel="voice", kind="reminder").order_by("pk").first()
+    (in_doubt,) = claim([voice.pk])
+    assert_exact()
+    with time_machine.travel(timezone.now() + timedelta(minutes=11)):
+        assert expire_leases() == 1
+    assert_exact()
+    assert notices.resend(Message.objects.get(pk=in_doubt.pk))
+    assert_exact()
+
+    # An erasure deletes what was not sent; a rolled-back change leaves the counts alone.
+    outbox.forget(f"family:{ana.pk}")
+    assert_exact()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Message.objects.update(status="sent")
+        raise RuntimeError
+    assert_exact()
+
+    # The purge deletes a past event's messages; its counts stay as they were.
+    before = counts()
+    Event.objects.filter(pk=night.pk).update(
+        starts_at=timezone.now() - timedelta(days=400),
+        ends_at=timezone.now() - timedelta(days=400, hours=-2),
+    )
+    assert purge_past_events()["messages"] > 0
+    assert not Message.objects.filter(context__event=night.pk).exists()
+    assert counts() == before
+    assert set(recount()) <= set(before)  # the fair's messages still counted
+
+
+def test_the_staff_page_counts_from_the_kept_counts(client, staff_a, school_a):
+    """After the purge the page still says how many went out, by status."""
+    import re
+
+    night = make_event(school_a, starts_at=timezone.now() + timedelta(days=5))
+    for i in range(3):
+        family = make_family(f"F{i}", school_a, phone=f"+1212555012{i}")
+        services.rsvp(family=family, event=night, party=Party(True))
+    Message.objects.update(due_at=timezone.now())
+    deliver_now()
+    Event.objects.filter(pk=night.pk).update(
+        starts_at=timezone.now() - timedelta(days=400),
+        ends_at=timezone.now() - timedelta(days=400, hours=-2),
+    )
+    purge_past_events()
+    client.force_login(staff_a)
+    page = client.get(f"/admin/events/event/{night.pk}/messages/").content.decode()
+    found = dict(re.findall(r'data-status="(\w+)">(\d+)<', page))
+    assert found == {"sent": "9", "total": "9"}
