@@ -87,6 +87,7 @@ def test_readyz_is_503_while_a_migration_is_not_applied(client, fresh_process):
     assert status == 503
     assert body["checks"]["migrations"]["ok"] is False
     assert body["checks"]["migrations"]["pending"] == 1
+    assert probe(client, "/readyz")[0] == 503  # asked again while one is pending
     recorder.create(app=last.app, name=last.name)
     assert probe(client, "/readyz")[0] == 200
 
