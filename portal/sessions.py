@@ -66,14 +66,25 @@ class SessionStore(cached_db.SessionStore):
         self._cache = _Copies(self._cache)
 
     def load(self):
-        data = self._cache.get(self.cache_key)
-        if data is not None and not self._in_database():
+        # cached_db's load, with the copy checked against the database. Written out rather
+        # than calling it, so that with Redis down the cache is not asked (and waited for)
+        # twice.
+        try:
+            data = self._cache.get(self.cache_key)
+        except Exception:  # an invalid key, as cached_db allows for
+            data = None
+        if data is not None:
+            if self._in_database():
+                return data
             # Signed out (or erased) while Redis was down: its copy outlived it.
             self._cache.delete(self.cache_key)
             self._session_key = None
             return {}
-        if data is None:
-            return super().load()  # reads the database, and puts the copy back
+        found = self._get_session_from_db()
+        if found is None:
+            return {}
+        data = self.decode(found.session_data)
+        self._cache.set(self.cache_key, data, self.get_expiry_age(expiry=found.expire_date))
         return data
 
     def _in_database(self) -> bool:
