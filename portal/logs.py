@@ -3,7 +3,11 @@ request id: a district's log system can follow a request into the tasks it queue
 
 No personal data: a request's line names its route ("events:detail"), never its path or
 query string (a family's phone can be in either); phone numbers and email addresses that
-reach a message or a traceback anyway are replaced by [phone] and [email].
+reach a message or a traceback anyway are replaced by [phone] and [email]. Django's own
+lines ("Not Found: /p/…", "Forbidden (CSRF cookie not set.): /en/calendar/….ics") name the
+path: HidePaths puts the route name (or [path]) in its place, and scrub() masks any secret
+a path carries (a family's calendar feed token, a pass token, an email confirmation or
+password reset key) wherever it still turns up, since each opens a family's data.
 
 Imports no app, so any app may log through it.
 """
@@ -30,10 +34,18 @@ SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 HEADER = "X-Request-ID"
 TASK_HEADER = "request_id"
 
-# 7 to 15 digits, as a phone number is written: "+1 (212) 555-0123", "2125550123".
-PHONE = re.compile(r"(?<![\w+])\+?\d(?:[\s().-]{0,2}\d){6,14}(?!\w)")
+# 7 to 15 digits, as a phone number is written: "+1 (212) 555-0123", "2125550123", also
+# URL-encoded ("%2B1%20212...") or glued after a "+" to other text ("x+12125550123"). Digits
+# inside a word (a hex request id) without a "+" are no phone.
+PHONE = re.compile(r"(?:\+|%2[bB]|(?<![\w+%]))\d(?:(?:[\s().-]|%20){0,2}\d){6,14}(?!\w)")
 DATE_LIKE = re.compile(r"\d{4}-\d{2}-\d{2}")
-EMAIL = re.compile(r"[\w.+%-]+@[\w-]+(?:\.[\w-]+)+")
+EMAIL = re.compile(r"[\w.+%-]+(?:@|%40)[\w-]+(?:\.[\w-]+)+")
+# Path segments that are keys to a family's data: calendar/<token>.ics, p/<token>/,
+# accounts/confirm-email/<key>/, accounts/password/reset/key/<key>/.
+SECRET_PATH = re.compile(
+    r"(/calendar/)[^/\s\"'?#]+(?=\.ics)"
+    r"|(/p/|/accounts/confirm-email/|/accounts/password/reset/key/)[^/\s\"'?#]+"
+)
 
 
 def scrub(text: str) -> str:
@@ -43,7 +55,27 @@ def scrub(text: str) -> str:
     def phone(match):
         return match.group(0) if DATE_LIKE.match(match.group(0)) else "[phone]"
 
+    text = SECRET_PATH.sub(lambda match: (match.group(1) or match.group(2)) + "[token]", text)
     return PHONE.sub(phone, EMAIL.sub("[email]", text))
+
+
+class HidePaths(logging.Filter):
+    """Django's request and security lines name the path ("Not Found: /p/<token>/"): the
+    path is replaced by the route's name, or [path] where none matched. On the loggers that
+    write a path and on the console handler (django.security.* has a logger per kind)."""
+
+    def filter(self, record):
+        request = getattr(record, "request", None)
+        path = getattr(request, "path", None)
+        if isinstance(path, str) and path:
+            match = getattr(request, "resolver_match", None)
+            route = getattr(request, "route_name", None) or (match and match.view_name)
+            message = record.getMessage().replace(path, route or "[path]")
+            record.msg, record.args = message, ()
+        elif record.name == "django.server":
+            # runserver's line: '"GET /p/<token>/?phone=… HTTP/1.1" 404 179'.
+            record.msg, record.args = scrub(record.getMessage()), ()
+        return True
 
 
 def request_id_from(value: str | None) -> str:

@@ -383,14 +383,26 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"json": {"()": "portal.logs.JsonFormatter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+    # Django's lines name the request's path, which can hold a family's private token.
+    "filters": {"hide_paths": {"()": "portal.logs.HidePaths"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["hide_paths"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         # Django's own handlers would print its records a second time, not as JSON.
         "django": {"handlers": [], "level": "INFO"},
+        # On the loggers too, so Sentry's breadcrumbs (taken before any handler) see the
+        # route name instead of the path.
+        "django.request": {"filters": ["hide_paths"]},
+        "django.security.csrf": {"filters": ["hide_paths"]},
         # runserver's own line per request carries the query string (a phone can be in
         # it); portal.requests logs the request instead.
-        "django.server": {"handlers": [], "level": "WARNING"},
+        "django.server": {"handlers": [], "level": "WARNING", "filters": ["hide_paths"]},
     },
 }
 # Celery workers and beat keep this logging, so their lines are JSON too.

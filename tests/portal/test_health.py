@@ -71,7 +71,15 @@ def test_readyz_turns_503_when_redis_stops_and_200_when_it_is_back(
     assert status == 200 and body["checks"]["redis"]["ok"] is True
 
 
-def test_readyz_is_503_while_a_migration_is_not_applied(client):
+@pytest.fixture
+def fresh_process(monkeypatch):
+    """/readyz as a process that has just started sees it: it remembers nothing yet."""
+    from portal import health
+
+    monkeypatch.setattr(health, "_all_migrations_applied", False)
+
+
+def test_readyz_is_503_while_a_migration_is_not_applied(client, fresh_process):
     recorder = MigrationRecorder.Migration.objects
     last = recorder.filter(app="portal").latest("id")
     last.delete()  # as if the code were newer than the database
@@ -79,8 +87,23 @@ def test_readyz_is_503_while_a_migration_is_not_applied(client):
     assert status == 503
     assert body["checks"]["migrations"]["ok"] is False
     assert body["checks"]["migrations"]["pending"] == 1
+    assert probe(client, "/readyz")[0] == 503  # asked again while one is pending
     recorder.create(app=last.app, name=last.name)
     assert probe(client, "/readyz")[0] == 200
+
+
+def test_readyz_reads_the_migrations_only_until_they_are_all_applied(
+    client, fresh_process, django_assert_num_queries
+):
+    # The database, the migrations (their table exists; which are applied), beat, the outbox.
+    with django_assert_num_queries(6):
+        assert probe(client, "/readyz")[0] == 200
+    # Every probe after that, every few seconds from each load balancer, skips the
+    # migrations: the files are not read again and their table is not asked.
+    for _ in range(2):
+        with django_assert_num_queries(4):
+            status, body = probe(client, "/readyz")
+        assert status == 200 and body["checks"]["migrations"]["ok"] is True
 
 
 def test_readyz_reports_the_outbox_and_beat_and_fails_on_them_only_when_asked(

@@ -114,6 +114,42 @@ def test_an_incoming_request_id_is_kept_only_if_it_is_a_short_plain_token(
 def test_scrub_keeps_dates_and_ids_and_removes_phones_and_emails():
     text = "message=123456 at 2026-01-31 09:00 to +1 (212) 555-0123, 2125550123 or a.b+c@d.org"
     assert scrub(text) == "message=123456 at 2026-01-31 09:00 to [phone], [phone] or [email]"
+    # As they appear in an address: URL-encoded, or glued to other text after a "+".
+    text = "/en/?phone=%2B12125550123&to=rina%40example.org&x=x+12125550123"
+    text += "&y=%2B1%20212%20555%200123"
+    assert scrub(text) == "/en/?phone=[phone]&to=[email]&x=x[phone]&y=[phone]"
+    # A request id's digits are no phone.
+    assert scrub("id 0d16fd5842460328800beb584aede") == "id 0d16fd5842460328800beb584aede"
+
+
+def test_scrub_masks_the_secrets_a_path_can_carry():
+    text = (
+        "/en/calendar/Xy_9-abcDEF123.ics /p/Q1w2E3r4T5/ /en/accounts/confirm-email/MQ:1v:ab/ "
+        "/en/accounts/password/reset/key/1-c3x-9f8e7d/ /en/my/calendar/new/ /en/events/12/"
+    )
+    assert scrub(text) == (
+        "/en/calendar/[token].ics /p/[token]/ /en/accounts/confirm-email/[token]/ "
+        "/en/accounts/password/reset/key/[token]/ /en/my/calendar/new/ /en/events/12/"
+    )
+
+
+def test_a_private_calendar_or_pass_token_never_reaches_the_logs(school_a, staff_a, json_log):
+    from events.models import CalendarFeed
+
+    family = make_family("Rina", school_a, phone="+12125550123")
+    feed = CalendarFeed.objects.create(family=family)
+    client = Client(enforce_csrf_checks=True)
+    # A POST (a link checker, a crawler, an attacker) to the family's private feed address,
+    # and a pass address that does not exist, scanned by staff.
+    assert client.post(f"/en/calendar/{feed.token}.ics").status_code == 403
+    client.force_login(staff_a)
+    assert client.get("/p/not-a-real-pass-token-123/").status_code == 200  # "not valid"
+    assert client.get("/p/not-a-real-pass-token-123/more/").status_code == 404
+    text = json_log.text()
+    assert feed.token not in text and "not-a-real-pass-token-123" not in text
+    # Django's own lines are kept, with the route's name (or [path]) instead of the path.
+    messages = [line["message"] for line in json_log() if line["logger"].startswith("django.")]
+    assert messages == ["Forbidden (CSRF cookie not set.): events:feed", "Not Found: [path]"]
 
 
 @pytest.mark.pg

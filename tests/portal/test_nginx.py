@@ -210,16 +210,22 @@ def proxy(tmp_path_factory, django_db_setup, django_db_blocker):
         wait_for_port(https_port, server)
         tls = ssl.create_default_context(cafile=str(root / "cert.pem"))
 
-        def get(path, *, https=True, headers=None, port=None):
+        def get(path, *, https=True, headers=None, port=None, source="127.0.0.1", method="GET"):
+            # `source`: the visitor's address, any of loopback's 127.0.0.0/8.
+            source_address = (source, 0)
             if port:
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                connection = http.client.HTTPConnection(
+                    "127.0.0.1", port, timeout=10, source_address=source_address
+                )
             elif https:
                 connection = http.client.HTTPSConnection(
-                    "127.0.0.1", https_port, context=tls, timeout=10
+                    "127.0.0.1", https_port, context=tls, timeout=10, source_address=source_address
                 )
             else:
-                connection = http.client.HTTPConnection("127.0.0.1", http_port, timeout=10)
-            connection.request("GET", path, headers=headers or {})
+                connection = http.client.HTTPConnection(
+                    "127.0.0.1", http_port, timeout=10, source_address=source_address
+                )
+            connection.request(method, path, headers=headers or {})
             response = connection.getresponse()
             response.body = response.read()
             connection.close()
@@ -334,6 +340,39 @@ def test_a_load_balancer_asks_each_web_server_directly(proxy):
         assert (health.status, json.loads(health.body)) == (200, {"status": "ok"})
         ready = proxy.get("/readyz", port=web.port, headers={"Host": "10.0.0.11:8000"})
         assert ready.status == 200 and json.loads(ready.body)["ready"] is True
+
+
+def test_the_probes_answer_only_the_allowed_addresses_through_the_proxy(proxy):
+    # 127.0.0.1 stands for the load balancer (allowed); 127.0.0.2 for anyone else.
+    for path in ("/healthz", "/readyz"):
+        assert proxy.get(path).status == 200
+        refused = proxy.get(path, source="127.0.0.2")
+        assert refused.status == 403 and b"ready" not in refused.body
+    # Everything else still answers anyone.
+    assert proxy.get("/en/", source="127.0.0.2").status == 200
+
+
+def test_private_tokens_in_an_address_are_in_neither_log(proxy):
+    # The web servers cannot see this test's rows (one open transaction), and need not:
+    # a token is logged, or not, whether or not it is a family's.
+    token = "Xy_9-abcDEF123ghiJKL456mno"
+    secrets = {
+        f"/en/calendar/{token}.ics": token,
+        "/p/Q1w2E3r4T5y6U7/": "Q1w2E3r4T5y6U7",
+        "/p/Q1w2E3r4T5y6U8/more/": "Q1w2E3r4T5y6U8",
+        "/en/accounts/confirm-email/MQ:1vabcd:xyz123/": "MQ:1vabcd:xyz123",
+        "/en/accounts/password/reset/key/1-c3xabc-9f8e7d6c/": "1-c3xabc-9f8e7d6c",
+    }
+    for path in secrets:
+        proxy.get(path)
+    assert proxy.get(f"/en/calendar/{token}.ics", method="POST").status == 403
+    logged = proxy.access_log.read_text()
+    paths = [json.loads(line)["path"] for line in logged.splitlines()]
+    assert "/en/calendar/[token].ics" in paths and "/p/[token]/more/" in paths
+    for token in secrets.values():
+        assert token not in logged
+        for web in proxy.webs:
+            assert token not in web.app_log.read_text()
 
 
 def test_both_web_servers_take_visitors_and_one_killed_is_not_noticed(proxy):

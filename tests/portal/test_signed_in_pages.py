@@ -337,3 +337,26 @@ def test_a_session_copy_in_redis_lives_at_most_session_cache_seconds(school_a, s
     backend = caches["default"]
     key = backend.make_key("django.contrib.sessions.cached_db" + client.session.session_key)
     assert 0 < backend._cache.get_client(key).ttl(key) <= 300
+
+
+def test_a_cookie_copied_before_a_sign_out_during_a_redis_outage_stays_signed_out(school_a):
+    """A sign-out while Redis was down deleted the session's row but not its Redis copy
+    (what portal.sessions can do then); a copy of the old cookie, replayed once Redis is
+    back, opens nothing."""
+    from django.conf import settings
+    from django.contrib.sessions.models import Session
+    from django.core.cache import cache
+
+    family = make_family("ZZR Rina", school_a, phone="+12125550172")
+    client = signed_in(family)
+    assert client.get("/en/my/").status_code == 200  # its copy is now in Redis
+    name = settings.SESSION_COOKIE_NAME
+    key = client.cookies[name].value
+    Session.objects.filter(session_key=key).delete()
+    thief = Client()
+    thief.cookies[name] = key
+    response = thief.get("/en/my/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    # ... and the copy is gone for good.
+    assert cache.get("django.contrib.sessions.cached_db" + key) is None
+    assert thief.get("/en/my/").status_code == 302
