@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.templatetags.tz import do_timezone
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -172,13 +173,16 @@ class Event(OrganisedBySchoolOrDistrict, TranslatedContent, models.Model):
         name = self.school.time_zone if self.school_id else settings.TIME_ZONE
         return zoneinfo.ZoneInfo(name)
 
+    # In the event's own time zone, and marked so that templates keep it there: the date and
+    # time filters would otherwise turn it back into the server's zone (TIME_ZONE), and a
+    # school in Los Angeles would show its 6:30 pm meeting at "9:30 pm".
     @property
     def local_start(self):
-        return timezone.localtime(self.starts_at, self.time_zone)
+        return do_timezone(self.starts_at, self.time_zone)
 
     @property
     def local_end(self):
-        return timezone.localtime(self.ends_at, self.time_zone)
+        return do_timezone(self.ends_at, self.time_zone)
 
     @property
     def is_open_for_rsvp(self) -> bool:

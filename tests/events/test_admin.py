@@ -17,7 +17,11 @@ pytestmark = pytest.mark.django_db
 
 
 def event_form(school, **extra):
-    start = (timezone.now() + timedelta(days=10)).replace(second=0, microsecond=0)
+    # Six in the evening, the school's time, ten days on: an hour later is the same day
+    # whatever time the tests run (late in the evening, "+1 hour" was the next day).
+    start = timezone.localtime(timezone.now() + timedelta(days=10)).replace(
+        hour=18, minute=0, second=0, microsecond=0
+    )
     data = {
         "school": school.pk,
         "kind": "meeting",

@@ -57,7 +57,11 @@ def test_the_event_file_has_its_time_zone_a_fresh_stamp_and_a_stable_uid(client,
 
 
 def test_moving_the_event_in_the_admin_raises_the_sequence_for_phones(client, staff_a, school_a):
-    event = make_event(school_a, capacity=30)
+    # At six in the evening: moved an hour later, it still ends the same day.
+    evening = timezone.localtime(timezone.now() + timedelta(days=7)).replace(
+        hour=18, minute=0, second=0, microsecond=0
+    )
+    event = make_event(school_a, capacity=30, starts_at=evening)
     url = f"/en/events/{event.pk}/calendar.ics"
     before = one(client.get(url).content)
     client.force_login(staff_a)
