@@ -342,7 +342,7 @@ def _decide_before_sending(messages: list[Message], outcomes: Outcomes) -> None:
     _hold_back_over_daily_limit(messages, outcomes)
     # Checked after the claim (one worker decides) and before the hand-over to another
     # channel: what a later answer or message replaces is not sent anywhere (RELIABILITY E8).
-    for pk in _superseded([m for m in messages if m.pk not in outcomes.rows]):
+    for pk in _superseded_each([m for m in messages if m.pk not in outcomes.rows], outcomes):
         message = next(m for m in messages if m.pk == pk)
         outcomes.finish(
             message, Message.Status.CANCELLED, "superseded by a later answer or message"
@@ -426,6 +426,39 @@ def _superseded(messages: list[Message]) -> set[int]:
     return found
 
 
+def _superseded_each(messages: list[Message], outcomes: Outcomes) -> set[int]:
+    """The batch's check, and if it raises (one message whose context no longer reads),
+    each message on its own: only the one that fails is failed, the batch goes on."""
+    try:
+        return _superseded(messages)
+    except Exception:  # noqa: BLE001 (any error of an app's check)
+        found: set[int] = set()
+        for message in messages:
+            try:
+                found |= _superseded([message])
+            except Exception as error:  # noqa: BLE001
+                _failed_to_prepare(message, error, outcomes)
+        return found
+
+
+def _failed_to_prepare(message: Message, error: Exception, outcomes: Outcomes) -> None:
+    """A message that cannot be checked or written will not be on a later try either:
+    failed at once, with a reason staff can read, its try counted; the log names the error's
+    type only (its text may quote a name or a number)."""
+    log.warning(
+        "messaging.prepare-error id=%s kind=%s error=%s",
+        message.pk,
+        message.kind,
+        type(error).__name__,
+    )
+    outcomes.finish(
+        message,
+        Message.Status.FAILED,
+        f"the message could not be written ({type(error).__name__}); "
+        "what it speaks of may have been deleted",
+    )
+
+
 def _send_one(message: Message, outcomes: Outcomes, rendered: dict, batch) -> None:
     recipient = message.resolved
     # Each kind's renderer is registered by the app that sends it (messaging.registry).
@@ -444,8 +477,12 @@ def _send_one(message: Message, outcomes: Outcomes, rendered: dict, batch) -> No
     if key not in rendered:
         read = registry.prefetch.get(message.kind)
         extra = {"prefetched": rendered["prefetched"][read]} if read else {}
-        with translation.override(message.language):
-            rendered[key] = renderer(message, recipient, **extra)
+        try:
+            with translation.override(message.language):
+                rendered[key] = renderer(message, recipient, **extra)
+        except Exception as error:  # noqa: BLE001 (one message's error, not the batch's)
+            _failed_to_prepare(message, error, outcomes)
+            return
     # The budget is spent last, after every reason not to send: a message that fails to
     # render or cannot reach the family costs nothing.
     if message.channel in budget.PAID_CHANNELS and not budget.spend(
