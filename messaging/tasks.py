@@ -391,6 +391,12 @@ def _hold_back_over_daily_limit(messages: list[Message], outcomes: Outcomes) -> 
     later = outbox.outside_quiet_hours(
         timezone.now() + timedelta(hours=12), settings.TIME_ZONE, Message.Channel.SMS
     )
+    # A running count: the batch's own messages count as they are let through, or one
+    # batch would send a family any number of notices at once. Those that cannot wait go
+    # whatever the count, and count too.
+    for message in messages:
+        if message.kind in registry.TIME_CRITICAL_KINDS:
+            sent[message.recipient] = sent.get(message.recipient, 0) + 1
     for message in can_wait:
         if sent.get(message.recipient, 0) >= settings.MESSAGING_DAILY_LIMIT:
             outcomes.back_to_queue(
@@ -400,6 +406,8 @@ def _hold_back_over_daily_limit(messages: list[Message], outcomes: Outcomes) -> 
                 tried=False,
                 result="later",
             )
+        else:
+            sent[message.recipient] = sent.get(message.recipient, 0) + 1
 
 
 def _prefetch(messages: list[Message]) -> dict:
