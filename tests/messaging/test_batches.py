@@ -28,10 +28,13 @@ def due_ids():
 
 @pytest.mark.parametrize("size", [10, 60])
 def test_a_batch_costs_the_same_statements_whatever_its_size(
-    school_a, size, django_assert_max_num_queries
+    school_a, size, settings, django_assert_max_num_queries
 ):
     """Claim, the events, answers and other messages (superseded?), the families and their
-    opt-outs, the event once per language, the outcomes: the same count for 10 or 60."""
+    opt-outs, the event once per language, the outcomes: the same count for 10 or 60.
+    Unpaced: a paced batch reads its families' phones again once a second (a family erased
+    meanwhile is not texted), a cost of the time it takes, not of its size."""
+    settings.MESSAGING_RATE_LIMITS = {**settings.MESSAGING_RATE_LIMITS, "sms": None}
     many_messages(school_a, size)
     ids = due_ids()
     # Nine statements and, inside the test's transaction, a savepoint around each write.
@@ -263,3 +266,36 @@ def test_a_family_erased_while_its_batch_is_sending_gets_no_text(school_a, setti
     assert len(sms.outbox) == 5
     assert Message.objects.filter(pk=last.pk, provider_id="").count() <= 1
     assert not Message.objects.filter(recipient=last.recipient).exclude(provider_id="").exists()
+
+
+class ErasesTheFamilyItTexts(sms.LocmemBackend):
+    """A provider stand-in: while it takes a family's text, staff erase that family."""
+
+    phone = None
+
+    def send(self, to, text):
+        from families.models import Family
+        from families.services import erase_family
+
+        if to == type(self).phone:
+            type(self).phone = None
+            erase_family(Family.objects.get(user__phone=to))
+        return super().send(to, text)
+
+
+def test_a_text_sent_as_its_family_is_erased_leaves_no_provider_id(school_a, settings):
+    """Erased while its own text is with the provider: the batch's outcome does not put the
+    provider's id back on the emptied row, which stays "unknown" (F4)."""
+    from families.models import Family
+
+    settings.SMS_BACKEND = "tests.messaging.test_batches.ErasesTheFamilyItTexts"
+    many_messages(school_a, 3)
+    ids = sorted(due_ids())
+    second = Message.objects.get(pk=ids[1])
+    family = Family.objects.get(pk=int(second.recipient.split(":")[1]))
+    ErasesTheFamilyItTexts.phone = family.user.phone
+    deliver_batch(ids)
+    assert len(sms.outbox) == 3
+    row = Message.objects.get(pk=second.pk)
+    assert (row.status, row.provider_id, row.last_error) == ("unknown", "", "")
+    assert Message.objects.filter(status="sent").count() == 2
