@@ -45,6 +45,20 @@ def test_a_batch_costs_the_same_statements_whatever_its_size(
     assert Message.objects.filter(status="sent").count() == size
 
 
+@pytest.mark.parametrize("size", [20, 40])
+def test_a_paced_batch_reads_the_phones_again_at_most_once_a_second(
+    school_a, size, settings, django_assert_max_num_queries
+):
+    """At 20 texts a second, 20 or 40 texts take 1 or 2 seconds: the families and their
+    opt-outs (two statements) are read again about once a second, not before every text."""
+    settings.MESSAGING_RATE_LIMITS = {**settings.MESSAGING_RATE_LIMITS, "sms": "20/s"}
+    many_messages(school_a, size)
+    ids = due_ids()
+    with django_assert_max_num_queries(12 + 2 * (size // 20)):
+        results = deliver_batch(ids)
+    assert list(results.values()) == ["sent"] * size
+
+
 def test_messages_that_failed_together_come_back_spread_out(school_a, settings):
     """The jitter: forty texts refused together by a provider in trouble are not all tried
     again in the same second, which would hit the provider as it comes back."""
