@@ -179,7 +179,10 @@ def superseded(messages: list[Message]) -> set[int]:
         event_id = message.context.get("event")
         status = events.get(event_id)
         if status is None:
-            continue  # the renderer says what is wrong
+            # The event was deleted (staff, the admin) while its messages waited: nothing
+            # left to speak of, and the renderer would fail on every try.
+            out.add(message.pk)
+            continue
         if message.kind == "event_cancelled":
             if status != Event.Status.CANCELLED:
                 out.add(message.pk)

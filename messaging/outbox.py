@@ -198,6 +198,12 @@ def forget(recipient_key: str) -> int:
     removed = messages.filter(
         status__in=[Message.Status.QUEUED, Message.Status.CANCELLED]
     ).delete()[0]
+    # A batch sending to the family right now: its row becomes "unknown" (it may have been
+    # texted a moment ago), and the batch's outcome, written only to rows still "sending",
+    # cannot put the provider's id back on it.
+    messages.filter(status=Message.Status.SENDING).update(
+        status=Message.Status.UNKNOWN, provider_id="", last_error=""
+    )
     for message in messages:
         message.context = {k: v for k, v in message.context.items() if isinstance(v, int)}
         message.provider_id = ""

@@ -281,8 +281,11 @@ class Outcomes:
 def _update(messages: list[Message], fields: list[str]) -> None:
     """Each message's own values in one statement: UPDATE … FROM (VALUES …) on PostgreSQL,
     which costs far less to build and run than bulk_update's CASE per field and row."""
+    # Only rows still "sending": a row the lease's end made "unknown", or that an erasure
+    # emptied meanwhile (outbox.forget), keeps what it says now; a provider id is never put
+    # back on a forgotten family's row (RELIABILITY F4).
     if connection.vendor != "postgresql":
-        Message.objects.bulk_update(messages, fields)
+        Message.objects.filter(status=Message.Status.SENDING).bulk_update(messages, fields)
         return
     meta = Message._meta
     columns = [meta.get_field(name) for name in fields]
@@ -301,6 +304,8 @@ def _update(messages: list[Message], fields: list[str]) -> None:
     # Only our own table and column names are put in; the values go as parameters.
     source = f'(VALUES {values}) AS v("id", {names})'
     sql = f'UPDATE "{meta.db_table}" AS m SET {sets} FROM {source} WHERE m."id" = v."id"'  # noqa: S608
+    sql += ' AND m."status" = %s'
+    params.append(Message.Status.SENDING)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 
@@ -316,8 +321,9 @@ def deliver_batch(message_ids: list[int]) -> dict[int, str]:
         _decide_before_sending(waiting, outcomes)
         to_send = [m for m in waiting if m.pk not in outcomes.rows]
         rendered = {"prefetched": _prefetch(to_send)}
+        recipients = Recipients(to_send)
         for message in to_send:
-            _send_one(message, outcomes, rendered, batch)
+            _send_one(message, outcomes, rendered, batch, recipients)
     finally:
         batch.close()
         # A crash or the task's time limit in the middle: the message being sent is in
@@ -342,7 +348,7 @@ def _decide_before_sending(messages: list[Message], outcomes: Outcomes) -> None:
     _hold_back_over_daily_limit(messages, outcomes)
     # Checked after the claim (one worker decides) and before the hand-over to another
     # channel: what a later answer or message replaces is not sent anywhere (RELIABILITY E8).
-    for pk in _superseded([m for m in messages if m.pk not in outcomes.rows]):
+    for pk in _superseded_each([m for m in messages if m.pk not in outcomes.rows], outcomes):
         message = next(m for m in messages if m.pk == pk)
         outcomes.finish(
             message, Message.Status.CANCELLED, "superseded by a later answer or message"
@@ -352,20 +358,49 @@ def _decide_before_sending(messages: list[Message], outcomes: Outcomes) -> None:
     # family may have changed its number, its language or its channels since.
     recipients = outbox.resolve_many(m.recipient for m in left)
     for message in left:
-        message.resolved = recipient = recipients.get(message.recipient)
-        if recipient is None or not recipient.channels:
-            outcomes.finish(
-                message, Message.Status.CANCELLED, "the family can no longer be reached"
-            )
-        elif message.channel not in recipient.channels:
-            # The family turned this channel off (a STOP reply, a removed number) since the
-            # message was scheduled: the next channel it accepts takes over.
-            outcomes.hand_over(message, recipient.channels[0])
-            outcomes.finish(
-                message,
-                Message.Status.CANCELLED,
-                f"channel turned off; sent by {recipient.channels[0]}",
-            )
+        message.resolved = recipients.get(message.recipient)
+        _reachable(message, outcomes)
+
+
+def _reachable(message: Message, outcomes: Outcomes) -> bool:
+    recipient = message.resolved
+    if recipient is None or not recipient.channels:
+        outcomes.finish(message, Message.Status.CANCELLED, "the family can no longer be reached")
+        return False
+    if message.channel not in recipient.channels:
+        # The family turned this channel off (a STOP reply, a removed number) since the
+        # message was scheduled: the next channel it accepts takes over.
+        outcomes.hand_over(message, recipient.channels[0])
+        outcomes.finish(
+            message,
+            Message.Status.CANCELLED,
+            f"channel turned off; sent by {recipient.channels[0]}",
+        )
+        return False
+    return True
+
+
+# A batch paces its texts for up to its time limit: phones read longer ago than this are read
+# again before the next text, so a family erased (or that replied STOP) meanwhile is not
+# texted. One read for all the batch's messages left, at most once a second.
+RESOLVED_FOR_SECONDS = 1.0
+
+
+class Recipients:
+    """The recipients of the messages a batch has still to send, read again when stale."""
+
+    def __init__(self, messages: list[Message]):
+        self.messages = messages
+        self.read_at = time.monotonic()
+
+    def still_reachable(self, message: Message, outcomes: Outcomes) -> bool:
+        if time.monotonic() - self.read_at > RESOLVED_FOR_SECONDS:
+            left = [m for m in self.messages if m.pk not in outcomes.rows]
+            recipients = outbox.resolve_many(m.recipient for m in left)
+            for other in left:
+                other.resolved = recipients.get(other.recipient)
+            self.read_at = time.monotonic()
+        return _reachable(message, outcomes)
 
 
 def _hold_back_over_daily_limit(messages: list[Message], outcomes: Outcomes) -> None:
@@ -391,6 +426,12 @@ def _hold_back_over_daily_limit(messages: list[Message], outcomes: Outcomes) -> 
     later = outbox.outside_quiet_hours(
         timezone.now() + timedelta(hours=12), settings.TIME_ZONE, Message.Channel.SMS
     )
+    # A running count: the batch's own messages count as they are let through, or one
+    # batch would send a family any number of notices at once. Those that cannot wait go
+    # whatever the count, and count too.
+    for message in messages:
+        if message.kind in registry.TIME_CRITICAL_KINDS:
+            sent[message.recipient] = sent.get(message.recipient, 0) + 1
     for message in can_wait:
         if sent.get(message.recipient, 0) >= settings.MESSAGING_DAILY_LIMIT:
             outcomes.back_to_queue(
@@ -400,6 +441,8 @@ def _hold_back_over_daily_limit(messages: list[Message], outcomes: Outcomes) -> 
                 tried=False,
                 result="later",
             )
+        else:
+            sent[message.recipient] = sent.get(message.recipient, 0) + 1
 
 
 def _prefetch(messages: list[Message]) -> dict:
@@ -426,7 +469,42 @@ def _superseded(messages: list[Message]) -> set[int]:
     return found
 
 
-def _send_one(message: Message, outcomes: Outcomes, rendered: dict, batch) -> None:
+def _superseded_each(messages: list[Message], outcomes: Outcomes) -> set[int]:
+    """The batch's check, and if it raises (one message whose context no longer reads),
+    each message on its own: only the one that fails is failed, the batch goes on."""
+    try:
+        return _superseded(messages)
+    except Exception:  # noqa: BLE001 (any error of an app's check)
+        found: set[int] = set()
+        for message in messages:
+            try:
+                found |= _superseded([message])
+            except Exception as error:  # noqa: BLE001
+                _failed_to_prepare(message, error, outcomes)
+        return found
+
+
+def _failed_to_prepare(message: Message, error: Exception, outcomes: Outcomes) -> None:
+    """A message that cannot be checked or written will not be on a later try either:
+    failed at once, with a reason staff can read, its try counted; the log names the error's
+    type only (its text may quote a name or a number)."""
+    log.warning(
+        "messaging.prepare-error id=%s kind=%s error=%s",
+        message.pk,
+        message.kind,
+        type(error).__name__,
+    )
+    outcomes.finish(
+        message,
+        Message.Status.FAILED,
+        f"the message could not be written ({type(error).__name__}); "
+        "what it speaks of may have been deleted",
+    )
+
+
+def _send_one(
+    message: Message, outcomes: Outcomes, rendered: dict, batch, recipients: Recipients
+) -> None:
     recipient = message.resolved
     # Each kind's renderer is registered by the app that sends it (messaging.registry).
     renderer = registry.renderers.get(message.kind)
@@ -444,8 +522,12 @@ def _send_one(message: Message, outcomes: Outcomes, rendered: dict, batch) -> No
     if key not in rendered:
         read = registry.prefetch.get(message.kind)
         extra = {"prefetched": rendered["prefetched"][read]} if read else {}
-        with translation.override(message.language):
-            rendered[key] = renderer(message, recipient, **extra)
+        try:
+            with translation.override(message.language):
+                rendered[key] = renderer(message, recipient, **extra)
+        except Exception as error:  # noqa: BLE001 (one message's error, not the batch's)
+            _failed_to_prepare(message, error, outcomes)
+            return
     # The budget is spent last, after every reason not to send: a message that fails to
     # render or cannot reach the family costs nothing.
     if message.channel in budget.PAID_CHANNELS and not budget.spend(
@@ -463,6 +545,9 @@ def _send_one(message: Message, outcomes: Outcomes, rendered: dict, batch) -> No
         )
         return
     pace(message.channel)
+    if not recipients.still_reachable(message, outcomes):
+        return
+    recipient = message.resolved
     outcomes.in_doubt = message.pk
     try:
         provider_id = batch.send(message.channel, recipient, rendered[key])

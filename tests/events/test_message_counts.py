@@ -135,3 +135,90 @@ def test_the_staff_page_counts_from_the_kept_counts(client, staff_a, school_a):
     page = client.get(f"/admin/events/event/{night.pk}/messages/").content.decode()
     found = dict(re.findall(r'data-status="(\w+)">(\d+)<', page))
     assert found == {"sent": "9", "total": "9"}
+
+
+TRIGGERS = {f"events_messagecount_{name}" for name in ("insert", "delete", "update")}
+
+
+def pg_triggers() -> set:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tgname FROM pg_trigger WHERE tgrelid = 'messaging_message'::regclass"
+        )
+        return {row[0] for row in cursor.fetchall()} & TRIGGERS
+
+
+def test_migrate_puts_back_a_counting_trigger_that_went_missing(school_a):
+    """A trigger gone (a later migration rebuilt the table): the next migrate makes it again,
+    and the counts follow every change once more."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    assert pg_triggers() == TRIGGERS
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER events_messagecount_update ON messaging_message")
+    call_command("migrate", verbosity=0)
+    assert pg_triggers() == TRIGGERS
+    event = make_event(school_a, starts_at=timezone.now() + timedelta(days=2))
+    family = make_family("Ana", school_a, phone="+12125550100")
+    services.rsvp(family=family, event=event, party=Party(True))
+    Message.objects.update(status="cancelled")
+    assert_exact()
+    assert counts()[(event.pk, "reminder", "sms", "cancelled")] >= 1
+
+
+SQLITE_ALTER = """
+from django.db import connection, models
+from messaging.models import Message
+old = Message._meta.get_field("last_error")
+new = models.CharField(max_length=301, blank=True, default="")
+new.set_attributes_from_name("last_error")
+new.model = Message
+with connection.schema_editor() as editor:
+    editor.alter_field(Message, old, new)
+"""
+
+
+@pytest.mark.django_db(False)
+def test_on_sqlite_migrate_keeps_the_triggers_a_table_rebuild_drops(tmp_path):
+    """`make run` (SQLite): altering messaging_message rebuilds the table and drops the
+    triggers; migrate makes them again."""
+    import os
+    import sqlite3
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    database = tmp_path / "portal.sqlite3"
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DJANGO_SETTINGS_MODULE")}
+    env |= {"DATABASE_URL": f"sqlite:///{database}", "DEBUG": "1"}
+    root = Path(__file__).resolve().parents[2]
+
+    def manage(*args, stdin=None):
+        subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=root,
+            env=env,
+            input=stdin,
+            text=True,
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+
+    def triggers():
+        with sqlite3.connect(database) as db:
+            rows = db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                "AND tbl_name = 'messaging_message'"
+            )
+            return {row[0] for row in rows}
+
+    manage("migrate", "--verbosity=0")
+    assert triggers() == TRIGGERS
+    manage("shell", stdin=SQLITE_ALTER)
+    assert triggers() == set()  # what a later migration's rebuild does
+    manage("migrate", "--verbosity=0")
+    assert triggers() == TRIGGERS
