@@ -46,6 +46,7 @@ def main() -> None:
     parser.add_argument("--database", default=page_bench.DATABASE)
     parser.add_argument("--profile", default="")
     parser.add_argument("--lines", type=int, default=40)
+    parser.add_argument("--match", default="", help="with --profile: only functions matching")
     args = parser.parse_args()
     setup_django(bench_env(args.database, page_bench.REDIS_DB))
     from django.conf import settings
@@ -68,6 +69,9 @@ def main() -> None:
             signed.get(path)
         profiler.disable()
         stats = pstats.Stats(profiler).sort_stats("cumulative")
+        if args.match:
+            stats.print_stats(args.match, args.lines)
+            return
         stats.print_stats(args.lines)
         stats.sort_stats("tottime").print_stats(args.lines)
         return
