@@ -120,7 +120,8 @@ def family_home(request):
         family.feedback.select_related("school").order_by("-created_at"), "school"
     )[:20]
     # Made only when the family asks for it (a POST): opening this page writes nothing (A4).
-    feed = CalendarFeed.objects.filter(family=family).first()
+    # Only its token is shown: no model to build (a family has one feed at most).
+    feed_token = CalendarFeed.objects.filter(family=family).values_list("token", flat=True).first()
     # Until a school confirms the family, the page leads with the next step: joining, and
     # how long the schools it asked usually take to answer.
     memberships = list(memberships)
@@ -131,8 +132,8 @@ def family_home(request):
         days = Membership.usual_answer_days(m.school_id for m in waiting) if waiting else {}
         next_step = {"waiting": [(m.school, days.get(m.school_id)) for m in waiting]}
     feed_url = (
-        request.build_absolute_uri(reverse("events:feed", kwargs={"token": feed.token}))
-        if feed
+        request.build_absolute_uri(reverse("events:feed", kwargs={"token": feed_token}))
+        if feed_token
         else ""
     )
     return render(
