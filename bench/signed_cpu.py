@@ -8,8 +8,9 @@ family's session (the caches warm, as under load) and the process's own CPU time
 (time.process_time) is read around them, so the figure is what a worker spends on the page,
 without wrk or gunicorn. Each page is measured back to back with the bare view (one query, a
 5 KB template; bench/support/urls.py) in the same run, and the ratio is printed beside the
-milliseconds with the load average. Uses bench/pages.py's database and family (run that
-once to seed it). --profile NAME prints cProfile's top functions for one page.
+milliseconds with the load average. Uses bench/pages.py's database (seeded when missing)
+and family. --profile NAME prints cProfile's top functions for one page (--match REGEX:
+only those functions).
 """
 
 import argparse
@@ -25,7 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import pages as page_bench  # noqa: E402
-from bench.support.server import bench_env, setup_django  # noqa: E402
+from bench.support import seed as seeding  # noqa: E402
+from bench.support.server import bench_env, ensure_database, setup_django  # noqa: E402
 
 
 def cpu_ms(client, path: str, requests: int) -> float:
@@ -48,7 +50,11 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=40)
     parser.add_argument("--match", default="", help="with --profile: only functions matching")
     args = parser.parse_args()
+    ensure_database(args.database)
     setup_django(bench_env(args.database, page_bench.REDIS_DB))
+    if not seeding.seeded():
+        print(f"seeding {args.database}…", flush=True)
+        seeding.seed()
     from django.conf import settings
     from django.test import Client
 
