@@ -7,6 +7,7 @@ registry and fails when a school-owned model is registered without it.
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -45,13 +46,22 @@ def districts_for(user) -> QuerySet:
     return _visible(user, District, Q(staff_roles__user=user, staff_roles__kind="district_staff"))
 
 
+# The table's name is the model's own, never input; the user's id is a parameter.
+_ROLE_KINDS_SQL = f'SELECT kind FROM "{StaffRole._meta.db_table}" WHERE user_id = %s'  # noqa: S608
+
+
 def role_kinds(user) -> set[str]:
     """The kinds of role this person holds (StaffRole.Kind values), read once per request."""
     if not user.is_authenticated:
         return set()
     cache = getattr(user, "_role_kinds", None)
     if cache is None:
-        cache = set(StaffRole.objects.filter(user_id=user.pk).values_list("kind", flat=True))
+        # Asked on every signed-in request (the second factor, the header's staff link), and
+        # read afresh each time so a role granted counts at once. One plain statement: the
+        # ORM's building of it cost 0.3 ms of CPU, four times the statement's own.
+        with connection.cursor() as cursor:
+            cursor.execute(_ROLE_KINDS_SQL, [user.pk])
+            cache = {kind for (kind,) in cursor.fetchall()}
         user._role_kinds = cache
     return cache
 

@@ -293,3 +293,17 @@ def test_a_session_without_the_second_factor_cannot_read_the_recovery_codes(cloc
         assert response["Location"].startswith("/en/accounts/2fa/reauthenticate/"), url
         assert not any(code in response.content.decode() for code in codes)
     assert earlier.get("/admin/").status_code == 302
+
+
+def test_a_role_granted_during_a_session_asks_for_the_app_at_the_next_page(client, school_a):
+    """The roles are read afresh on every request (schools.access.role_kinds): a parent
+    made school staff while signed in reaches not even their own family page without the
+    second factor."""
+    from schools.staff import StaffRole
+
+    family = make_family("ZZM Rina", school_a, phone="+12125550124")
+    client.force_login(family.user)
+    assert client.get("/en/my/").status_code == 200
+    StaffRole.objects.create(user=family.user, kind="school_staff", school=school_a)
+    response = client.get("/en/my/")
+    assert (response.status_code, response.get("Location")) == (302, SETUP)
