@@ -234,7 +234,7 @@ def test_transient_errors_retry_with_backoff_then_send(school_a, settings):
     from tests.fakes import FlakySmsBackend
 
     settings.SMS_BACKEND = "tests.fakes.FlakySmsBackend"
-    FlakySmsBackend.calls = 0
+    FlakySmsBackend.calls, FlakySmsBackend.failures = 0, 3
     family = make_family("Rina", school_a, phone="+12125550123")
     event = make_event(school_a, starts_at=at_noon(5))
     services.rsvp(family=family, event=event, party=Party(True))
