@@ -22,3 +22,21 @@ def staff_client(staff_a):
     client = Client()
     client.force_login(staff_a)
     return client
+
+
+def section_form(section, language="es", **extra):
+    """The admin's change form of a guide section with one recording row, as staff send it."""
+    data = {
+        "guide": section.guide_id,
+        "title_en": section.title_en,
+        "body_en": section.body_en,
+        "status": section.status,
+        "order": section.order,
+        "audio-TOTAL_FORMS": 1,
+        "audio-INITIAL_FORMS": 0,
+        "audio-MIN_NUM_FORMS": 0,
+        "audio-MAX_NUM_FORMS": 1000,
+        "audio-0-language": language,
+    }
+    data.update(extra)
+    return data

@@ -16,6 +16,7 @@ from django.test import Client
 from schools.audio import recording_kind
 from schools.models import GuideSectionAudio
 from tests.conftest import make_guide
+from tests.schools.conftest import section_form
 from tests.schools.samples import browser_recording, wav_tone
 
 pytestmark = pytest.mark.urls("tests.portal.media_urls")  # /media/ as `make run` serves it
@@ -54,20 +55,12 @@ def test_the_section_page_carries_the_recorder_under_the_pages_nonce(staff_clien
 
 
 def post(client, section, content, name="recording.webm", content_type="audio/webm", **extra):
-    data = {
-        "guide": section.guide_id,
-        "title_en": section.title_en,
-        "body_en": section.body_en,
-        "status": section.status,
-        "order": section.order,
-        "audio-TOTAL_FORMS": 1,
-        "audio-INITIAL_FORMS": 0,
-        "audio-MIN_NUM_FORMS": 0,
-        "audio-MAX_NUM_FORMS": 1000,
-        "audio-0-language": "ht",
-        "audio-0-file": SimpleUploadedFile(name, content, content_type=content_type),
-    }
-    data.update(extra)
+    data = section_form(
+        section,
+        "ht",
+        **{"audio-0-file": SimpleUploadedFile(name, content, content_type=content_type)},
+        **extra,
+    )
     return client.post(change_url(section), data)
 
 

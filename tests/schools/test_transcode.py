@@ -23,6 +23,7 @@ from schools.audio import recording_kind
 from schools.models import GuideSectionAudio
 from schools.tasks import prepare_one, prepare_recordings
 from tests.conftest import IN_CI, make_guide
+from tests.schools.conftest import section_form
 from tests.schools.samples import RECORDINGS
 
 pytestmark = [
@@ -61,19 +62,7 @@ def speech_like(seconds: float, rate=44100, channels=2, loud=True) -> bytes:
 def post(client, section, content, language="es", name="reading.wav"):
     return client.post(
         f"/admin/schools/guidesection/{section.pk}/change/",
-        {
-            "guide": section.guide_id,
-            "title_en": section.title_en,
-            "body_en": section.body_en,
-            "status": section.status,
-            "order": section.order,
-            "audio-TOTAL_FORMS": 1,
-            "audio-INITIAL_FORMS": 0,
-            "audio-MIN_NUM_FORMS": 0,
-            "audio-MAX_NUM_FORMS": 1000,
-            "audio-0-language": "es",
-            "audio-0-file": SimpleUploadedFile(name, content),
-        },
+        section_form(section, **{"audio-0-file": SimpleUploadedFile(name, content)}),
         headers={"accept-language": language},
     )
 
@@ -188,23 +177,14 @@ def test_the_worker_leaves_a_recording_staff_replaced_meanwhile(
 
 
 def post_again(client, section, audio, content):
+    again = {
+        "audio-INITIAL_FORMS": 1,
+        "audio-0-id": audio.pk,
+        "audio-0-section": section.pk,
+        "audio-0-file": SimpleUploadedFile("again.wav", content),
+    }
     return client.post(
-        f"/admin/schools/guidesection/{section.pk}/change/",
-        {
-            "guide": section.guide_id,
-            "title_en": section.title_en,
-            "body_en": section.body_en,
-            "status": section.status,
-            "order": section.order,
-            "audio-TOTAL_FORMS": 1,
-            "audio-INITIAL_FORMS": 1,
-            "audio-MIN_NUM_FORMS": 0,
-            "audio-MAX_NUM_FORMS": 1000,
-            "audio-0-id": audio.pk,
-            "audio-0-section": section.pk,
-            "audio-0-language": "es",
-            "audio-0-file": SimpleUploadedFile("again.wav", content),
-        },
+        f"/admin/schools/guidesection/{section.pk}/change/", section_form(section, **again)
     )
 
 

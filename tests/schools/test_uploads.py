@@ -18,6 +18,7 @@ from mutagen.oggopus import OggOpus
 from schools.audio import recording_kind
 from schools.models import GuideSectionAudio
 from tests.conftest import make_guide
+from tests.schools.conftest import section_form
 from tests.schools.samples import REAL, RECORDINGS, wav_tone
 
 pytestmark = pytest.mark.urls("tests.portal.media_urls")  # /media/ as `make run` serves it
@@ -56,23 +57,6 @@ def guide(school_a):
 @pytest.fixture
 def section(guide):
     return guide.sections.get()
-
-
-def section_form(section, **extra):
-    data = {
-        "guide": section.guide_id,
-        "title_en": section.title_en,
-        "body_en": section.body_en,
-        "status": section.status,
-        "order": section.order,
-        "audio-TOTAL_FORMS": 1,
-        "audio-INITIAL_FORMS": 0,
-        "audio-MIN_NUM_FORMS": 0,
-        "audio-MAX_NUM_FORMS": 1000,
-        "audio-0-language": "es",
-    }
-    data.update(extra)
-    return data
 
 
 def upload(client, section, name, content, **headers):
