@@ -65,11 +65,19 @@ registries and each notices.py docstring):
         rsvp_going, rsvp_waitlisted, promoted, reminder, event_changed, event_cancelled;
         time-critical: reminder, event_changed, event_cancelled
 
+inbound: [handle(reply: InboundText) -> bool, ...]   (in registration order)
+    A text a family sent us (the provider's signed webhook, messaging.views.inbound_sms),
+    after STOP/START words were handled. Each handler is asked in turn, inside the
+    transaction that records the provider's MessageSid once (a reply delivered twice is
+    handled once); the first that returns True has dealt with it. Handlers send any answer
+    through the outbox, never in the webhook's response.
+
 Login codes are not here: they are sent within the request by outbox.send_at_once, with
 the text given, and never rendered again.
 """
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -92,6 +100,27 @@ render_key: dict[str, Callable[["Message"], object]] = {}
 prefetch: dict[str, Callable[[list["Message"]], dict]] = {}
 TIME_CRITICAL_KINDS: set[str] = set()
 URGENT_KINDS: set[str] = set()
+
+
+@dataclass(frozen=True)
+class InboundText:
+    phone: str  # as the provider gave it (E.164)
+    body: str
+    sid: str  # the provider's MessageSid ("" when it gave none)
+
+
+# handle(InboundText) -> True when handled; asked in registration order
+inbound: list[Callable[[InboundText], bool]] = []
+
+
+def register_inbound(handle: Callable[[InboundText], bool]) -> None:
+    if handle not in inbound:
+        inbound.append(handle)
+
+
+def hand_on_inbound(text: InboundText) -> bool:
+    """Give a family's text to the first handler that takes it."""
+    return any(handle(text) for handle in inbound)
 
 
 def register_resolver(

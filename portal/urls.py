@@ -35,6 +35,8 @@ urlpatterns += i18n_patterns(
     path("", include("events.urls")),
     path("", include((schools, "schools"))),
     path("", include("committees.urls")),
+    path("", include("signups.urls")),
+    path("", include("conversations.urls")),
     path("", include("reports.urls")),
 )
 

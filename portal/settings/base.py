@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "families",
     "committees",
     "events",
+    "signups",
+    "conversations",
     "messaging",
     "reports",
 ]
@@ -250,6 +252,9 @@ MODELTRANSLATION_LANGUAGES = tuple(LANGUAGE_CODES)
 # language picker and lists, portal.languages.language_order).
 LANGUAGE_ORDER_SECONDS = env_int("LANGUAGE_ORDER_SECONDS", 3600)
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+# Machine translation of messages between families and staff (messaging/translation.py):
+# "none" sends no text anywhere.
+TRANSLATION_BACKEND = env_str("TRANSLATION_BACKEND", "none")
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
