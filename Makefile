@@ -98,12 +98,23 @@ messages-update: install
 		--ignore=.venv --ignore=var --ignore=tests --ignore=bench --ignore=locale_django -v0
 	$(BIN)/python scripts/po_headers.py
 
-# Every bench/*.py script (pages, load, and any other); not part of `make test` or CI.
+# Every bench/*.py script (pages, load, and any other); not part of `make test` or CI. Each
+# prints to var/bench/<name>.txt too; the issue's three tables (pages, reminders, reports),
+# each with its load average, close the run. BENCH_QUICK=1: sizes that end in minutes.
 bench: messages browser
 	@command -v wrk >/dev/null || { echo "Installing wrk…"; $(APT_INSTALL) wrk >/dev/null; \
 		else echo "Please install wrk (sudo apt-get install wrk)." >&2; exit 1; fi; }
 	$(BIN)/python -m pip install --quiet "locust>=2.30,<3"
 	@test bench/node_modules/.package-lock.json -nt bench/package-lock.json || \
 		npm ci --prefix bench --no-audit --no-fund --silent
-	@status=0; for script in bench/*.py; do echo "== $$script"; \
-		$(BIN)/python $$script || status=1; done; exit $$status
+	@mkdir -p var/bench; status=0; for script in bench/*.py; do \
+		name=$$(basename $$script .py); \
+		echo "== $$script (load average $$(cut -d' ' -f1-3 /proc/loadavg))"; \
+		{ $(BIN)/python $$script 2>&1; echo $$? > var/bench/$$name.rc; } | tee var/bench/$$name.txt; \
+		code=$$(cat var/bench/$$name.rc); \
+		[ "$$code" = 0 ] || { echo "$$script failed ($$code)"; status=1; }; \
+		done; \
+	for name in pages reminders reports; do \
+		echo; echo "== the issue's table: $$name (var/bench/$$name.txt)"; \
+		grep -h '^|' var/bench/$$name.txt || echo "(no table: see var/bench/$$name.txt)"; \
+	done; exit $$status

@@ -30,6 +30,8 @@ from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
+# make bench BENCH_QUICK=1: sizes that end in minutes on a shared machine (README).
+QUICK = os.environ.get("BENCH_QUICK") == "1"
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -203,7 +205,7 @@ def compare_answers(answers_file, family_of):
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--users", type=int, default=100)
-    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--seconds", type=int, default=20 if QUICK else 60)
     args = parser.parse_args()
     locust_bin = BIN / "locust" if (BIN / "locust").exists() else shutil.which("locust")
     if not locust_bin:

@@ -35,6 +35,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+# make bench BENCH_QUICK=1: sizes that end in minutes on a shared machine (README).
+QUICK = os.environ.get("BENCH_QUICK") == "1"
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -232,13 +234,13 @@ def lighthouse(url: str, runs: int) -> dict[str, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--duration", type=int, default=20)
-    parser.add_argument("--connections", default="16,64")
+    parser.add_argument("--duration", type=int, default=5 if QUICK else 20)
+    parser.add_argument("--connections", default="16" if QUICK else "16,64")
     # Two sync workers, one per core: the set-up the figures were measured with.
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=8102)
     parser.add_argument("--lighthouse-runs", type=int, default=3)
-    parser.add_argument("--no-lighthouse", action="store_true")
+    parser.add_argument("--no-lighthouse", action="store_true", default=QUICK)
     parser.add_argument("--reseed", action="store_true")
     parser.add_argument("--only", choices=["signed-in"], default="")
     args = parser.parse_args()

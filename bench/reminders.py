@@ -24,6 +24,8 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+# make bench BENCH_QUICK=1: sizes that end in minutes on a shared machine (README).
+QUICK = os.environ.get("BENCH_QUICK") == "1"
 ROOT = Path(__file__).resolve().parents[1]
 DATABASE = "portal_bench_reminders"
 WORK = Path(tempfile.mkdtemp(prefix="bench-reminders-"))
@@ -207,6 +209,22 @@ def peak_memory_kib(pid: int) -> dict[int, int]:
     return peaks
 
 
+def cpu_seconds(pid: int) -> dict[int, float]:
+    """User + system CPU seconds of a process and each of its children, from /proc: what the
+    worker spent, whatever else the machine was doing (the load moves the wall clock, not
+    this)."""
+    pids = [pid]
+    with contextlib.suppress(OSError):
+        pids += [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    tick = os.sysconf("SC_CLK_TCK")
+    seconds = {}
+    for each in pids:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+            seconds[each] = (int(fields[11]) + int(fields[12])) / tick
+    return seconds
+
+
 def run(count: int, concurrency: int):
     from django.db.models import Count
 
@@ -225,23 +243,32 @@ def run(count: int, concurrency: int):
     started = time.monotonic()
     beat = celery("beat", "--schedule", str(WORK / "beat"), "--loglevel", "WARNING")
     peaks: dict[int, int] = {}
+    # The pool's processes as they were before the clock started (imports, connecting):
+    # subtracted, so the figure is the sending's alone.
+    cpu_start = cpu_seconds(worker.pid)
+    cpu: dict[int, float] = {}
     try:
         while Message.objects.filter(status__in=["queued", "sending"]).exists():
             time.sleep(1)
             for pid, kib in peak_memory_kib(worker.pid).items():
                 peaks[pid] = max(kib, peaks.get(pid, 0))
+            for pid, spent in cpu_seconds(worker.pid).items():
+                cpu[pid] = max(spent, cpu.get(pid, 0))
             if time.monotonic() - started > 3600:
                 print("stopped after an hour")  # noqa: T201
                 break
         elapsed = time.monotonic() - started
         for pid, kib in peak_memory_kib(worker.pid).items():
             peaks[pid] = max(kib, peaks.get(pid, 0))
+        for pid, spent in cpu_seconds(worker.pid).items():
+            cpu[pid] = max(spent, cpu.get(pid, 0))
     finally:
         for process in (beat, worker):
             os.killpg(process.pid, signal.SIGTERM)
             process.wait(timeout=60)
     statuses = dict(Message.objects.values_list("status").annotate(n=Count("pk")))
-    return elapsed, peaks, statuses
+    worker_cpu = sum(cpu.values()) - sum(cpu_start.get(pid, 0) for pid in cpu)
+    return elapsed, peaks, statuses, worker_cpu
 
 
 def _load(figures) -> str:
@@ -250,7 +277,7 @@ def _load(figures) -> str:
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--messages", type=int, default=100_000)
+    parser.add_argument("--messages", type=int, default=5_000 if QUICK else 100_000)
     parser.add_argument("--concurrency", type=int, default=2)
     options = parser.parse_args()
 
@@ -263,7 +290,11 @@ def main():
     print(f"seeded {options.messages:,} due messages in {time.monotonic() - seed_started:.0f} s")  # noqa: T201
     per_batch, per_message = queries_per_batch()
     load_before = os.getloadavg()
-    elapsed, peaks, statuses = run(options.messages, options.concurrency)
+    elapsed, peaks, statuses, worker_cpu = run(options.messages, options.concurrency)
+    cpu_ms = worker_cpu * 1000 / options.messages
+    # What the worker's processes could send with a core each, from their CPU per message:
+    # the figure a shared machine's load does not move.
+    capacity = options.concurrency * 1000 / cpu_ms if cpu_ms else 0
     load_after = os.getloadavg()
     from django.conf import settings
 
@@ -275,6 +306,9 @@ def main():
         f"worker: 1 node, prefork, {options.concurrency} pool processes; beat every 1 s; "
         "rate limits off",
         f"end to end: {elapsed:.1f} s, {options.messages / elapsed:.0f} messages/s",
+        f"worker CPU (pool and parent, /proc): {cpu_ms:.2f} ms per message, so "
+        f"{capacity:.0f} messages/s with a core for each of its {options.concurrency} "
+        "processes (the database's and Redis's CPU not counted)",
         f"final status: {statuses}",
         f"texts in the provider log: {len(sms_lines):,}, numbers texted twice: "
         f"{len(phones) - len(set(phones))}",
@@ -289,7 +323,9 @@ def main():
         "| | measured | goal |",
         "| --- | --- | --- |",
         f"| reminders through a real worker (`bench/reminders.py`) | "
-        f"{options.messages / elapsed:.0f} messages/s ({per_message:.2f} SQL statements per "
+        f"{options.messages / elapsed:.0f} messages/s end to end; worker CPU "
+        f"{cpu_ms:.2f} ms per message, {capacity:.0f} messages/s on {options.concurrency} "
+        f"free cores ({per_message:.2f} SQL statements per "
         f"message, one Celery task per {settings.MESSAGING_SEND_BATCH}): "
         f"{options.messages:,} in {elapsed / 60:.1f} minutes; load average "
         f"{load_before[0]:.2f} before, {load_after[0]:.2f} after | "

@@ -34,6 +34,8 @@ import tempfile
 import time
 from pathlib import Path
 
+# make bench BENCH_QUICK=1: sizes that end in minutes on a shared machine (README).
+QUICK = os.environ.get("BENCH_QUICK") == "1"
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DB_NAME = os.environ.get("BENCH_REPORTS_DB", "portal_bench_reports")
@@ -301,8 +303,12 @@ def time_reminders(runs):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=7, help="computed pages: runs per page")
-    parser.add_argument("--cached-runs", type=int, default=15, help="snapshot: runs per page")
+    parser.add_argument(
+        "--runs", type=int, default=3 if QUICK else 7, help="computed pages: runs per page"
+    )
+    parser.add_argument(
+        "--cached-runs", type=int, default=5 if QUICK else 15, help="snapshot: runs per page"
+    )
     parser.add_argument("--clients", type=int, default=4, help="pgbench connections")
     parser.add_argument("--regenerate", action="store_true")
     args = parser.parse_args()

@@ -249,10 +249,28 @@ def superseded(messages: list[Message]) -> set[int]:
     return out
 
 
-def render_key(message: Message):
-    """What a text depends on: the renderer reads the event in the message's language, never
-    the family (messaging.registry.render_key)."""
-    return (message.kind, message.context.get("event"), message.language)
+def render_key(message: Message, prefetched: dict | None = None):
+    """What a text depends on: the renderer reads the event (with its school and district)
+    in the message's language, never the family (messaging.registry.render_key). With the
+    batch's events read ahead, the key carries the version of the rows read, so a text
+    written for an earlier batch is used again only while none of them changed."""
+    event = message.context.get("event")
+    version = (prefetched or {}).get("versions", {}).get(event)
+    return (message.kind, event, message.language, version)
+
+
+def _version(event: Event) -> str:
+    """Every column the renderer can read, of the event, its school and its district: any
+    edit gives another version (a title in any language, the time, the place, the school's
+    name or zone)."""
+    rows = [event, event.school, event.district]
+    return repr(
+        [
+            [getattr(row, field.attname) for field in type(row)._meta.concrete_fields]
+            for row in rows
+            if row is not None
+        ]
+    )
 
 
 def event_changed(event: Event) -> None:
@@ -363,7 +381,8 @@ def events_of(messages: list[Message]) -> dict:
     """The events a batch of messages tells of, in one query (messaging.registry.prefetch)."""
     ids = {m.context.get("event") for m in messages}
     events = Event.objects.select_related("school", "district")
-    return {"events": events.in_bulk([i for i in ids if isinstance(i, int)])}
+    events = events.in_bulk([i for i in ids if isinstance(i, int)])
+    return {"events": events, "versions": {pk: _version(event) for pk, event in events.items()}}
 
 
 def render(message: Message, recipient, prefetched: dict | None = None) -> outbox.Rendered:

@@ -57,12 +57,57 @@ def spend(tier: str, *, dry_run: bool = False) -> bool:
         allowed = limit is None or cache.incr(key) <= limit
         if not allowed:
             cache.decr(key)
-    if not allowed and cache.add(f"{key}:logged:{tier}", 1, 2 * 24 * 3600):
+    if not allowed:
+        _log_spent(key, tier, limit)
+    return allowed
+
+
+class Allowance:
+    """A send batch's share of the day's budget, counted in Redis in one round trip or two
+    per tier for the whole batch, not two per text. Reserved before the first text, taken
+    text by text in the process, and what was not used given back at the end: the day's
+    count then says what went out, as with spend(). A process killed mid-batch leaves its
+    reservation counted: the budget errs on the side of fewer texts."""
+
+    def __init__(self):
+        self.left: dict[str, int] = {}
+
+    def reserve(self, tiers: list[str]) -> None:
+        """Room for these texts (one tier per text); those past a tier's limit get none."""
+        key = _key()
+        wanted: dict[str, int] = {}
+        for tier in tiers:
+            wanted[tier] = wanted.get(tier, 0) + 1
+        if wanted:
+            cache.add(key, 0, 2 * 24 * 3600)
+        for tier, count in wanted.items():
+            total = cache.incr(key, count)
+            limit = _limit(tier)
+            over = 0 if limit is None else max(0, min(count, total - limit))
+            if over:
+                cache.decr(key, over)
+                _log_spent(key, tier, limit)
+            self.left[tier] = self.left.get(tier, 0) + count - over
+
+    def take(self, tier: str) -> bool:
+        if self.left.get(tier, 0) <= 0:
+            return False
+        self.left[tier] -= 1
+        return True
+
+    def give_back(self) -> None:
+        unused = sum(self.left.values())
+        self.left = {}
+        if unused:
+            cache.decr(_key(), unused)
+
+
+def _log_spent(key: str, tier: str, limit: int | None) -> None:
+    if cache.add(f"{key}:logged:{tier}", 1, 2 * 24 * 3600):
         # Once a day per tier: the count and the limit, never a number.
         log.error(
             "messaging.budget_spent tier=%s sent_today=%s limit=%s", tier, cache.get(key), limit
         )
-    return allowed
 
 
 def tier_of_kind(kind: str) -> str:

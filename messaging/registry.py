@@ -37,9 +37,12 @@ superseded: kind -> check(messages: list[Message]) -> set of their pks   (option
     for a whole batch at once; still_current is asked message by message when an app gives
     only that. Reads only; the send task records why.
 
-render_key: kind -> key(message: Message) -> hashable   (optional, with the renderer)
-    Messages of one batch with the same key read the same (the renderer does not look at
-    the recipient): the text is written once for all of them.
+render_key: kind -> key(message: Message, prefetched: dict | None) -> hashable   (optional)
+    Messages with the same key read the same (the renderer does not look at the recipient):
+    the text is written once for all of them. prefetched is what the kind's prefetch read
+    for the batch. A key whose last part is not None is a version of everything the
+    renderer reads, and the text is kept for later batches of the same process
+    (messaging.tasks.RENDERED_KEPT); with None last, it is kept for its batch only.
 
 prefetch: kind -> read(messages: list[Message]) -> dict   (optional, with the renderer)
     What the renderer reads, for a whole batch in one query; passed to the renderer as
@@ -95,7 +98,7 @@ superseded: dict[str, Callable[[list["Message"]], set[int]]] = {}
 # prefix -> callable(idents) -> {ident: Recipient}
 resolve_many: dict[str, Callable[[list[str]], dict[str, "Recipient"]]] = {}
 # kind -> callable(message) -> what makes its text (equal keys, equal texts)
-render_key: dict[str, Callable[["Message"], object]] = {}
+render_key: dict[str, Callable[["Message", dict | None], object]] = {}
 # kind -> callable(messages) -> what the renderer reads for them, read at once
 prefetch: dict[str, Callable[[list["Message"]], dict]] = {}
 TIME_CRITICAL_KINDS: set[str] = set()
@@ -140,7 +143,7 @@ def register_renderer(
     time_critical: Iterable[str] = (),
     current: Callable[["Message"], bool] | None = None,
     current_many: Callable[[list["Message"]], set[int]] | None = None,
-    key: Callable[["Message"], object] | None = None,
+    key: Callable[["Message", dict | None], object] | None = None,
     read_ahead: Callable[[list["Message"]], dict] | None = None,
 ) -> None:
     """One renderer for the app's kinds; time_critical must be among them. current (one

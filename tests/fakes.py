@@ -42,10 +42,23 @@ class CrashingFileBackend(sms.FileBackend):
         provider_id = super().send(to, text)
         log = Path(settings.SMS_FILE_PATH)
         marker = log.with_suffix(".crashed")
-        if (
-            not marker.exists()
-            and len(log.read_text(encoding="utf-8").splitlines()) >= self.CRASH_AT
+        if len(log.read_text(encoding="utf-8").splitlines()) >= self.CRASH_AT and _first(
+            marker, to
         ):
-            marker.write_text(to, encoding="utf-8")
             os.kill(os.getpid(), signal.SIGKILL)
         return provider_id
+
+
+def _first(marker, to) -> bool:
+    """True for exactly one process: the marker is created or found in one step (O_EXCL).
+    Looking first and writing after let two pool processes that sent at the same moment
+    both see no marker and both die, which put a second batch, a live one, in doubt."""
+    import os
+
+    try:
+        handle = os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    except FileExistsError:
+        return False
+    with os.fdopen(handle, "w", encoding="utf-8") as file:
+        file.write(to)
+    return True

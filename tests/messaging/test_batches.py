@@ -313,3 +313,70 @@ def test_a_text_sent_as_its_family_is_erased_leaves_no_provider_id(school_a, set
     row = Message.objects.get(pk=second.pk)
     assert (row.status, row.provider_id, row.last_error) == ("unknown", "", "")
     assert Message.objects.filter(status="sent").count() == 2
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        {"place": "Gym, building B"},
+        {"title_es": "Noche de familias nueva"},
+        {"starts_at_shift": timedelta(hours=1)},
+        {"school_zone": "America/Los_Angeles"},
+    ],
+)
+def test_a_text_kept_from_an_earlier_batch_is_written_again_once_its_event_changes(
+    school_a, settings, edit
+):
+    """A worker keeps the texts it wrote for later batches (messaging.tasks.RENDERED_KEPT):
+    the next batch after staff edit the event, or its school, reads the edit, in every
+    field the text shows."""
+    settings.MESSAGING_RATE_LIMITS = {**settings.MESSAGING_RATE_LIMITS, "sms": None}
+    event = many_messages(school_a, 4)
+    ids = sorted(due_ids())
+    deliver_batch(ids[:2])
+    before = sms.outbox[-1]["text"]
+    if "school_zone" in edit:
+        school_a.time_zone = edit["school_zone"]
+        school_a.save()
+    elif "starts_at_shift" in edit:
+        event.starts_at += edit["starts_at_shift"]
+        event.ends_at += edit["starts_at_shift"]
+        event.save()
+    else:
+        for name, value in edit.items():
+            setattr(event, name, value)
+        event.save()
+    deliver_batch(ids[2:])
+    after = sms.outbox[-1]["text"]
+    assert after != before
+    for value in edit.values():
+        if isinstance(value, str) and not value.startswith("America"):
+            assert value.split(",")[0] in after
+
+
+def test_a_batch_reserves_the_days_budget_at_once_and_gives_back_what_it_did_not_send(
+    school_a, settings, failing_kind
+):
+    """The day's count for texts is taken for the whole batch in a round trip or two, not
+    two per text, and what the batch did not send (a text that could not be written) is
+    given back: the count says what went out."""
+    from django.core.cache import cache
+
+    from messaging import budget
+
+    settings.MESSAGING_RATE_LIMITS = {**settings.MESSAGING_RATE_LIMITS, "sms": None}
+    many_messages(school_a, 5)
+    first = Message.objects.order_by("pk").first()
+    Message.objects.create(
+        recipient=first.recipient,
+        channel="sms",
+        language="es",
+        kind=failing_kind,
+        context={"event": first.context["event"]},
+        due_at=timezone.now() - timedelta(minutes=5),
+        idempotency_key="test:render-fails",
+    )
+    cache.delete(budget._key())
+    results = deliver_batch(due_ids())
+    assert sorted(results.values()) == ["failed"] + ["sent"] * 5
+    assert cache.get(budget._key()) == len(sms.outbox) == 5

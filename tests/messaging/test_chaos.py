@@ -217,10 +217,9 @@ def test_a_worker_killed_right_after_the_provider_took_a_text_sends_nothing_twic
     env = {**env, "SMS_BACKEND": "tests.fakes.CrashingFileBackend"}
     event = many_messages(school_a, 100)
     beat = start(["beat", "--schedule", str(tmp_path / "beat"), "--loglevel", "WARNING"], env)
-    # One pool process: the batch in doubt is the killed one's alone. (With two, a loaded CI
-    # run showed two batches in doubt, the live process's too; nothing was sent twice. Open
-    # in issue 14: see the closing note.)
-    worker = start(["worker", "-c", "1", "-P", "prefork", "--loglevel", "WARNING"], env)
+    # Two pool processes: the one that lives on keeps sending, and its batch is never in
+    # doubt (the stand-in kills exactly one process: test_the_provider_crashes_one_process).
+    worker = start(["worker", "-c", "2", "-P", "prefork", "--loglevel", "WARNING"], env)
     try:
         done = wait_until(
             lambda: Message.objects.filter(status__in=["queued", "sending"]).count() == 0, 120
@@ -308,3 +307,39 @@ def test_answers_succeed_while_redis_is_stopped_and_go_out_when_it_is_back(
     log = provider_log(sms_file)
     assert len(log) == 1 and log[0]["to"] == "+12125550123"
     assert event.title in log[0]["text"]
+
+
+def test_the_provider_crashes_one_process_when_two_send_at_the_same_moment(tmp_path, settings):
+    """The deterministic crash above kills one pool process, never both: two processes that
+    hand the provider a text at the same moment (released together by a barrier, sixty
+    times) see exactly one of them die. Before the marker was taken in one step, both died
+    in about one round in ten, and the live process's batch was left in doubt too."""
+    import multiprocessing
+
+    from tests.fakes import CrashingFileBackend
+
+    settings.SMS_FILE_DELAY_MS = 0
+    context = multiprocessing.get_context("fork")
+
+    def send(barrier, to):
+        barrier.wait()
+        CrashingFileBackend().send(to, "Reminder")
+
+    both = 0
+    for round_ in range(60):
+        settings.SMS_FILE_PATH = str(tmp_path / f"sms-{round_}.jsonl")
+        lines = [json.dumps({"to": "+12125550100"})] * (CrashingFileBackend.CRASH_AT - 1)
+        (tmp_path / f"sms-{round_}.jsonl").write_text("\n".join(lines) + "\n")
+        barrier = context.Barrier(2)
+        processes = [
+            context.Process(target=send, args=(barrier, f"+1212555{round_:02d}{i:02d}"))
+            for i in range(2)
+        ]
+        for process in processes:
+            process.start()
+        for process in processes:
+            process.join(10)
+        killed = [p.exitcode for p in processes].count(-signal.SIGKILL)
+        assert killed >= 1
+        both += killed == 2
+    assert both == 0, f"both processes died in {both} rounds of 60"
