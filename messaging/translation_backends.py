@@ -3,7 +3,8 @@
 Each backend sends the text, the two language codes and the portal's key, nothing else: no
 name, number or author goes with it. It waits at most TRANSLATION_TIMEOUT_SECONDS, tries once
 (the caller retries later, see messaging/translation.py) and turns every failure into
-TranslationError, whose message names the provider and the status, never the text.
+TranslationError, whose message names the provider and the status, never the text
+(RELIABILITY F9).
 """
 
 import logging
@@ -11,7 +12,7 @@ import logging
 import requests
 from django.conf import settings
 
-from messaging.translation import BACKENDS, TranslationError
+from messaging.translation import BACKENDS, PROVIDER_NAMES, TranslationError
 
 # Our language codes (portal/languages.py) in each provider's words. A language missing from
 # a provider's table is refused before anything is sent.
@@ -222,6 +223,10 @@ def google(text: str, source: str, target: str) -> str:
 
 
 BACKENDS.update({"libretranslate": libretranslate, "deepl": deepl_backend, "google": google})
+# Brand names: the same in every language.
+PROVIDER_NAMES.update(
+    {"libretranslate": "LibreTranslate", "deepl": "DeepL", "google": "Google Cloud Translation"}
+)
 # What each backend cannot work without (messaging/checks.py reports a missing one).
 REQUIRED_SETTINGS = {
     "libretranslate": ["LIBRETRANSLATE_URL"],

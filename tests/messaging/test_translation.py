@@ -217,3 +217,16 @@ def test_deploy_check_refuses_text_over_plain_http_to_another_machine(settings, 
     settings.LIBRETRANSLATE_URL = url
     assert ("messaging.E004" in check_ids(deploy=True)) is refused
     assert "messaging.E004" not in check_ids(deploy=False)
+
+
+@pytest.mark.django_db
+def test_the_privacy_notice_names_who_sees_the_texts_in_the_readers_language(client, settings):
+    settings.TRANSLATION_BACKEND = "none"
+    page = client.get("/en/privacy/").content.decode()
+    assert "not sent to any translation service" in page
+    settings.TRANSLATION_BACKEND = "deepl"
+    page = client.get("/ht/privacy/").content.decode()
+    assert "bay DeepL" in page and "pa janm voye non ou" in page
+    settings.TRANSLATION_BACKEND = "google"
+    page = client.get("/ar/privacy/").content.decode()
+    assert "نرسل إلى Google Cloud Translation نص كل رسالة فقط" in page
