@@ -230,3 +230,33 @@ def test_the_privacy_notice_names_who_sees_the_texts_in_the_readers_language(cli
     settings.TRANSLATION_BACKEND = "google"
     page = client.get("/ar/privacy/").content.decode()
     assert "نرسل إلى Google Cloud Translation نص كل رسالة فقط" in page
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'مرحبا، ابني مريض اليوم 🤒 — "غدًا"؟',
+        "Line one\nLine two\r\n\ttabbed & <b>not HTML</b> 100% {name} %(x)s",
+        "x" * 20_000,
+    ],
+)
+def test_any_text_goes_and_comes_back_exactly(provider, text):
+    """Right-to-left, emoji, quotes, markup, placeholders, long: sent as plain text in UTF-8
+    and returned unchanged around the fake's tag (nothing escaped, trimmed or formatted)."""
+    name, fake = provider
+    tag = "[EN-US] " if name == "deepl_api" else "[en] "
+    assert translate(text, source="ar", target="en") == tag + text
+    assert fake.texts() == [text]
+
+
+def test_the_text_is_never_logged_even_at_debug(provider, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    _name, fake = provider
+    translate(TEXT, source="ht", target="en")
+    fake.fail(500)
+    with pytest.raises(TranslationError):
+        translate(TEXT, source="ht", target="en")
+    assert caplog.records  # the libraries did log (the HTTP lines), without the text
+    assert "Bonjou" not in caplog.text and "malad" not in caplog.text
