@@ -12,7 +12,7 @@ import logging
 import requests
 from django.conf import settings
 
-from messaging.translation import BACKENDS, PROVIDER_NAMES, TranslationError
+from messaging.translation import BACKENDS, PROVIDER_NAMES, TranslationError, backend_name
 
 # Our language codes (portal/languages.py) in each provider's words. A language missing from
 # a provider's table is refused before anything is sent.
@@ -220,6 +220,17 @@ def google(text: str, source: str, target: str) -> str:
     if not isinstance(translated, str):
         raise TranslationError("google: unexpected answer")
     return translated
+
+
+def preload():
+    """Import the configured provider's SDK at start-up (messaging.apps): Google's takes
+    2-3 s to import, which would otherwise fall on the first message and its timeout."""
+    name = backend_name()
+    if name == "google":
+        import google.api_core.exceptions  # noqa: F401
+        import google.cloud.translate_v2  # noqa: F401
+    elif name == "deepl":
+        import deepl  # noqa: F401
 
 
 BACKENDS.update({"libretranslate": libretranslate, "deepl": deepl_backend, "google": google})

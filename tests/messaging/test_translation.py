@@ -126,6 +126,7 @@ def test_an_answer_that_is_not_json_is_a_translation_error(provider):
 def test_a_provider_that_hangs_fails_within_the_timeout(provider, settings):
     settings.TRANSLATION_TIMEOUT_SECONDS = 0.5
     _name, fake = provider
+    translate("Hola", source="es", target="en")  # the SDK imported, as at start-up
     fake.answers = [("hang", 5)]
     started = time.monotonic()
     with pytest.raises(TranslationError):
@@ -135,6 +136,7 @@ def test_a_provider_that_hangs_fails_within_the_timeout(provider, settings):
 
 def test_a_provider_that_is_not_there_is_a_translation_error(provider, settings):
     name, fake = provider
+    translate("Hola", source="es", target="en")  # the SDK imported, as at start-up
     fake.stop()
     started = time.monotonic()
     with pytest.raises(TranslationError):
@@ -260,3 +262,11 @@ def test_the_text_is_never_logged_even_at_debug(provider, caplog):
         translate(TEXT, source="ht", target="en")
     assert caplog.records  # the libraries did log (the HTTP lines), without the text
     assert "Bonjou" not in caplog.text and "malad" not in caplog.text
+
+
+def test_an_unknown_backend_is_a_translation_error_and_touches_no_database(
+    settings, django_assert_num_queries, db
+):
+    settings.TRANSLATION_BACKEND = "deeplx"
+    with django_assert_num_queries(0), pytest.raises(TranslationError):
+        translate(TEXT, source="ht", target="en")
