@@ -28,7 +28,9 @@ saving, never while holding a lock. Each text is translated once and kept with i
 Retrying is the caller's: messaging knows none of the apps that store texts. An app whose
 rows keep an empty translation after a failure retries them from its own beat task (rows
 with an empty translation, a backend other than "none", a few minutes old, oldest first, a
-bounded batch); a TranslationError there leaves the row as it was for the next round. The
+bounded batch); a TranslationError there leaves the row as it was for the next round, unless
+`error.permanent` (the language pair will never work with this provider): then mark the row
+so it is not tried again, and readers keep the original with the interpreter button. The
 provider is a third party: its failure never blocks delivering or showing the original.
 """
 
@@ -38,7 +40,14 @@ from django.conf import settings
 
 
 class TranslationError(Exception):
-    """The provider did not translate (down, refused, over quota, unknown language)."""
+    """The provider did not translate (down, refused, over quota, unknown language).
+
+    `permanent` is True when trying again cannot help with this configuration (a language
+    the provider does not have, a request it refuses as such): the retry task skips it."""
+
+    def __init__(self, message: str = "", *, permanent: bool = False):
+        super().__init__(message)
+        self.permanent = permanent
 
 
 # name -> translate(text, source, target) -> str (raises TranslationError)

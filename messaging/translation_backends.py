@@ -86,7 +86,9 @@ def _codes(table: dict[str, str], source: str, target: str, provider: str, targe
     try:
         return table[source], (targets or table)[target]
     except KeyError:
-        raise TranslationError(f"{provider} has no code for {source}->{target}") from None
+        raise TranslationError(
+            f"{provider} has no code for {source}->{target}", permanent=True
+        ) from None
 
 
 def _timeout() -> float:
@@ -119,7 +121,10 @@ def libretranslate(text: str, source: str, target: str) -> str:
     except requests.RequestException as error:
         raise TranslationError(f"libretranslate: {type(error).__name__}") from None
     if response.status_code != 200:
-        raise TranslationError(f"libretranslate: HTTP {response.status_code}")
+        # 400: a language this server has no model for, or a text it refuses as such.
+        raise TranslationError(
+            f"libretranslate: HTTP {response.status_code}", permanent=response.status_code == 400
+        )
     try:
         translated = response.json()["translatedText"]
     except (ValueError, KeyError, TypeError):
@@ -141,7 +146,9 @@ def deepl_backend(text: str, source: str, target: str) -> str:
     )
     beta = {source, target} & DEEPL_BETA
     if beta and not settings.DEEPL_BETA_LANGUAGES:
-        raise TranslationError(f"deepl: {source}->{target} needs DEEPL_BETA_LANGUAGES")
+        raise TranslationError(
+            f"deepl: {source}->{target} needs DEEPL_BETA_LANGUAGES", permanent=True
+        )
     # The SDK keeps its retry count and timeout in module globals: one attempt, short wait.
     deepl.http_client.max_network_retries = 0
     deepl.http_client.min_connection_timeout = _timeout()
@@ -163,7 +170,9 @@ def deepl_backend(text: str, source: str, target: str) -> str:
         )
     except deepl.DeepLException as error:
         status = getattr(error, "http_status_code", None)
-        raise TranslationError(f"deepl: {type(error).__name__} {status or ''}".strip()) from None
+        raise TranslationError(
+            f"deepl: {type(error).__name__} {status or ''}".strip(), permanent=status == 400
+        ) from None
     except Exception:  # an answer the SDK could not read (it fails in many ways)
         raise TranslationError("deepl: unexpected answer") from None
     return result.text
@@ -211,7 +220,7 @@ def google(text: str, source: str, target: str) -> str:
             text, target_language=target_code, source_language=source_code, format_="text"
         )
     except google_exceptions.GoogleAPICallError as error:
-        raise TranslationError(f"google: HTTP {error.code}") from None
+        raise TranslationError(f"google: HTTP {error.code}", permanent=error.code == 400) from None
     except requests.RequestException as error:
         raise TranslationError(f"google: {type(error).__name__}") from None
     except Exception:  # an answer the library could not read (it fails in many ways)

@@ -112,6 +112,8 @@ def test_a_provider_error_is_a_translation_error(provider, status):
     with pytest.raises(TranslationError) as raised:
         translate(TEXT, source="es", target="en")
     assert TEXT not in str(raised.value) and "Rina" not in str(raised.value)
+    # Only a request refused as such is not worth retrying; the rest may work later.
+    assert raised.value.permanent is (status == 400)
     # One attempt: the caller retries later, the request is not repeated now.
     assert len(fake.received) == 1
 
@@ -150,15 +152,20 @@ def test_deepl_beta_languages_are_asked_for_or_refused_before_sending(deepl_api,
     assert translate("Hola", source="es", target="en") == "[EN-US] Hola"
     assert "enable_beta_languages" not in deepl_api.received[-1].body
     settings.DEEPL_BETA_LANGUAGES = False
-    with pytest.raises(TranslationError):
+    with pytest.raises(TranslationError) as raised:
         translate("Salam", source="en", target="uz")
+    assert raised.value.permanent
     assert len(deepl_api.received) == 2
 
 
 def test_a_language_the_provider_does_not_have_is_a_translation_error(libretranslate):
     libretranslate.handler.languages = {"en", "es", "fr"}
-    with pytest.raises(TranslationError):
+    with pytest.raises(TranslationError) as raised:
         translate("Bonjou", source="ht", target="en")
+    assert raised.value.permanent
+    with pytest.raises(TranslationError) as raised:
+        translate("Guten Tag", source="de", target="en")  # not one of ours: nothing sent
+    assert raised.value.permanent and len(libretranslate.received) == 1
     assert translate("Hola", source="es", target="en") == "[en] Hola"
 
 
