@@ -27,6 +27,7 @@ from families.forms import (
 )
 from families.models import Family, FamilyPass, Membership
 from families.qr import pass_qr_svg
+from messaging.translation import provider_name as translation_provider
 from portal.languages import in_reader_language
 from schools.access import assist_schools, front_desk_schools, partners_for
 from schools.models import School
@@ -250,7 +251,11 @@ def privacy(request):
     return render(
         request,
         "families/privacy.html",
-        {"event_retention_days": settings.EVENT_RETENTION_DAYS},
+        {
+            "event_retention_days": settings.EVENT_RETENTION_DAYS,
+            # Who sees the texts of messages, if anyone (TRANSLATION_BACKEND).
+            "translation_provider": translation_provider(),
+        },
     )
 
 

@@ -9,5 +9,7 @@ class MessagingConfig(AppConfig):
     def ready(self):
         from messaging import (
             checks,  # noqa: F401 (registers the deploy check)
-            translation_backends,  # noqa: F401 (fills translation.BACKENDS)
+            translation_backends,  # fills translation.BACKENDS
         )
+
+        translation_backends.preload()

@@ -1,5 +1,6 @@
 """Production sends texts and calls through the provider: the development backends write
-numbers and login codes in clear to a file or the console (or keep them in memory)."""
+numbers and login codes in clear to a file or the console (or keep them in memory). The
+translation backend must exist and have its settings, and reach its provider over https."""
 
 from django.conf import settings
 from django.core.checks import Error, register
@@ -69,7 +70,7 @@ def check_translation_backend(app_configs, **kwargs):
 
 @register("messaging", deploy=True)
 def check_translation_over_https(app_configs, **kwargs):
-    """What families and staff write must not cross the network in clear."""
+    """What families and staff write must not cross the network in clear (RELIABILITY F9)."""
     from urllib.parse import urlsplit
 
     from messaging.translation import backend_name

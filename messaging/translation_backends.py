@@ -3,7 +3,8 @@
 Each backend sends the text, the two language codes and the portal's key, nothing else: no
 name, number or author goes with it. It waits at most TRANSLATION_TIMEOUT_SECONDS, tries once
 (the caller retries later, see messaging/translation.py) and turns every failure into
-TranslationError, whose message names the provider and the status, never the text.
+TranslationError, whose message names the provider and the status, never the text
+(RELIABILITY F9).
 """
 
 import logging
@@ -11,7 +12,7 @@ import logging
 import requests
 from django.conf import settings
 
-from messaging.translation import BACKENDS, TranslationError
+from messaging.translation import BACKENDS, PROVIDER_NAMES, TranslationError, backend_name
 
 # Our language codes (portal/languages.py) in each provider's words. A language missing from
 # a provider's table is refused before anything is sent.
@@ -85,7 +86,9 @@ def _codes(table: dict[str, str], source: str, target: str, provider: str, targe
     try:
         return table[source], (targets or table)[target]
     except KeyError:
-        raise TranslationError(f"{provider} has no code for {source}->{target}") from None
+        raise TranslationError(
+            f"{provider} has no code for {source}->{target}", permanent=True
+        ) from None
 
 
 def _timeout() -> float:
@@ -118,7 +121,10 @@ def libretranslate(text: str, source: str, target: str) -> str:
     except requests.RequestException as error:
         raise TranslationError(f"libretranslate: {type(error).__name__}") from None
     if response.status_code != 200:
-        raise TranslationError(f"libretranslate: HTTP {response.status_code}")
+        # 400: a language this server has no model for, or a text it refuses as such.
+        raise TranslationError(
+            f"libretranslate: HTTP {response.status_code}", permanent=response.status_code == 400
+        )
     try:
         translated = response.json()["translatedText"]
     except (ValueError, KeyError, TypeError):
@@ -140,7 +146,9 @@ def deepl_backend(text: str, source: str, target: str) -> str:
     )
     beta = {source, target} & DEEPL_BETA
     if beta and not settings.DEEPL_BETA_LANGUAGES:
-        raise TranslationError(f"deepl: {source}->{target} needs DEEPL_BETA_LANGUAGES")
+        raise TranslationError(
+            f"deepl: {source}->{target} needs DEEPL_BETA_LANGUAGES", permanent=True
+        )
     # The SDK keeps its retry count and timeout in module globals: one attempt, short wait.
     deepl.http_client.max_network_retries = 0
     deepl.http_client.min_connection_timeout = _timeout()
@@ -162,7 +170,9 @@ def deepl_backend(text: str, source: str, target: str) -> str:
         )
     except deepl.DeepLException as error:
         status = getattr(error, "http_status_code", None)
-        raise TranslationError(f"deepl: {type(error).__name__} {status or ''}".strip()) from None
+        raise TranslationError(
+            f"deepl: {type(error).__name__} {status or ''}".strip(), permanent=status == 400
+        ) from None
     except Exception:  # an answer the SDK could not read (it fails in many ways)
         raise TranslationError("deepl: unexpected answer") from None
     return result.text
@@ -210,7 +220,7 @@ def google(text: str, source: str, target: str) -> str:
             text, target_language=target_code, source_language=source_code, format_="text"
         )
     except google_exceptions.GoogleAPICallError as error:
-        raise TranslationError(f"google: HTTP {error.code}") from None
+        raise TranslationError(f"google: HTTP {error.code}", permanent=error.code == 400) from None
     except requests.RequestException as error:
         raise TranslationError(f"google: {type(error).__name__}") from None
     except Exception:  # an answer the library could not read (it fails in many ways)
@@ -221,7 +231,22 @@ def google(text: str, source: str, target: str) -> str:
     return translated
 
 
+def preload():
+    """Import the configured provider's SDK at start-up (messaging.apps): Google's takes
+    2-3 s to import, which would otherwise fall on the first message and its timeout."""
+    name = backend_name()
+    if name == "google":
+        import google.api_core.exceptions  # noqa: F401
+        import google.cloud.translate_v2  # noqa: F401
+    elif name == "deepl":
+        import deepl  # noqa: F401
+
+
 BACKENDS.update({"libretranslate": libretranslate, "deepl": deepl_backend, "google": google})
+# Brand names: the same in every language.
+PROVIDER_NAMES.update(
+    {"libretranslate": "LibreTranslate", "deepl": "DeepL", "google": "Google Cloud Translation"}
+)
 # What each backend cannot work without (messaging/checks.py reports a missing one).
 REQUIRED_SETTINGS = {
     "libretranslate": ["LIBRETRANSLATE_URL"],

@@ -5,7 +5,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.csp import CSP
 
-from portal.env import env_bool, env_int, env_list, env_str
+from portal.env import env_bool, env_float, env_int, env_list, env_str
 from portal.languages import LANGUAGE_CODES, LANGUAGES, install_language_info
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -257,7 +257,7 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 TRANSLATION_BACKEND = env_str("TRANSLATION_BACKEND", "none")
 # The longest one translation may wait for the provider (seconds); then it counts as failed
 # and the caller shows the original and tries again later.
-TRANSLATION_TIMEOUT_SECONDS = float(env_str("TRANSLATION_TIMEOUT_SECONDS", "") or 5)
+TRANSLATION_TIMEOUT_SECONDS = env_float("TRANSLATION_TIMEOUT_SECONDS", 5.0)
 # "libretranslate": a LibreTranslate server (often the district's own); key if it asks one.
 LIBRETRANSLATE_URL = env_str("LIBRETRANSLATE_URL", "")
 LIBRETRANSLATE_API_KEY = env_str("LIBRETRANSLATE_API_KEY", "")

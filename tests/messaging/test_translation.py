@@ -112,6 +112,8 @@ def test_a_provider_error_is_a_translation_error(provider, status):
     with pytest.raises(TranslationError) as raised:
         translate(TEXT, source="es", target="en")
     assert TEXT not in str(raised.value) and "Rina" not in str(raised.value)
+    # Only a request refused as such is not worth retrying; the rest may work later.
+    assert raised.value.permanent is (status == 400)
     # One attempt: the caller retries later, the request is not repeated now.
     assert len(fake.received) == 1
 
@@ -126,6 +128,7 @@ def test_an_answer_that_is_not_json_is_a_translation_error(provider):
 def test_a_provider_that_hangs_fails_within_the_timeout(provider, settings):
     settings.TRANSLATION_TIMEOUT_SECONDS = 0.5
     _name, fake = provider
+    translate("Hola", source="es", target="en")  # the SDK imported, as at start-up
     fake.answers = [("hang", 5)]
     started = time.monotonic()
     with pytest.raises(TranslationError):
@@ -135,6 +138,7 @@ def test_a_provider_that_hangs_fails_within_the_timeout(provider, settings):
 
 def test_a_provider_that_is_not_there_is_a_translation_error(provider, settings):
     name, fake = provider
+    translate("Hola", source="es", target="en")  # the SDK imported, as at start-up
     fake.stop()
     started = time.monotonic()
     with pytest.raises(TranslationError):
@@ -148,15 +152,20 @@ def test_deepl_beta_languages_are_asked_for_or_refused_before_sending(deepl_api,
     assert translate("Hola", source="es", target="en") == "[EN-US] Hola"
     assert "enable_beta_languages" not in deepl_api.received[-1].body
     settings.DEEPL_BETA_LANGUAGES = False
-    with pytest.raises(TranslationError):
+    with pytest.raises(TranslationError) as raised:
         translate("Salam", source="en", target="uz")
+    assert raised.value.permanent
     assert len(deepl_api.received) == 2
 
 
 def test_a_language_the_provider_does_not_have_is_a_translation_error(libretranslate):
     libretranslate.handler.languages = {"en", "es", "fr"}
-    with pytest.raises(TranslationError):
+    with pytest.raises(TranslationError) as raised:
         translate("Bonjou", source="ht", target="en")
+    assert raised.value.permanent
+    with pytest.raises(TranslationError) as raised:
+        translate("Guten Tag", source="de", target="en")  # not one of ours: nothing sent
+    assert raised.value.permanent and len(libretranslate.received) == 1
     assert translate("Hola", source="es", target="en") == "[en] Hola"
 
 
@@ -217,3 +226,54 @@ def test_deploy_check_refuses_text_over_plain_http_to_another_machine(settings, 
     settings.LIBRETRANSLATE_URL = url
     assert ("messaging.E004" in check_ids(deploy=True)) is refused
     assert "messaging.E004" not in check_ids(deploy=False)
+
+
+@pytest.mark.django_db
+def test_the_privacy_notice_names_who_sees_the_texts_in_the_readers_language(client, settings):
+    settings.TRANSLATION_BACKEND = "none"
+    page = client.get("/en/privacy/").content.decode()
+    assert "not sent to any translation service" in page
+    settings.TRANSLATION_BACKEND = "deepl"
+    page = client.get("/ht/privacy/").content.decode()
+    assert "bay DeepL" in page and "pa janm voye non ou" in page
+    settings.TRANSLATION_BACKEND = "google"
+    page = client.get("/ar/privacy/").content.decode()
+    assert "نرسل إلى Google Cloud Translation نص كل رسالة فقط" in page
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'مرحبا، ابني مريض اليوم 🤒 — "غدًا"؟',
+        "Line one\nLine two\r\n\ttabbed & <b>not HTML</b> 100% {name} %(x)s",
+        "x" * 20_000,
+    ],
+)
+def test_any_text_goes_and_comes_back_exactly(provider, text):
+    """Right-to-left, emoji, quotes, markup, placeholders, long: sent as plain text in UTF-8
+    and returned unchanged around the fake's tag (nothing escaped, trimmed or formatted)."""
+    name, fake = provider
+    tag = "[EN-US] " if name == "deepl_api" else "[en] "
+    assert translate(text, source="ar", target="en") == tag + text
+    assert fake.texts() == [text]
+
+
+def test_the_text_is_never_logged_even_at_debug(provider, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    _name, fake = provider
+    translate(TEXT, source="ht", target="en")
+    fake.fail(500)
+    with pytest.raises(TranslationError):
+        translate(TEXT, source="ht", target="en")
+    assert caplog.records  # the libraries did log (the HTTP lines), without the text
+    assert "Bonjou" not in caplog.text and "malad" not in caplog.text
+
+
+def test_an_unknown_backend_is_a_translation_error_and_touches_no_database(
+    settings, django_assert_num_queries, db
+):
+    settings.TRANSLATION_BACKEND = "deeplx"
+    with django_assert_num_queries(0), pytest.raises(TranslationError):
+        translate(TEXT, source="ht", target="en")

@@ -115,7 +115,7 @@ def test_every_section_names_tests_that_exist():
 def settings_read_from_the_environment() -> set[str]:
     """Names passed to portal.env's readers (and os.environ / os.getenv) in the settings."""
     tree = ast.parse((ROOT / "portal" / "settings" / "base.py").read_text(encoding="utf-8"))
-    readers = {"env_str", "env_bool", "env_int", "env_list", "getenv", "get"}
+    readers = {"env_str", "env_bool", "env_int", "env_float", "env_list", "getenv", "get"}
     names = set()
     for node in ast.walk(tree):
         if not (isinstance(node, ast.Call) and node.args):
