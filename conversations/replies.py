@@ -5,7 +5,7 @@ The handler is the first in messaging.registry.inbound (conversations/apps.py); 
 after STOP/START words, inside the webhook's transaction that records the provider's
 MessageSid once, so a reply delivered twice answers once (RELIABILITY E10). The answer goes
 through events.services.rsvp, under the event's lock and its rules (places, waiting list,
-date to answer; RELIABILITY D6); the confirmation goes out through the outbox as for an
+date to answer; RELIABILITY D8); the confirmation goes out through the outbox as for an
 answer on the site.
 
 Which event: the one of the last event message (text or call) that reached the family

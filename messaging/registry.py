@@ -19,9 +19,11 @@ renderers: kind -> render(message: Message, recipient: Recipient) -> Rendered
     outbox.Rendered: `sms` (within two segments: messaging.segments.fit, given the
     variants the renderer can shorten before the title, or, for a text with no title,
     families.notices.fit_notice), the
-    email's subject, plain body and HTML (outbox.email_html), and `voice_script` (read
-    aloud: no web address). A link in a text is built with reverse() in the message's
-    language, on settings.PORTAL_BASE_URL (never a path put together by hand). A kind with
+    email's subject, plain body and HTML (outbox.email_html), `voice_script` (read
+    aloud: no web address) and `voice_question` (asked at the end of a call inside Twilio's
+    <Gather>: the key pressed comes back through `keypresses` below). A link in a text is
+    built with reverse() in the message's language, on settings.PORTAL_BASE_URL (never a
+    path put together by hand). A kind with
     no renderer fails with "no renderer for <kind>". Renderers must not write: the send
     task may call one again after a crash.
 

@@ -271,3 +271,16 @@ def test_the_gather_webhook_refuses_a_wrong_signature(client, school_a, twilio):
 def test_a_stranger_gets_nothing_created_by_a_gather(client, twilio):
     assert gather(client, "+12125550199", "1", call="CA" + uuid.uuid4().hex).status_code == 200
     assert not Rsvp.objects.exists()
+
+
+@pytest.mark.parametrize("earlier_texts", [1, 40])
+def test_a_reply_costs_the_same_queries_however_many_texts_came_before(
+    client, school_a, twilio, django_assert_max_num_queries, earlier_texts
+):
+    family = make_family("Rina", school_a, phone=PHONE)
+    events = [make_event(school_a, title=f"E{i}") for i in range(earlier_texts)]
+    for i, event in enumerate(events):
+        texted_about(family, event, when=timezone.now() - timedelta(minutes=earlier_texts - i))
+    with django_assert_max_num_queries(40):
+        reply(client, PHONE, "1")
+    assert status_of(family, events[-1]) == "going"

@@ -1,4 +1,4 @@
-"""Answers by reply on PostgreSQL, with real threads and connections (RELIABILITY D6, E10):
+"""Answers by reply on PostgreSQL, with real threads and connections (RELIABILITY D8, E10):
 50 families replying "1" at once to 20 places leave exactly 20 people going and the rest
 waiting, in the order the lock served them; a reply the provider delivers twice at the
 same moment answers once."""
