@@ -28,7 +28,7 @@ from modeltranslation.utils import build_localized_fieldname
 from events.models import Event, Rsvp
 from messaging import dates, outbox, registry
 from messaging.models import Message
-from messaging.segments import fit, shorten
+from messaging.segments import fit, shorten, without_accents
 
 # The kinds, each with its words: what, when and where, then the link (never only the link).
 TEXTS = {
@@ -49,6 +49,30 @@ TEXTS = {
 }
 KINDS = tuple(TEXTS)
 TIME_CRITICAL = ("reminder", "event_changed", "event_cancelled")
+
+
+def answerable(event: Event, kind: str) -> bool:
+    """Whether a text about the event can still be answered by reply: not a cancellation,
+    not once the event has started or the date to answer has passed. A draft counts as
+    answerable: staff preview its texts before publishing, and drafts are never sent."""
+    now = timezone.now()
+    return (
+        kind != "event_cancelled"
+        and event.status != Event.Status.CANCELLED
+        and event.starts_at > now
+        and (event.rsvp_deadline is None or event.rsvp_deadline > now)
+    )
+
+
+def reply_line(event: Event, kind: str) -> str:
+    """How to answer by reply, at the end of an event's text (conversations/replies.py turns
+    the "1" or "2" into the answer); "" where an answer no longer makes sense."""
+    return " " + gettext("Reply 1 if you will come, 2 if not.") if answerable(event, kind) else ""
+
+
+def press_line(event: Event, kind: str) -> str:
+    """The same at the end of a call, read inside the provider's <Gather>."""
+    return gettext("Press 1 if you will come, 2 if not.") if answerable(event, kind) else ""
 
 
 def register() -> None:
@@ -374,7 +398,7 @@ def sms_template(event: Event, kind: str, language: str) -> str:
     fitter makes them before it cuts the title: what the admin's counter counts, the
     title staff type put in."""
     shortest = sms_variants(event, language)[-1]
-    return sms_text(TEXTS[kind](), {**shortest, "title": "%(title)s"})
+    return sms_text(TEXTS[kind]() + reply_line(event, kind), {**shortest, "title": "%(title)s"})
 
 
 def events_of(messages: list[Message]) -> dict:
@@ -396,12 +420,27 @@ def render(message: Message, recipient, prefetched: dict | None = None) -> outbo
     link = short_link(event, language)
     params = {"when": when, "place": event.place, "link": link}
     template = TEXTS[message.kind]()
-    sms = fit(
-        lambda title, **variant: sms_text(template, {**params, **variant, "title": title}),
-        short_title(event, language) or event.title,
-        sms_variants(event, language),
-        last_resort=sms_last_resort(event, language, message.kind),
-    )
+    # The reply line is one more part the fitter can shorten: the title is cut first, down to
+    # its 25 characters; then the place goes (the link has it); then the accents the GSM
+    # alphabet lacks (a Spanish or French text of 153 characters a part instead of 67, as
+    # people type on a phone); only then the line, and the place of a change never.
+    reply = reply_line(event, message.kind)
+    variants = [{**variant, "reply": reply} for variant in sms_variants(event, language)]
+    no_place = sms_last_resort(event, language, message.kind)
+    last_resort = []
+    if reply:
+        last_resort += [{**variant, "reply": reply} for variant in no_place]
+        last_resort += [
+            {**variant, "reply": reply, "plain": True} for variant in (variants[-1], *no_place)
+        ]
+        last_resort += [{**variants[-1], "reply": ""}]
+    last_resort += [{**variant, "reply": ""} for variant in no_place]
+
+    def write(title, reply, plain=False, **variant):
+        text = sms_text(template, {**params, **variant, "title": title}) + reply
+        return without_accents(text) if plain else text
+
+    sms = fit(write, short_title(event, language) or event.title, variants, last_resort=last_resort)
     school = event.school.name if event.school_id else event.district.name
     headline = template % {**params, "title": event.title, "link": ""}
     subject = f"{school}: {event.title}"
@@ -437,6 +476,7 @@ def render(message: Message, recipient, prefetched: dict | None = None) -> outbo
         email_body=body,
         email_html=html,
         voice_script=f"{school}. {headline.strip()}",
+        voice_question=press_line(event, message.kind),
     )
 
 

@@ -35,7 +35,7 @@ def send(channel: str, recipient: Recipient, rendered: Rendered, *, mail_connect
         if not recipient.phone:
             raise PermanentError("no phone number")
         return backend(settings.VOICE_BACKEND).call(
-            recipient.phone, rendered.voice, recipient.language
+            recipient.phone, rendered.voice, recipient.language, question=rendered.voice_question
         )
     if channel == "email":
         if not recipient.email:

@@ -1,38 +1,47 @@
 import hashlib
+import re
+import unicodedata
 
 from django.conf import settings
 
 from messaging.models import SmsOptOut
 
-# What families reply to stop texts, in our languages (carriers also honour English STOP).
+# What families reply to stop texts, in our 15 languages (carriers also honour English STOP).
+# By language: en, sq, ar, bn, zh-hans/zh-hant, tl, fr, ht, ko, ru, es, uk, ur, uz.
 STOP_WORDS = {
-    "STOP",
-    "STOPALL",
-    "UNSUBSCRIBE",
-    "CANCEL",
-    "END",
-    "QUIT",
-    "ARRET",
-    "ARRÊT",
-    "PARA",
-    "PARAR",
-    "ALTO",
-    "KANPE",
-    "NDALO",
-    "TIGIL",
-    "TOʻXTA",
-    "TOXTA",
-    "СТОП",
-    "СТІЙ",
-    "停止",
-    "退订",
-    "退訂",
-    "중지",
-    "توقف",
-    "روکیں",
-    "বন্ধ",
-}
-START_WORDS = {"START", "UNSTOP", "YES", "INICIO", "COMMENCER"}
+    "STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT",
+    "NDALO", "NDAL",
+    "توقف", "إيقاف", "ايقاف",
+    "বন্ধ", "থামুন",
+    "停止", "退订", "退訂",
+    "TIGIL", "HINTO",
+    "ARRET", "ARRÊT",
+    "KANPE", "SISPANN",
+    "중지", "정지",
+    "СТОП", "ОТПИСАТЬСЯ",
+    "PARA", "PARAR", "ALTO",
+    "СТІЙ", "ВІДПИСАТИСЯ",
+    "روکیں", "روکو", "بند",
+    "TOʻXTA", "TO'XTA", "TOXTA", "ТЎХТА",
+}  # fmt: skip
+START_WORDS = {
+    "START", "UNSTOP", "YES",
+    "FILLO",
+    "ابدأ", "ابدا",
+    "শুরু",
+    "开始", "開始",
+    "SIMULA",
+    "COMMENCER",
+    "KÒMANSE", "KOMANSE",
+    "시작",
+    "СТАРТ", "НАЧАТЬ",
+    "INICIO", "COMENZAR",
+    "ПОЧАТИ",
+    "شروع",
+    "BOSHLASH", "BOSHLA", "БОШЛАШ",
+}  # fmt: skip
+# Punctuation typed after the word ("Stop.", "¡Para!", "توقف؟") changes nothing.
+_AROUND = ".,!?¡¿;:…'\"()-،؟۔।。！？，"
 
 
 def number_hash(phone: str) -> str:
@@ -47,14 +56,23 @@ def is_opted_out(phone: str) -> bool:
     return bool(phone) and SmsOptOut.objects.filter(number_hash=number_hash(phone)).exists()
 
 
-def handle_reply(phone: str, body: str) -> str | None:
+def first_word(body: str) -> str:
     # Only the first word counts: "Stop please" stops, a question that mentions stopping
-    # further on does not.
-    word = body.strip().split()[0].upper() if body.strip() else ""
+    # further on does not. Uzbek's turned comma is typed as any apostrophe.
+    words = unicodedata.normalize("NFC", body or "").split()
+    word = words[0].strip(_AROUND) if words else ""
+    return re.sub("[‘’ʼ`]", "ʻ", word).upper().replace("ʻ", "'")
+
+
+def handle_reply(phone: str, body: str) -> str | None:
+    word = first_word(body)
     if word in STOP_WORDS:
         SmsOptOut.objects.get_or_create(number_hash=number_hash(phone))
         return "stopped"
     if word in START_WORDS:
-        SmsOptOut.objects.filter(number_hash=number_hash(phone)).delete()
-        return "started"
+        # From a number that had stopped texts it starts them again. From any other it is a
+        # message like another ("Yes" to an event's text, "Simula bukas…"): the apps read it.
+        deleted, _ = SmsOptOut.objects.filter(number_hash=number_hash(phone)).delete()
+        if deleted:
+            return "started"
     return None

@@ -35,6 +35,9 @@ class Rendered:
     email_body: str
     email_html: str = ""
     voice_script: str = ""  # read aloud: no web address, which means nothing on a call
+    # Asked at the end of a call, waiting for a key ("press 1 if you will come"): the provider
+    # posts the key to messaging.views.voice_gather. "" when nothing is asked.
+    voice_question: str = ""
 
     @property
     def voice(self) -> str:

@@ -19,9 +19,11 @@ renderers: kind -> render(message: Message, recipient: Recipient) -> Rendered
     outbox.Rendered: `sms` (within two segments: messaging.segments.fit, given the
     variants the renderer can shorten before the title, or, for a text with no title,
     families.notices.fit_notice), the
-    email's subject, plain body and HTML (outbox.email_html), and `voice_script` (read
-    aloud: no web address). A link in a text is built with reverse() in the message's
-    language, on settings.PORTAL_BASE_URL (never a path put together by hand). A kind with
+    email's subject, plain body and HTML (outbox.email_html), `voice_script` (read
+    aloud: no web address) and `voice_question` (asked at the end of a call inside Twilio's
+    <Gather>: the key pressed comes back through `keypresses` below). A link in a text is
+    built with reverse() in the message's language, on settings.PORTAL_BASE_URL (never a
+    path put together by hand). A kind with
     no renderer fails with "no renderer for <kind>". Renderers must not write: the send
     task may call one again after a crash.
 
@@ -74,9 +76,17 @@ inbound: [handle(reply: InboundText) -> bool, ...]   (in registration order)
     transaction that records the provider's MessageSid once (a reply delivered twice is
     handled once); the first that returns True has dealt with it. Handlers send any answer
     through the outbox, never in the webhook's response.
+    conversations (conversations/replies.py) answers "1"/"2"/yes/no to the last event text
+    first, and a number no family has; its threads take the rest.
+
+keypresses: [handle(press: InboundText) -> bool, ...]   (in registration order)
+    A key pressed at the end of a call (Twilio <Gather>, messaging.views.voice_gather):
+    phone is the number called, body the digits, sid "<CallSid>:<digits>" (recorded once,
+    as for texts). conversations/replies.py turns 1 or 2 into the answer to the event.
 
 Login codes are not here: they are sent within the request by outbox.send_at_once, with
-the text given, and never rendered again.
+the text given, and never rendered again; so is the one reply a day to a number no family
+has (kind "unknown_number", conversations/replies.py).
 """
 
 from collections.abc import Callable, Iterable
@@ -124,6 +134,20 @@ def register_inbound(handle: Callable[[InboundText], bool]) -> None:
 def hand_on_inbound(text: InboundText) -> bool:
     """Give a family's text to the first handler that takes it."""
     return any(handle(text) for handle in inbound)
+
+
+# handle(InboundText) -> True when handled; a key pressed during a call
+keypresses: list[Callable[[InboundText], bool]] = []
+
+
+def register_keypress(handle: Callable[[InboundText], bool]) -> None:
+    if handle not in keypresses:
+        keypresses.append(handle)
+
+
+def hand_on_keypress(press: InboundText) -> bool:
+    """Give a key pressed at the end of a call to the first handler that takes it."""
+    return any(handle(press) for handle in keypresses)
 
 
 def register_resolver(

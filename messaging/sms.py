@@ -77,16 +77,18 @@ def send_sms(to: str, text: str) -> str:
 class ConsoleVoiceBackend:
     """Development: prints what the call would read out."""
 
-    def call(self, to: str, text: str, language: str) -> str:
-        print(f"Call to {to} ({language}): {text}")  # noqa: T201 (development backend)
+    def call(self, to: str, text: str, language: str, question: str = "") -> str:
+        print(f"Call to {to} ({language}): {text} {question}")  # noqa: T201 (development backend)
         return f"console-call-{timezone.now().timestamp()}"
 
 
 class FileVoiceBackend:
-    def call(self, to: str, text: str, language: str) -> str:
+    def call(self, to: str, text: str, language: str, question: str = "") -> str:
         path = Path(settings.VOICE_FILE_PATH)
         path.parent.mkdir(parents=True, exist_ok=True)
         record = {"to": to, "text": text, "language": language, "at": timezone.now().isoformat()}
+        if question:
+            record["question"] = question
         with _lock, path.open("a", encoding="utf-8") as handle:
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
         return f"file-call-{record['at']}"
@@ -96,7 +98,7 @@ calls: list[dict] = []
 
 
 class LocmemVoiceBackend:
-    def call(self, to: str, text: str, language: str) -> str:
+    def call(self, to: str, text: str, language: str, question: str = "") -> str:
         with _lock:
-            calls.append({"to": to, "text": text, "language": language})
+            calls.append({"to": to, "text": text, "language": language, "question": question})
         return f"locmem-call-{len(calls)}"

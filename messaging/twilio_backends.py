@@ -4,6 +4,7 @@ server (the tests run a local one that speaks Twilio's REST API)."""
 from xml.sax.saxutils import escape
 
 from django.conf import settings
+from django.urls import reverse
 from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.rest import Client
 
@@ -66,13 +67,22 @@ class TwilioSmsBackend:
 
 
 class TwilioVoiceBackend:
-    def call(self, to: str, text: str, language: str) -> str:
+    def call(self, to: str, text: str, language: str, question: str = "") -> str:
         voice = VOICES.get(language)
         if voice is None:
             raise PermanentError(f"no text-to-speech voice for {language}")
         # The text is escaped: an event title with "<" or "&" must be read aloud, not parsed
         # as TwiML instructions.
-        twiml = f'<Response><Say language="{voice}">{escape(text)}</Say></Response>'
+        twiml = f'<Say language="{voice}">{escape(text)}</Say>'
+        if question:
+            # The question is read inside <Gather>: a key pressed while it is read (or 8
+            # seconds after) is posted, signed, to messaging.views.voice_gather.
+            action = settings.PORTAL_BASE_URL.rstrip("/") + reverse("voice_gather")
+            twiml += (
+                f'<Gather numDigits="1" timeout="8" method="POST" action="{escape(action)}">'
+                f'<Say language="{voice}">{escape(question)}</Say></Gather>'
+            )
+        twiml = f"<Response>{twiml}</Response>"
         client = _client()
         return _call(
             lambda: client.calls.create(to=to, from_=settings.TWILIO_FROM_NUMBER, twiml=twiml)

@@ -9,18 +9,22 @@ from messaging import optout, registry
 from messaging.models import InboundSms
 
 
+def signed_by_provider(request) -> bool:
+    validator = RequestValidator(settings.TWILIO_AUTH_TOKEN)
+    signature = request.headers.get("X-Twilio-Signature", "")
+    # Without a token nothing can be verified, so nothing is believed: anyone could post
+    # "STOP" for a family's number and silence the school's texts to it.
+    return bool(settings.TWILIO_AUTH_TOKEN) and validator.validate(
+        request.build_absolute_uri(), request.POST.dict(), signature
+    )
+
+
 @csrf_exempt  # called by the SMS provider, which signs every request instead
 @require_POST
 def inbound_sms(request):
     """STOP-style replies turn text messages off for that number; any other text goes to the
     handlers the apps above registered (messaging.registry.inbound)."""
-    validator = RequestValidator(settings.TWILIO_AUTH_TOKEN)
-    signature = request.headers.get("X-Twilio-Signature", "")
-    # Without a token nothing can be verified, so nothing is believed: anyone could post
-    # "STOP" for a family's number and silence the school's texts to it.
-    if not settings.TWILIO_AUTH_TOKEN or not validator.validate(
-        request.build_absolute_uri(), request.POST.dict(), signature
-    ):
+    if not signed_by_provider(request):
         return HttpResponseForbidden("bad signature")
     sid = request.POST.get("MessageSid", "")
     with transaction.atomic():
@@ -32,3 +36,23 @@ def inbound_sms(request):
     # An empty TwiML answer: nothing is sent back, since a reply of ours would be one more
     # paid text to a number that may just have asked for none.
     return HttpResponse("<Response/>", content_type="text/xml")
+
+
+@csrf_exempt  # called by the voice provider, signed like inbound_sms
+@require_POST
+def voice_gather(request):
+    """The key a family pressed at the end of a call (Twilio <Gather>, messaging.
+    twilio_backends): handed to the apps above (messaging.registry.keypresses) once per call
+    and key, whatever the provider retries. The call then ends: the confirmation comes as a
+    message of its own, through the outbox."""
+    if not signed_by_provider(request):
+        return HttpResponseForbidden("bad signature")
+    call, digits = request.POST.get("CallSid", ""), request.POST.get("Digits", "")[:8]
+    # Our call went to the family: the provider's "To" is the family's number.
+    phone = request.POST.get("To", "")
+    if call and digits:
+        sid = f"{call[:50]}:{digits}"
+        with transaction.atomic():
+            if InboundSms.first_delivery(sid):
+                registry.hand_on_keypress(registry.InboundText(phone=phone, body=digits, sid=sid))
+    return HttpResponse("<Response><Hangup/></Response>", content_type="text/xml")

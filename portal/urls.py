@@ -16,6 +16,7 @@ urlpatterns = [
     # A family pass's QR code: no language in it, it opens in the front desk's language.
     path("p/<str:token>/", pages.pass_scan, name="pass_scan"),
     path("messaging/sms/inbound", messaging_views.inbound_sms, name="sms_inbound"),
+    path("messaging/voice/gather", messaging_views.voice_gather, name="voice_gather"),
 ]
 
 # Pages that show several apps live in portal.pages, under their app's namespace: their

@@ -143,6 +143,7 @@ def test_sending_renders_in_the_familys_language_with_its_title(school_a):
     (sent,) = sms.outbox
     assert sent["to"] == "+12125550123" and "أمسية العائلات" in sent["text"]
     assert f"/ar/events/{event.pk}/" in sent["text"]  # the page itself: the text has room
+    assert sent["text"].endswith("أرسل 1 للحضور أو 2 للاعتذار.")  # and how to answer by reply
     assert Message.objects.get(kind="rsvp_going").status == "sent"
 
 

@@ -92,9 +92,11 @@ def test_fit_shortens_the_fixed_parts_before_the_title_and_never_exceeds_the_lim
 
 
 def kept_title(title: str, text: str) -> int:
-    """How many characters of the title's start the text carries (typography aside)."""
+    """How many characters of the title's start the text carries (typography aside, and the
+    accents GSM lacks, which a text may go without to keep its reply line)."""
     best = 0
-    for form in {title, gsm_friendly(title), title.translate(PLAIN)}:
+    plain = gsm_friendly(without_accents(title))
+    for form in {title, gsm_friendly(title), title.translate(PLAIN), plain}:
         low, high = 0, len(form)
         while low < high:
             middle = (low + high + 1) // 2
