@@ -1,0 +1,1 @@
+from conversations.announcements.models import Announcement, Version  # noqa: F401

@@ -1,0 +1,64 @@
+"""Announcements: helpers to make one with its versions, and many families at once."""
+
+import pytest
+
+from accounts.models import User
+from conversations.announcements.models import Announcement, Version
+from families.models import Family, Membership
+from messaging import translation
+
+TEXTS = {
+    "en": ("School closed today", "Snow: the school is closed today. Stay safe."),
+    "es": ("Escuela cerrada hoy", "Nieve: la escuela está cerrada hoy. Cuídense."),
+    "ar": ("المدرسة مغلقة اليوم", "ثلج: المدرسة مغلقة اليوم. ابقوا بأمان."),
+}
+
+
+def make_announcement(school=None, languages=("en", "es", "ar"), district=None, **extra):
+    announcement = Announcement.objects.create(
+        school=school, district=district or school.district, **extra
+    )
+    for code in languages:
+        title, body = TEXTS[code]
+        Version.objects.create(announcement=announcement, language=code, title=title, body=body)
+    return announcement
+
+
+def many_families(school, languages, start=0):
+    """len(languages) families of the school, one per language given, each with its own
+    phone, made in three statements."""
+    users = User.objects.bulk_create(
+        User(phone=f"+1212{6000000 + start + i:07d}", phone_verified=True)
+        for i in range(len(languages))
+    )
+    families = Family.objects.bulk_create(
+        Family(user=u, display_name=f"F{start + i}", language=lang, channel="sms")
+        for i, (u, lang) in enumerate(zip(users, languages, strict=True))
+    )
+    Membership.objects.bulk_create(
+        Membership(family=f, school=school, status=Membership.Status.CONFIRMED) for f in families
+    )
+    return families
+
+
+class FakeTranslator:
+    """The provider, replaced: "[es] text", or an error while `down` (our code is not)."""
+
+    down = False
+    calls: list = []
+
+    @classmethod
+    def translate(cls, text, source, target):
+        cls.calls.append((source, target))
+        if cls.down:
+            raise translation.TranslationError("provider said 503")
+        return f"[{target}] {text}"
+
+
+@pytest.fixture
+def translator(settings):
+    translation.BACKENDS["fake-for-tests"] = FakeTranslator.translate
+    settings.TRANSLATION_BACKEND = "fake-for-tests"
+    FakeTranslator.down, FakeTranslator.calls = False, []
+    yield FakeTranslator
+    translation.BACKENDS.pop("fake-for-tests", None)
