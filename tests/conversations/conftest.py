@@ -1,11 +1,8 @@
 """Announcements: helpers to make one with its versions, and many families at once."""
 
-import pytest
-
 from accounts.models import User
 from conversations.announcements.models import Announcement, Version
 from families.models import Family, Membership
-from messaging import translation
 
 TEXTS = {
     "en": ("School closed today", "Snow: the school is closed today. Stay safe."),
@@ -32,33 +29,10 @@ def many_families(school, languages, start=0):
         for i in range(len(languages))
     )
     families = Family.objects.bulk_create(
-        Family(user=u, display_name=f"F{start + i}", language=lang, channel="sms")
+        Family(user=u, display_name=f"ZZQ Parent {start + i}", language=lang, channel="sms")
         for i, (u, lang) in enumerate(zip(users, languages, strict=True))
     )
     Membership.objects.bulk_create(
         Membership(family=f, school=school, status=Membership.Status.CONFIRMED) for f in families
     )
     return families
-
-
-class FakeTranslator:
-    """The provider, replaced: "[es] text", or an error while `down` (our code is not)."""
-
-    down = False
-    calls: list = []
-
-    @classmethod
-    def translate(cls, text, source, target):
-        cls.calls.append((source, target))
-        if cls.down:
-            raise translation.TranslationError("provider said 503")
-        return f"[{target}] {text}"
-
-
-@pytest.fixture
-def translator(settings):
-    translation.BACKENDS["fake-for-tests"] = FakeTranslator.translate
-    settings.TRANSLATION_BACKEND = "fake-for-tests"
-    FakeTranslator.down, FakeTranslator.calls = False, []
-    yield FakeTranslator
-    translation.BACKENDS.pop("fake-for-tests", None)

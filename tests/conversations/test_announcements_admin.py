@@ -166,9 +166,9 @@ def test_the_preview_shows_each_languages_text_and_its_segments(client, staff_a,
 
 
 def test_machine_fill_marks_needs_review_and_approval_clears_it(
-    client, staff_a, school_a, translator
+    client, staff_a, school_a, libretranslate
 ):
-    many_families(school_a, ["ht"])
+    families = many_families(school_a, ["ht"])
     announcement = make_announcement(school_a, languages=("en",))
     client.force_login(staff_a)
     versions = list(announcement.versions.all())
@@ -181,6 +181,10 @@ def test_machine_fill_marks_needs_review_and_approval_clears_it(
     assert filled["ht"].needs_review and filled["ht"].machine_translated
     assert filled["ht"].title == "[ht] " + TEXTS["en"][0]
     assert "to be reviewed by a person" in page
+    # Only the school's words left the portal: no family's name or number.
+    sent = libretranslate.sent()
+    assert TEXTS["en"][1] in sent
+    assert families[0].display_name not in sent and families[0].user.phone not in sent
     # Not sent while a machine translation waits for review.
     client.post(change_url(announcement), form(school_a, existing=versions, _send_now="1"))
     assert not Message.objects.exists()
@@ -201,9 +205,9 @@ def test_machine_fill_marks_needs_review_and_approval_clears_it(
 
 
 def test_a_translation_provider_error_says_so_and_loses_nothing(
-    client, staff_a, school_a, translator
+    client, staff_a, school_a, libretranslate
 ):
-    translator.down = True
+    libretranslate.fail(503)
     client.force_login(staff_a)
     response = client.post(ADD, form(school_a, _fill_missing="1"), follow=True)
     page = response.content.decode()
