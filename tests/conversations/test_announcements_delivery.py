@@ -88,3 +88,44 @@ def test_the_family_without_a_version_is_told_which_language_it_reads(school_a):
     with translation.override("es"):
         text = sms_text(announcement, "es")
     assert re.search(r"English", text) and TEXTS["en"][0] in text
+
+
+def test_a_number_that_replied_stop_gets_no_text(school_a, twilio, settings):  # noqa: F811
+    from messaging.optout import handle_reply
+
+    settings.MESSAGING_RATE_LIMITS = {**settings.MESSAGING_RATE_LIMITS, "sms": None}
+    stopped, texted = many_families(school_a, ["es", "es"])
+    handle_reply(stopped.user.phone, "PARA")
+    services.send(make_announcement(school_a))
+    deliver_all()
+    texts = [f["To"] for p, f in twilio.received if p.endswith("/Messages.json")]
+    assert texts == [texted.user.phone]
+
+
+def sent_today(family, count):
+    Message.objects.bulk_create(
+        Message(
+            recipient=f"family:{family.pk}",
+            channel="sms",
+            language=family.language,
+            kind="notice",
+            status="sent",
+            sent_at=timezone.now(),
+            idempotency_key=f"earlier:{family.pk}:{i}",
+        )
+        for i in range(count)
+    )
+
+
+@pytest.mark.parametrize(("urgent", "status"), [(False, "queued"), (True, "sent")])
+def test_the_daily_limit_holds_a_plain_announcement_not_an_urgent_one(
+    school_a, settings, urgent, status
+):
+    (family,) = many_families(school_a, ["en"])
+    sent_today(family, settings.MESSAGING_DAILY_LIMIT)
+    services.send(make_announcement(school_a, urgent=urgent))
+    deliver_all()
+    message = Message.objects.get(kind__startswith="announcement")
+    assert message.status == status
+    if not urgent:  # waits for tomorrow, not lost
+        assert message.due_at > timezone.now() + timezone.timedelta(hours=6)
