@@ -43,6 +43,10 @@ class AnnouncementAdmin(SchoolOrDistrictScope, ScopedAdmin):
     readonly_fields = ["status", "sent_at", "sms_preview", "delivery"]
     inlines = [VersionInline]
 
+    class Media:
+        # The text previews wrap like the events' (portal/static/portal/admin.css).
+        css = {"all": ("portal/admin.css",)}
+
     def get_fieldsets(self, request, obj=None):
         return [
             (
@@ -253,8 +257,8 @@ class AnnouncementAdmin(SchoolOrDistrictScope, ScopedAdmin):
             '<table class="sms-preview">{}</table>',
             format_html_join(
                 "",
-                '<tr><th scope="row">{}<br><small>{}</small></th>'
-                '<td><pre class="message-preview" lang="{}" dir="{}">{}</pre>'
+                '<tr><th scope="row">{}</th><td><p class="segment-count">{}</p>'
+                '<pre class="message-preview" lang="{}" dir="{}">{}</pre>'
                 '<p class="segment-count">{}</p></td></tr>',
                 rows,
             ),
