@@ -1,5 +1,5 @@
 """An announcement reaches each family once, in its language, within two segments, through
-the outbox's real sending path and the Twilio fake (RELIABILITY E10)."""
+the outbox's real sending path and the Twilio fake (RELIABILITY E11)."""
 
 import re
 from collections import Counter
