@@ -7,16 +7,19 @@ finds it sent and queues nothing), and each family's message has a key of its ow
 ("announcement:<pk>:family:<pk>"), which the outbox never queues twice.
 """
 
+import logging
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from conversations.announcements.models import Announcement, Version
+from conversations.announcements.models import BODY_MAX, Announcement, Version
 from messaging import outbox, translation
 from messaging.models import Message
 from portal.languages import LANGUAGE_CODES
+
+log = logging.getLogger("portal.conversations")
 
 
 class NotAllowed(Exception):
@@ -127,9 +130,14 @@ def send_due(now=None) -> int:
     for announcement in due:
         try:
             total += send(announcement)
-        except (NotReady, NotAllowed):
-            # A version edited back to "needs review" after scheduling: it waits for staff,
-            # who see it still "scheduled" with the reason on its page.
+        except (NotReady, NotAllowed) as refused:
+            # A version edited back to "needs review" after scheduling: it stays scheduled
+            # and waits for staff; the log says why (ids only).
+            log.warning(
+                "announcements.scheduled_not_ready id=%s reason=%s",
+                announcement.pk,
+                type(refused).__name__,
+            )
             continue
     return total
 
@@ -211,7 +219,7 @@ def fill_missing(announcement: Announcement) -> FillResult:
             language=language,
             defaults={
                 "title": title[:120],
-                "body": body[:2000],
+                "body": body[:BODY_MAX],
                 "machine_translated": True,
                 "needs_review": True,
             },
