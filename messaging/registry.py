@@ -55,7 +55,8 @@ TIME_CRITICAL_KINDS
     their time is the point (messaging.budget.tier_of_kind, messaging.tasks).
 
 URGENT_KINDS
-    Kinds that may wake a family at night; today none, every kind waits for the morning
+    Kinds that may wake a family at night: only announcement_urgent (an announcement a
+    school or district admin marked urgent); every other kind waits for the morning
     (outbox.outside_quiet_hours).
 
 Who registers what (tests/messaging/test_registry.py checks this list against the
@@ -69,6 +70,8 @@ registries and each notices.py docstring):
     events (events/notices.py)
         rsvp_going, rsvp_waitlisted, promoted, reminder, event_changed, event_cancelled;
         time-critical: reminder, event_changed, event_cancelled
+    conversations (conversations/announcements/notices.py)
+        announcement, announcement_urgent; time-critical and urgent: announcement_urgent
 
 inbound: [handle(reply: InboundText) -> bool, ...]   (in registration order)
     A text a family sent us (the provider's signed webhook, messaging.views.inbound_sms),

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from committees.models import Committee
+from conversations.announcements.views import for_family as recent_announcements
 from events.access import can_run_door
 from events.models import CalendarFeed, Event, Rsvp
 from families import services as family_services
@@ -119,6 +120,8 @@ def family_home(request):
     questions = in_reader_language(
         family.feedback.select_related("school").order_by("-created_at"), "school"
     )[:20]
+    # The latest announcements, whole on their own page (conversations/announcements).
+    announcements = recent_announcements(family, translation.get_language(), 3)
     # Made only when the family asks for it (a POST): opening this page writes nothing (A4).
     # Only its token is shown: no model to build (a family has one feed at most).
     feed_token = CalendarFeed.objects.filter(family=family).values_list("token", flat=True).first()
@@ -145,6 +148,7 @@ def family_home(request):
             "next_step": next_step,
             "answers": answers,
             "questions": questions,
+            "announcements": announcements,
             "feed_url": feed_url,
             # webcal:// makes a phone subscribe (and keep the calendar up to date) instead of
             # importing a copy once; the https address stays shown for apps that want it.

@@ -480,6 +480,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "events.tasks.purge_past_events",
         "schedule": 24 * 3600,
     },
+    "conversations-scheduled-announcements": {
+        "task": "conversations.announcements.tasks.send_due_announcements",
+        "schedule": 60,
+    },
     "schools-prepare-recordings": {
         "task": "schools.tasks.prepare_recordings",
         "schedule": env_int("PREPARE_RECORDINGS_EVERY_SECONDS", 600),

@@ -26,7 +26,7 @@ def test_every_registered_kind_is_declared_in_a_notices_module_and_documented():
         assert kind in module.KINDS, (kind, module.__name__)
         assert kind in _words(module.__doc__), f"{module.__name__} docstring misses {kind}"
         assert kind in _words(registry.__doc__), f"messaging/registry.py misses {kind}"
-    for name in ("events.notices", "families.notices"):
+    for name in ("events.notices", "families.notices", "conversations.announcements.notices"):
         module = importlib.import_module(name)
         for kind in module.KINDS:
             assert registry.renderers.get(kind) is module.render, (name, kind)
@@ -42,8 +42,10 @@ def test_only_kinds_whose_time_is_the_point_skip_the_daily_limit_and_budget():
         "event_changed",
         "event_cancelled",
         "sign_in_paused",
+        "announcement_urgent",
     } == registry.TIME_CRITICAL_KINDS
-    assert set() == registry.URGENT_KINDS
+    # Only an announcement a school or district admin marked urgent wakes a family.
+    assert {"announcement_urgent"} == registry.URGENT_KINDS
 
 
 @pytest.mark.django_db

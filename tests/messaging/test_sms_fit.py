@@ -219,6 +219,26 @@ def send_all(family, event, staff):
 
     _tell_family(family.user.phone)
     sent("sign_in_paused", "sign_in_paused")
+    # An announcement in the family's language, with a body too long for two segments.
+    from conversations.announcements import services as announcements
+    from conversations.announcements.models import Announcement, Version
+
+    long = LONG_TITLES[family.language]
+    for urgent in (False, True):
+        announcement = Announcement.objects.create(
+            school=event.school,
+            district=event.school.district,
+            default_language=family.language,
+            urgent=urgent,
+        )
+        Version.objects.create(
+            announcement=announcement,
+            language=family.language,
+            title=long[:120],
+            body=f"{long}. {long}",
+        )
+        announcements.send(announcement)
+        sent(announcement.kind, announcement.kind)
     return produced
 
 

@@ -12,6 +12,7 @@ from django.test import override_settings
 
 from accounts.models import User
 from committees.models import Committee, Seat, SeatApplication
+from conversations.models import Announcement, Version
 from events.models import Event, Rsvp, WalkIn
 from families.models import Family, FamilyPass, Membership
 from messaging.models import Message
@@ -135,7 +136,13 @@ def test_demo_families_are_named_in_their_own_language_and_a_second_run_adds_not
         Committee,
         Seat,
         SeatApplication,
+        Announcement,
+        Version,
     ]
+    # An announcement in several languages, sent once to Lincoln's families.
+    announcement = Announcement.objects.get()
+    assert len(announcement.versions.all()) >= 5 and announcement.status == "sent"
+    assert Message.objects.filter(kind="announcement", recipient=f"family:{rina.pk}").count() == 1
     before = {model.__name__: model.objects.count() for model in models}
     seed()
     assert {model.__name__: model.objects.count() for model in models} == before

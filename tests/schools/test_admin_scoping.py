@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from committees.models import Committee, SeatApplication
+from conversations.models import Announcement, Version
 from events.models import Event, Rsvp, WalkIn
 from families.models import Family, FamilyPass, Feedback, Membership, PassCheck
 from families.services import register_family
@@ -53,7 +54,12 @@ def objects_for(school, prefix):
     application = SeatApplication.objects.create(
         committee=committee, family=family, statement=f"{prefix} statement", language="es"
     )
+    announcement = Announcement.objects.create(school=school, district=school.district)
+    Version.objects.create(
+        announcement=announcement, language="en", title=f"{prefix} announcement", body="x"
+    )
     return {
+        Announcement: announcement,
         Event: event,
         Rsvp: event_rsvp,
         WalkIn: walk_in,

@@ -133,6 +133,8 @@ class Command(BaseCommand):
                     partner=Partner.objects.get(name="Casa Comunidad"),
                     texts=texts,
                 )
+            # After the families: the announcement goes to those of the school.
+            self.seed_announcement(schools[0])
         recordings = 0 if no_audio else self.seed_audio(schools)
         languages = ", ".join(sorted(content))
         self.stdout.write(
@@ -362,6 +364,29 @@ class Command(BaseCommand):
                 defaults={"term_start": f"{year}-09-01", "term_end": f"{year + 1}-06-30"},
             )
         return texts
+
+    def seed_announcement(self, school):
+        """An announcement from Lincoln to all its families, in several languages (a family
+        in another language reads the English one, told so), sent through the outbox once:
+        a second run finds it sent and queues nothing."""
+        from conversations.announcements import services as announcements
+        from conversations.announcements.models import Announcement, Version
+
+        texts = json.loads((DEMO_DIR / "announcement.json").read_text(encoding="utf-8"))
+        announcement = Announcement.objects.filter(
+            school=school, versions__language="en", versions__title=texts["en"][0]
+        ).first()
+        if announcement is None:
+            announcement = Announcement.objects.create(
+                school=school,
+                district=school.district,
+                created_by=User.objects.filter(email="staff.lincoln@example.org").first(),
+            )
+            Version.objects.bulk_create(
+                Version(announcement=announcement, language=code, title=title, body=body)
+                for code, (title, body) in texts.items()
+            )
+        announcements.send(announcement)
 
     def seed_audio(self, schools):
         espeak = shutil.which("espeak-ng")

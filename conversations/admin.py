@@ -1,0 +1,1 @@
+from conversations.announcements import admin as announcements_admin  # noqa: F401
