@@ -162,6 +162,10 @@ class ConferenceDay(models.Model):
         return datetime.combine(self.date, time, tzinfo=self.time_zone)
 
     @property
+    def first_meeting(self) -> datetime:
+        return self.at(self.starts)
+
+    @property
     def is_open(self) -> bool:
         return self.status == self.Status.PUBLISHED and timezone.now() < self.booking_deadline
 

@@ -26,10 +26,10 @@ REMINDER_MINUTES = (24 * 60, 60)
 
 TEXTS = {
     "conference_booked": lambda: gettext(
-        "Booked: meeting with %(host)s, %(when)s, %(place)s.%(interpreter)s %(link)s"
+        "Booked: meeting with %(host)s, %(when)s, %(place)s.%(note)s %(link)s"
     ),
     "conference_reminder": lambda: gettext(
-        "Reminder: meeting with %(host)s, %(when)s, %(place)s.%(interpreter)s %(link)s"
+        "Reminder: meeting with %(host)s, %(when)s, %(place)s.%(note)s %(link)s"
     ),
 }
 KINDS = tuple(TEXTS)
@@ -117,7 +117,7 @@ def render(message: Message, recipient) -> outbox.Rendered:
     interpreter = " " + gettext("An interpreter will be there.") if booking.interpreter_id else ""
     link = page_link(language)
     template = TEXTS[message.kind]()
-    params = {"place": place, "interpreter": interpreter, "link": link}
+    params = {"place": place, "note": interpreter, "link": link}
     variants = [
         {"when": dates.long_when(booking.starts_at, language, zone)},
         {"when": dates.short_when(booking.starts_at, language, zone)},

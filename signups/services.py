@@ -272,3 +272,51 @@ def upcoming_bookings(family: Family):
         .select_related("slot__day__school", "host", "interpreter")
         .order_by("starts_at")
     )
+
+
+# What the booking page offers (reads only, a fixed number of queries whatever the size) --
+
+
+def interpreter_hours(day: ConferenceDay) -> list[tuple[int, list[str], object, object]]:
+    """(interpreter id, languages, from, until) of the approved interpreters working this
+    day: one query."""
+    return list(
+        Availability.objects.filter(
+            day=day, interpreter__approved=True, interpreter__school_id=day.school_id
+        ).values_list("interpreter_id", "interpreter__languages", "starts", "ends")
+    )
+
+
+def languages_offered(hours) -> list[str]:
+    from portal.languages import LANGUAGE_CODES
+
+    spoken = {code for _pk, languages, _s, _e in hours for code in (languages or [])}
+    return [code for code in LANGUAGE_CODES if code in spoken]
+
+
+def offered_slots(host, language: str, family=None) -> list[Slot]:
+    """The host's times a family may choose: not yet started, not booked by another family,
+    and, when it asks for an interpreter, with one of that language free. The family's own
+    booking with this host is offered too (it is the one it may keep). Four queries."""
+    day = host.day
+    slots = list(Slot.objects.filter(host=host, starts_at__gt=timezone.now()).order_by("starts_at"))
+    taken = dict(Booking.objects.filter(host=host).values_list("slot_id", "family_id"))
+    family_id = family.pk if family else None
+    slots = [s for s in slots if taken.get(s.pk, family_id) == family_id]
+    if not language:
+        return slots
+    hours = [h for h in interpreter_hours(day) if language in (h[1] or [])]
+    busy = set(
+        Booking.objects.filter(slot__day=day, interpreter__isnull=False)
+        .exclude(family_id=family_id, host=host)
+        .values_list("interpreter_id", "starts_at")
+    )
+    offered = []
+    for slot in slots:
+        slot.day = day
+        start, end = slot.local_start.time(), slot.local_end.time()
+        if any(
+            s <= start and end <= e and (pk, slot.starts_at) not in busy for pk, _l, s, e in hours
+        ):
+            offered.append(slot)
+    return offered
