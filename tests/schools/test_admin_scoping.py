@@ -12,8 +12,11 @@ from families.models import Family, FamilyPass, Feedback, Membership, PassCheck
 from families.services import register_family
 from schools.access import ScopedAdmin
 from schools.models import District, Guide, GuideSection, Partner, School
+from signups import services
+from signups.models import Booking, ConferenceDay, Interpreter
 from tests.conftest import PASSWORD, make_guide
 from tests.events.conftest import make_event
+from tests.signups.conftest import make_day
 
 # A hyphen: random CSRF tokens on the page are letters and digits, so never match it.
 SENTINEL = "ZZ-B"
@@ -53,7 +56,16 @@ def objects_for(school, prefix):
     application = SeatApplication.objects.create(
         committee=committee, family=family, statement=f"{prefix} statement", language="es"
     )
+    day = make_day(school, interpreters=[("es",)])
+    conference = services.book(
+        family=family,
+        slot_id=day.slots.order_by("pk").first().pk,
+        request=services.Request(child_name=f"{prefix} child", interpreter_language="es"),
+    )
     return {
+        ConferenceDay: day,
+        Interpreter: conference.interpreter,
+        Booking: conference,
         Event: event,
         Rsvp: event_rsvp,
         WalkIn: walk_in,
