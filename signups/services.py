@@ -1,6 +1,6 @@
 """Booking a conference slot, with an interpreter when the family asks for one.
 
-Nothing is ever booked twice (docs/reliability.md, "Conference slots and interpreters"):
+Nothing is ever booked twice (RELIABILITY D6):
 every booking takes, in one transaction and always in this order, the slot's row lock
 (SELECT … FOR UPDATE), then the row locks of the interpreters it could use, lowest id
 first. Two families racing for one slot queue on the slot; two families at the same time
