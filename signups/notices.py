@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 
 from messaging import dates, outbox, registry
 from messaging.models import Message
-from messaging.segments import fit
+from messaging.segments import fit, shorten
 
 # Minutes before the meeting: the day before, and one hour before.
 REMINDER_MINUTES = (24 * 60, 60)
@@ -117,13 +117,23 @@ def render(message: Message, recipient) -> outbox.Rendered:
     interpreter = " " + gettext("An interpreter will be there.") if booking.interpreter_id else ""
     link = page_link(language)
     template = TEXTS[message.kind]()
-    params = {"place": place, "note": interpreter, "link": link}
+    params = {"note": interpreter, "link": link}
+    long_when = dates.long_when(booking.starts_at, language, zone)
+    short_when = dates.short_when(booking.starts_at, language, zone)
+    # What a text shortens before the teacher's name, longest first: the weekday, then the
+    # place down to its first part ("Library, second floor" -> "Library"); never the link,
+    # nor the interpreter's sentence.
     variants = [
-        {"when": dates.long_when(booking.starts_at, language, zone)},
-        {"when": dates.short_when(booking.starts_at, language, zone)},
+        {"when": long_when, "place": place},
+        {"when": short_when, "place": place},
     ]
+    first_part = shorten(place.split(",")[0].strip(), 30)
+    if first_part != place:
+        variants.append({"when": short_when, "place": first_part})
     sms = fit(
-        lambda title, **v: template % {**params, **v, "host": title}, booking.host.name, variants
+        lambda title, **v: template % {**params, **v, "host": title},
+        booking.host.name,
+        variants,
     )
     long_text = template % {**params, **variants[0], "host": booking.host.name}
     school = day.school.name
@@ -138,7 +148,7 @@ def render(message: Message, recipient) -> outbox.Rendered:
             headline=long_text.replace(link, "").strip(),
             school=school,
             title=booking.host.name,
-            when=variants[0]["when"],
+            when=long_when,
             place=place,
             description="",
             link=link,

@@ -2,8 +2,9 @@
 (registered in SignupsConfig.ready() through families.personal_data).
 
 "conferences": the family's bookings (with the child's first name and class it wrote) and
-its offer to interpret. Erasure: every booking goes (its messages not yet sent with it), and
-the offer goes; an offer already booked for meetings stays as "(erased)" with no note, so
+its offer to interpret. Erasure: the meetings still to come go (their messages not yet sent
+with them); those held stay for the counts without the child's name, class or phone; the
+offer goes; an offer already booked for meetings stays as "(erased)" with no note, so
 the schedules staff printed still add up.
 """
 

@@ -222,11 +222,14 @@ def cancel(*, family: Family, booking_id: int) -> None:
 
 
 def cancel_all(family: Family) -> int:
-    """Erasure: every booking of the family goes (past ones too: the counts of conferences
-    held are kept in the reports from the day's slots, not from names)."""
-    for booking in Booking.objects.filter(family=family):
+    """Erasure: the family's meetings still to come go (their times are free again, their
+    messages not sent); those already held stay for the reports' counts, without the
+    child's name, the class or the phone number. Returns how many were cancelled."""
+    upcoming = Booking.objects.filter(family=family, starts_at__gt=timezone.now())
+    for booking in upcoming:
         notices.cancel_reminders(booking)
-    return Booking.objects.filter(family=family).delete()[0]
+    Booking.objects.filter(family=family).update(child_name="", child_class="", phone="")
+    return upcoming.delete()[0]
 
 
 def offer_to_interpret(*, family: Family, school, languages: list[str], note: str) -> Interpreter:
