@@ -72,6 +72,8 @@ registries and each notices.py docstring):
         time-critical: reminder, event_changed, event_cancelled
     conversations (conversations/announcements/notices.py)
         announcement, announcement_urgent; time-critical and urgent: announcement_urgent
+    signups (signups/notices.py)
+        conference_booked, conference_reminder; time-critical: conference_reminder
 
 inbound: [handle(reply: InboundText) -> bool, ...]   (in registration order)
     A text a family sent us (the provider's signed webhook, messaging.views.inbound_sms),

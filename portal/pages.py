@@ -20,6 +20,7 @@ from families.views import family_required, front_desk_required
 from portal.languages import in_reader_language
 from portal.page_cache import public_page
 from schools.models import District, School, Status
+from signups import services as signup_services
 
 # The district page
 
@@ -116,6 +117,8 @@ def family_home(request):
         "event",
         "event__school",
     )[:20]
+    # Its meetings with teachers (conference days), soonest first.
+    bookings = list(signup_services.upcoming_bookings(family)[:20])
     # Its questions and the schools' answers: a text too long to send whole links here.
     questions = in_reader_language(
         family.feedback.select_related("school").order_by("-created_at"), "school"
@@ -147,6 +150,7 @@ def family_home(request):
             "memberships": memberships,
             "next_step": next_step,
             "answers": answers,
+            "bookings": bookings,
             "questions": questions,
             "announcements": announcements,
             "feed_url": feed_url,

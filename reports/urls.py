@@ -1,6 +1,7 @@
 from django.urls import path
 
 from reports.pages.committees import committees
+from reports.pages.conferences import conferences
 from reports.pages.coverage import coverage
 from reports.pages.event import event
 from reports.pages.events import events
@@ -18,5 +19,6 @@ urlpatterns = [
     path("reports/events/", events, name="events"),
     path("reports/events/<int:pk>/", event, name="event"),
     path("reports/committees/", committees, name="committees"),
+    path("reports/conferences/", conferences, name="conferences"),
     path("reports/coverage/", coverage, name="coverage"),
 ]

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class SignupsConfig(AppConfig):
     name = "signups"
     verbose_name = _("Sign-ups")
+
+    def ready(self):
+        from signups import notices, personal_data
+
+        # The conference messages and their renderer (signups/notices.py).
+        notices.register()
+        # What bookings keep about a family, for its download and erasure (families asks).
+        personal_data.register()

@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from signups import views
 
 app_name = "signups"
 
-urlpatterns = []
+urlpatterns = [
+    path("schools/<slug:slug>/conferences/", views.conferences, name="conferences"),
+    path("schools/<slug:slug>/conferences/<int:pk>/cancel/", views.cancel, name="cancel"),
+    path("my/meetings/<int:pk>.ics", views.booking_ics, name="booking_ics"),
+    path("my/interpret/", views.offer, name="offer"),
+]

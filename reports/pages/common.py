@@ -26,6 +26,7 @@ PAGES = [
     ("schools", gettext_lazy("Schools")),
     ("events", gettext_lazy("Events")),
     ("committees", gettext_lazy("Committees")),
+    ("conferences", gettext_lazy("Conferences")),
     ("coverage", gettext_lazy("Translations")),
 ]
 

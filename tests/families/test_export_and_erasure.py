@@ -25,9 +25,12 @@ from families.services import answer_feedback, erase_family, send_feedback
 from messaging.models import Message
 from reports.models import RsvpCount
 from schools.models import Status
+from signups import services as conference_services
+from signups.models import Availability
 from tests.conftest import deliver_now
 from tests.events.conftest import make_event
 from tests.families.conftest import database_hits, last_code, make_family
+from tests.signups.conftest import make_day
 
 pytestmark = [pytest.mark.django_db, pytest.mark.pg, pytest.mark.redis]
 
@@ -148,6 +151,28 @@ def world(school_a, staff_a):
         f"/admin/committees/seatapplication/{application.pk}/change/", {"_save": "Save"}
     )
     Client().post("/en/accounts/login/code/", {"phone": Y_PHONE})
+    # X books a parent-teacher meeting by phone (its child's name with it), and offers to
+    # interpret; another family's meeting has X as its interpreter (signups).
+    day = make_day(school_a, interpreters=[("bn",)])
+    first, second = list(day.slots.order_by("starts_at", "host_id"))[:2]
+    conference_services.book(
+        family=x,
+        slot_id=first.pk,
+        request=conference_services.Request(
+            child_name=f"{X}child", child_class=f"{X}class", by_phone=True, phone=X_PHONE
+        ),
+    )
+    offer = conference_services.offer_to_interpret(
+        family=x, school=school_a, languages=["es"], note=f"{X}offer note"
+    )
+    offer.approved = True
+    offer.save()
+    Availability.objects.create(day=day, interpreter=offer, starts=day.starts, ends=day.ends)
+    conference_services.book(
+        family=y,
+        slot_id=second.pk,
+        request=conference_services.Request(interpreter_language="es"),
+    )
     return {
         "x": x,
         "y": y,
@@ -181,6 +206,9 @@ X_SENTINELS = [
     f"{X}answer",
     f"{X}my son has autism",
     f"{X}second statement",
+    f"{X}child",
+    f"{X}class",
+    f"{X}offer note",
 ]
 
 

@@ -43,6 +43,7 @@ def test_only_kinds_whose_time_is_the_point_skip_the_daily_limit_and_budget():
         "event_cancelled",
         "sign_in_paused",
         "announcement_urgent",
+        "conference_reminder",
     } == registry.TIME_CRITICAL_KINDS
     # Only an announcement a school or district admin marked urgent wakes a family.
     assert {"announcement_urgent"} == registry.URGENT_KINDS

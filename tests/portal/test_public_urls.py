@@ -20,6 +20,7 @@ PUBLIC = {
     "events:district",
     "events:feed",
     "committees:committee",
+    "signups:conferences",
     "families:privacy",
     "admin:login",
     "admin:logout",

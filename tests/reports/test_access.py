@@ -7,13 +7,14 @@ from tests.conftest import make_school
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["", "languages/", "schools/", "events/", "committees/", "coverage/"]
+PAGES = ["", "languages/", "schools/", "events/", "committees/", "conferences/", "coverage/"]
 CSV = {
     "": "figures",
     "languages/": "participation",
     "schools/": "schools",
     "events/": "events",
     "committees/": "committees",
+    "conferences/": "conferences",
     "coverage/": "coverage",
 }
 

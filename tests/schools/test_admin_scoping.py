@@ -13,8 +13,11 @@ from families.models import Family, FamilyPass, Feedback, Membership, PassCheck
 from families.services import register_family
 from schools.access import ScopedAdmin
 from schools.models import District, Guide, GuideSection, Partner, School
+from signups import services
+from signups.models import Booking, ConferenceDay, Interpreter
 from tests.conftest import PASSWORD, make_guide
 from tests.events.conftest import make_event
+from tests.signups.conftest import make_day
 
 # A hyphen: random CSRF tokens on the page are letters and digits, so never match it.
 SENTINEL = "ZZ-B"
@@ -58,8 +61,17 @@ def objects_for(school, prefix):
     Version.objects.create(
         announcement=announcement, language="en", title=f"{prefix} announcement", body="x"
     )
+    day = make_day(school, interpreters=[("es",)])
+    conference = services.book(
+        family=family,
+        slot_id=day.slots.order_by("pk").first().pk,
+        request=services.Request(child_name=f"{prefix} child", interpreter_language="es"),
+    )
     return {
         Announcement: announcement,
+        ConferenceDay: day,
+        Interpreter: conference.interpreter,
+        Booking: conference,
         Event: event,
         Rsvp: event_rsvp,
         WalkIn: walk_in,

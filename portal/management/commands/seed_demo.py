@@ -123,6 +123,7 @@ class Command(BaseCommand):
             schools = [self.seed_school(district, slug, content) for slug in SCHOOLS]
             keys = self.seed_staff(district, schools)
             texts = self.seed_events(district, schools)
+            self.seed_conferences(schools[0])
             made = {}
             if not history.exists(district):
                 made = history.build(
@@ -387,6 +388,53 @@ class Command(BaseCommand):
                 for code, (title, body) in texts.items()
             )
         announcements.send(announcement)
+
+    def seed_conferences(self, school):
+        """A conference day at Lincoln next week: three teachers and a counselor, a break,
+        three interpreters (staff, contracted, a parent volunteer) and a parent's offer
+        waiting for approval. Moved to next week on each run, never made twice."""
+        from datetime import time as clock
+
+        from signups.models import Availability, Break, ConferenceDay, Host, Interpreter
+
+        date = timezone.localdate() + timedelta(days=8)
+        day = ConferenceDay.objects.filter(school=school).order_by("pk").first()
+        if day is None:
+            day = ConferenceDay(school=school)
+        elif day.date < timezone.localdate():
+            day.slots.all().delete()  # last run's day has passed: its times go with it
+        day.date = date
+        day.starts, day.ends, day.slot_minutes = clock(15, 0), clock(18, 0), 15
+        day.place, day.by_phone = "Library", True
+        day.booking_deadline = timezone.now() + timedelta(days=6)
+        day.status = ConferenceDay.Status.PUBLISHED
+        day.save()
+        Break.objects.get_or_create(day=day, starts=clock(16, 30), defaults={"ends": clock(16, 45)})
+        for name, role, room in [
+            ("Ms. Rivera", Host.Role.TEACHER, "104"),
+            ("Mr. Okafor", Host.Role.TEACHER, "108"),
+            ("Ms. Chen", Host.Role.TEACHER, "112"),
+            ("Mr. Haddad", Host.Role.COUNSELOR, "Office 2"),
+        ]:
+            Host.objects.get_or_create(day=day, name=name, defaults={"role": role, "room": room})
+        for name, kind, languages, approved in [
+            ("Nusrat Jahan", Interpreter.Kind.STAFF, ["bn"], True),
+            ("Lucía Gómez", Interpreter.Kind.CONTRACTED, ["es"], True),
+            ("Samir Aziz", Interpreter.Kind.PARENT, ["ar", "ur"], True),
+            ("Jean Baptiste", Interpreter.Kind.PARENT, ["ht"], False),
+        ]:
+            interpreter, _created = Interpreter.objects.get_or_create(
+                school=school,
+                name=name,
+                defaults={"kind": kind, "languages": languages, "approved": approved},
+            )
+            if approved:
+                Availability.objects.get_or_create(
+                    day=day,
+                    interpreter=interpreter,
+                    defaults={"starts": clock(15, 0), "ends": clock(18, 0)},
+                )
+        day.make_slots()
 
     def seed_audio(self, schools):
         espeak = shutil.which("espeak-ng")

@@ -1,0 +1,325 @@
+"""Booking a conference slot, with an interpreter when the family asks for one.
+
+Nothing is ever booked twice (RELIABILITY D6):
+every booking takes, in one transaction and always in this order, the slot's row lock
+(SELECT … FOR UPDATE), then the row locks of the interpreters it could use, lowest id
+first. Two families racing for one slot queue on the slot; two families at the same time
+with different hosts who both need Bengali queue on the Bengali interpreters, and the
+second sees the first's booking once it has the lock. The same order everywhere means no
+deadlock. The database's constraints (signups.models.Booking) say the same again, so a
+path that forgot the lock fails loudly instead of booking twice. A lock held longer than
+LOCK_TIMEOUT_MS answers "busy, try again"; every refusal is a ValidationError with a
+message in the family's language.
+"""
+
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from families.models import Family
+from signups import notices
+from signups.models import Availability, Booking, ConferenceDay, Interpreter, Slot
+
+TAKEN = _("Someone has just booked this time. Please choose another time.")
+NO_INTERPRETER = _(
+    "No interpreter for this language is free at this time. Please choose another time, "
+    "or book without an interpreter."
+)
+CLOSED = _("Booking has closed for this day. Please call the school.")
+BUSY = _("Many families are booking at this moment. Please try again in a few seconds.")
+SAME_TIME = _("You already have a meeting at this time. Please choose another time.")
+GONE = _("This time is no longer offered. Please choose another time.")
+
+
+@dataclass
+class Request:
+    """What the family asks for with a slot."""
+
+    child_name: str = ""
+    child_class: str = ""
+    by_phone: bool = False
+    phone: str = ""
+    interpreter_language: str = ""
+
+
+def _skip_lock() -> bool:
+    # Test-only switch for the control run (tests/signups/test_concurrency.py): without the
+    # locks the same race must book twice, or the test would be blind.
+    return getattr(settings, "SIGNUPS_SKIP_LOCK_FOR_TESTS", False)
+
+
+def _race_window() -> None:
+    if _skip_lock():
+        time.sleep(0.05)
+
+
+def _is_lock_timeout(error: BaseException) -> bool:
+    return isinstance(error, OperationalError) and (
+        getattr(error.__cause__, "sqlstate", None) == "55P03"
+    )
+
+
+def _set_lock_timeout() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('lock_timeout', %s, true)",
+                [f"{int(getattr(settings, 'LOCK_TIMEOUT_MS', 3000))}ms"],
+            )
+
+
+def _locked_slot(slot_id: int) -> Slot | None:
+    rows = Slot.objects.select_related("day__school", "host")
+    if not _skip_lock():
+        rows = rows.select_for_update(of=("self",))
+    return rows.filter(pk=slot_id).first()
+
+
+def free_interpreter_ids(day: ConferenceDay, slot: Slot, language: str) -> list[int]:
+    """Approved interpreters of this language who work at the slot's time and are not booked
+    then, lowest id first (without locks: what the page offers)."""
+    local_start, local_end = slot.local_start.time(), slot.local_end.time()
+    # Languages are a JSON list: filtered here rather than in SQL, which SQLite (the
+    # development database) cannot do; a day has a handful of interpreters.
+    working = Availability.objects.filter(
+        day=day,
+        starts__lte=local_start,
+        ends__gte=local_end,
+        interpreter__approved=True,
+        interpreter__school_id=day.school_id,
+    ).values_list("interpreter_id", "interpreter__languages")
+    busy = set(
+        Booking.objects.filter(starts_at=slot.starts_at, interpreter__isnull=False).values_list(
+            "interpreter_id", flat=True
+        )
+    )
+    return sorted(
+        {pk for pk, languages in working if language in (languages or []) and pk not in busy}
+    )
+
+
+def _reserve_interpreter(day: ConferenceDay, slot: Slot, language: str) -> Interpreter:
+    candidates = free_interpreter_ids(day, slot, language)
+    if not candidates:
+        raise ValidationError(NO_INTERPRETER, code="no_interpreter")
+    if _skip_lock():
+        _race_window()
+        return Interpreter.objects.get(pk=candidates[0])
+    # Locked lowest id first (the one order every booking uses), then asked again: a
+    # booking that held one of them may have taken it at this time.
+    locked = list(Interpreter.objects.select_for_update().filter(pk__in=candidates).order_by("pk"))
+    busy = set(
+        Booking.objects.filter(
+            starts_at=slot.starts_at, interpreter_id__in=[i.pk for i in locked]
+        ).values_list("interpreter_id", flat=True)
+    )
+    for interpreter in locked:
+        if interpreter.pk not in busy:
+            return interpreter
+    raise ValidationError(NO_INTERPRETER, code="no_interpreter")
+
+
+def book(*, family: Family, slot_id: int, request: Request) -> Booking:
+    """Book this slot for the family, or move its booking with the same host here.
+    Raises ValidationError (a message for the family) when it cannot."""
+    for attempt in range(2):
+        try:
+            with transaction.atomic():
+                return _book_locked(family, slot_id, request)
+        except OperationalError as error:
+            if _is_lock_timeout(error):
+                raise ValidationError(BUSY, code="busy") from error
+            raise
+        except IntegrityError as error:
+            # Only reached when a path went around the locks (or a double tap inserted the
+            # same booking twice at once): the constraint refused the second; asked again,
+            # the rules above give the family its answer.
+            if attempt:
+                raise ValidationError(TAKEN, code="taken") from error
+    raise AssertionError("unreachable")
+
+
+def _book_locked(family: Family, slot_id: int, request: Request) -> Booking:
+    _set_lock_timeout()
+    slot = _locked_slot(slot_id)
+    if slot is None:
+        raise ValidationError(GONE, code="gone")
+    day = slot.day
+    if not day.is_open:
+        raise ValidationError(CLOSED, code="closed")
+    holder = Booking.objects.filter(slot=slot).first()
+    if holder is not None and holder.family_id != family.pk:
+        raise ValidationError(TAKEN, code="taken")
+    _race_window()
+    previous = (
+        holder
+        or Booking.objects.filter(family=family, host_id=slot.host_id)
+        .select_related("slot__day__school", "slot__host")
+        .first()
+    )
+    clash = (
+        Booking.objects.filter(family=family, starts_at=slot.starts_at, slot__day=day)
+        .exclude(host_id=slot.host_id)
+        .exists()
+    )
+    if clash:
+        raise ValidationError(SAME_TIME, code="same_time")
+    interpreter = None
+    language = request.interpreter_language
+    if language:
+        kept = previous.interpreter if previous and previous.slot_id == slot.pk else None
+        if kept is not None and language in kept.languages:
+            interpreter = kept  # a change of the child's name keeps the interpreter
+        else:
+            interpreter = _reserve_interpreter(day, slot, language)
+    fields = {
+        "slot": slot,
+        "host_id": slot.host_id,
+        "starts_at": slot.starts_at,
+        "child_name": request.child_name.strip(),
+        "child_class": request.child_class.strip(),
+        "by_phone": request.by_phone,
+        "phone": request.phone if request.by_phone else "",
+        "interpreter_language": language,
+        "interpreter": interpreter,
+    }
+    if previous is None:
+        booking = Booking.objects.create(family=family, **fields)
+    else:
+        notices.cancel_reminders(previous)
+        for name, value in fields.items():
+            setattr(previous, name, value)
+        previous.save()
+        booking = previous
+    booking.slot = slot
+    notices.booked(booking)
+    return booking
+
+
+def cancel(*, family: Family, booking_id: int) -> None:
+    """The family cancels a booking before the deadline: the slot and the interpreter are
+    free again, the reminders are not sent, the child's name goes with the row."""
+    with transaction.atomic():
+        booking = (
+            Booking.objects.select_related("slot__day__school")
+            .filter(pk=booking_id, family=family)
+            .first()
+        )
+        if booking is None:
+            return  # already cancelled (a double tap)
+        if not booking.slot.day.is_open:
+            raise ValidationError(CLOSED, code="closed")
+        _set_lock_timeout()
+        if not _skip_lock():
+            Slot.objects.select_for_update().filter(pk=booking.slot_id).first()
+        notices.cancel_reminders(booking)
+        booking.delete()
+
+
+def cancel_all(family: Family) -> int:
+    """Erasure: the family's meetings still to come go (their times are free again, their
+    messages not sent); those already held stay for the reports' counts, without the
+    child's name, the class or the phone number. Returns how many were cancelled."""
+    upcoming = Booking.objects.filter(family=family, starts_at__gt=timezone.now())
+    for booking in upcoming:
+        notices.cancel_reminders(booking)
+    Booking.objects.filter(family=family).update(child_name="", child_class="", phone="")
+    return upcoming.delete()[0]
+
+
+def offer_to_interpret(*, family: Family, school, languages: list[str], note: str) -> Interpreter:
+    """A parent's offer, from their page: kept unapproved until staff approve it. A second
+    offer changes the first (and needs approving again if the languages changed)."""
+    with transaction.atomic():
+        offer = Interpreter.objects.select_for_update().filter(school=school, family=family).first()
+        if offer is None:
+            return Interpreter.objects.create(
+                school=school,
+                family=family,
+                name=family.display_name,
+                kind=Interpreter.Kind.PARENT,
+                languages=languages,
+                note=note.strip(),
+                approved=False,
+            )
+        if set(offer.languages) != set(languages):
+            offer.approved = False
+        offer.languages, offer.note = languages, note.strip()
+        offer.save()
+        return offer
+
+
+def withdraw_offer(*, family: Family, school) -> bool:
+    """A parent takes back their offer; an interpreter already booked stays for those
+    meetings until staff change them (the booking keeps its interpreter)."""
+    offer = Interpreter.objects.filter(school=school, family=family).first()
+    if offer is None:
+        return False
+    if offer.bookings.exists():
+        offer.approved = False
+        offer.save(update_fields=["approved"])
+    else:
+        offer.delete()
+    return True
+
+
+def upcoming_bookings(family: Family):
+    return (
+        Booking.objects.filter(family=family, slot__ends_at__gte=timezone.now())
+        .exclude(slot__day__status=ConferenceDay.Status.CANCELLED)
+        .select_related("slot__day__school", "host", "interpreter")
+        .order_by("starts_at")
+    )
+
+
+# What the booking page offers (reads only, a fixed number of queries whatever the size) --
+
+
+def interpreter_hours(day: ConferenceDay) -> list[tuple[int, list[str], object, object]]:
+    """(interpreter id, languages, from, until) of the approved interpreters working this
+    day: one query."""
+    return list(
+        Availability.objects.filter(
+            day=day, interpreter__approved=True, interpreter__school_id=day.school_id
+        ).values_list("interpreter_id", "interpreter__languages", "starts", "ends")
+    )
+
+
+def languages_offered(hours) -> list[str]:
+    from portal.languages import LANGUAGE_CODES
+
+    spoken = {code for _pk, languages, _s, _e in hours for code in (languages or [])}
+    return [code for code in LANGUAGE_CODES if code in spoken]
+
+
+def offered_slots(host, language: str, family=None) -> list[Slot]:
+    """The host's times a family may choose: not yet started, not booked by another family,
+    and, when it asks for an interpreter, with one of that language free. The family's own
+    booking with this host is offered too (it is the one it may keep). Four queries."""
+    day = host.day
+    slots = list(Slot.objects.filter(host=host, starts_at__gt=timezone.now()).order_by("starts_at"))
+    taken = dict(Booking.objects.filter(host=host).values_list("slot_id", "family_id"))
+    family_id = family.pk if family else None
+    slots = [s for s in slots if taken.get(s.pk, family_id) == family_id]
+    if not language:
+        return slots
+    hours = [h for h in interpreter_hours(day) if language in (h[1] or [])]
+    busy = set(
+        Booking.objects.filter(slot__day=day, interpreter__isnull=False)
+        .exclude(family_id=family_id, host=host)
+        .values_list("interpreter_id", "starts_at")
+    )
+    offered = []
+    for slot in slots:
+        slot.day = day
+        start, end = slot.local_start.time(), slot.local_end.time()
+        if any(
+            s <= start and end <= e and (pk, slot.starts_at) not in busy for pk, _l, s, e in hours
+        ):
+            offered.append(slot)
+    return offered

@@ -1,0 +1,143 @@
+"""The no-double-booking promise on PostgreSQL (docs/reliability.md): 100 families book 30
+slots and 3 Bengali interpreters at once, each thread on its own connection. Every slot
+ends with at most one family, every interpreter with at most one meeting at a time, and
+every family refused gets a message that says why.
+
+It is run twice: with the database's constraints, and with them dropped, so that the row
+locks alone are shown to keep the promise. The control run then switches the locks off
+too (SIGNUPS_SKIP_LOCK_FOR_TESTS, read only by signups.services): the same race books a
+slot or an interpreter twice, so this harness would notice a missing lock."""
+
+import contextlib
+import random
+import threading
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.utils import translation
+
+from families.services import register_family
+from signups import services
+from signups.models import Booking, Slot
+from tests.signups.conftest import make_day
+
+pytestmark = [pytest.mark.pg, pytest.mark.django_db(transaction=True)]
+
+GUARDS = ("booking_one_per_slot", "booking_interpreter_once_per_time")
+
+
+@pytest.fixture
+def without_constraints():
+    """Drops the two constraints that back the locks; put back after the test."""
+    constraints = [c for c in Booking._meta.constraints if c.name in GUARDS]
+    with connection.schema_editor() as editor:
+        for constraint in constraints:
+            editor.remove_constraint(Booking, constraint)
+    yield
+    Booking.objects.all().delete()
+    with connection.schema_editor() as editor:
+        for constraint in constraints:
+            editor.add_constraint(Booking, constraint)
+
+
+def run_together(calls, workers=16):
+    barrier = threading.Barrier(min(workers, len(calls)))
+    outcomes = []
+
+    def run(call):
+        try:
+            with contextlib.suppress(threading.BrokenBarrierError):
+                barrier.wait(timeout=5)
+            translation.activate("bn")
+            outcomes.append(("booked", call()))
+        except ValidationError as refusal:
+            # Read in the family's language, as its page would show it.
+            outcomes.append(("refused", list(refusal.messages)))
+        except Exception as error:  # noqa: BLE001 (collected and asserted below)
+            outcomes.append(("error", error))
+        finally:
+            translation.deactivate()
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(run, calls))
+    return outcomes
+
+
+def the_rush(school):
+    """6 teachers x 5 times = 30 slots; 3 Bengali interpreters, so at each time at most 3 of
+    the 6 meetings can have one. Two families in three ask for an interpreter."""
+    day = make_day(school, hosts=6, slots_per_host=5, interpreters=[("bn",)] * 3)
+    slots = list(Slot.objects.filter(day=day).values_list("pk", flat=True))
+    assert len(slots) == 30
+    families = [
+        register_family(user=None, display_name=f"R{i:03d}", language="bn", channel="none")
+        for i in range(100)
+    ]
+    pick = random.Random(16)
+    calls = []
+    for i, family in enumerate(families):
+        wanted = services.Request(
+            child_name=f"Child {i}", interpreter_language="bn" if i % 3 else ""
+        )
+        slot_id = pick.choice(slots)
+        calls.append(
+            lambda f=family, s=slot_id, w=wanted: services.book(family=f, slot_id=s, request=w)
+        )
+    return day, calls
+
+
+def double_bookings(day):
+    rows = list(
+        Booking.objects.filter(slot__day=day).values_list("slot_id", "interpreter_id", "starts_at")
+    )
+    slots = [s for s, n in Counter(r[0] for r in rows).items() if n > 1]
+    interpreters = [
+        k for k, n in Counter((r[1], r[2]) for r in rows if r[1] is not None).items() if n > 1
+    ]
+    return rows, slots, interpreters
+
+
+def clear_messages():
+    with translation.override("bn"):
+        return {str(services.TAKEN), str(services.NO_INTERPRETER), str(services.BUSY)}
+
+
+@pytest.mark.parametrize("constraints", ["with constraints", "locks alone"])
+def test_a_hundred_families_never_book_a_slot_or_an_interpreter_twice(
+    school_a, request, constraints
+):
+    if constraints == "locks alone":
+        request.getfixturevalue("without_constraints")
+    day, calls = the_rush(school_a)
+    outcomes = run_together(calls)
+    errors = [o for kind, o in outcomes if kind == "error"]
+    assert errors == []
+    rows, slots_twice, interpreters_twice = double_bookings(day)
+    assert slots_twice == [] and interpreters_twice == []
+    booked = [o for kind, o in outcomes if kind == "booked"]
+    refused = [o for kind, o in outcomes if kind == "refused"]
+    assert len(booked) == len(rows) and len(booked) + len(refused) == 100
+    # Every refusal says why, in the family's language (Bengali here), not an error page.
+    said = {m for messages in refused for m in messages}
+    assert said and said <= clear_messages()
+    # Every booking that asked for an interpreter holds one; at most 3 at a time.
+    asked = [b for b in booked if b.interpreter_language]
+    assert asked and all(b.interpreter_id for b in asked)
+    per_time = Counter(r[2] for r in rows if r[1] is not None)
+    assert max(per_time.values()) <= 3
+    # The race was real: many more families than slots, and most slots were taken.
+    assert len(refused) >= 70 - 30 and len(rows) >= 20
+
+
+def test_the_harness_sees_double_booking_without_the_locks(school_a, settings, without_constraints):
+    """Control: the same rush with the locks switched off (and no constraints) books some
+    slot or some interpreter twice."""
+    settings.SIGNUPS_SKIP_LOCK_FOR_TESTS = True
+    day, calls = the_rush(school_a)
+    run_together(calls)
+    _rows, slots_twice, interpreters_twice = double_bookings(day)
+    assert slots_twice or interpreters_twice
