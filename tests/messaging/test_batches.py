@@ -6,12 +6,14 @@ transaction holds."""
 import base64
 import json
 import threading
+import time
 from datetime import timedelta
 
 import psycopg
 import pytest
 import redis
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from messaging import sms
@@ -27,9 +29,7 @@ def due_ids():
 
 
 @pytest.mark.parametrize("size", [10, 60])
-def test_a_batch_costs_the_same_statements_whatever_its_size(
-    school_a, size, settings, django_assert_max_num_queries
-):
+def test_a_batch_costs_the_same_statements_whatever_its_size(school_a, size, settings):
     """Claim, the events, answers and other messages (superseded?), the families and their
     opt-outs, the event once per language, the outcomes: the same count for 10 or 60.
     Unpaced: a paced batch reads its families' phones again once a second (a family erased
@@ -37,9 +37,14 @@ def test_a_batch_costs_the_same_statements_whatever_its_size(
     settings.MESSAGING_RATE_LIMITS = {**settings.MESSAGING_RATE_LIMITS, "sms": None}
     many_messages(school_a, size)
     ids = due_ids()
-    # Nine statements and, inside the test's transaction, a savepoint around each write.
-    with django_assert_max_num_queries(12):
+    started = time.monotonic()
+    with CaptureQueriesContext(connection) as queries:
         results = deliver_batch(ids)
+    # Nine statements and, inside the test's transaction, a savepoint around each write;
+    # on a loaded machine a batch may pass a second, and the phones are read again (two
+    # statements per second begun): time, not size.
+    seconds = int(time.monotonic() - started)
+    assert len(queries) <= 12 + 2 * seconds, [q["sql"][:120] for q in queries]
     assert list(results.values()) == ["sent"] * size
     assert len(sms.outbox) == size == len({text["to"] for text in sms.outbox})
     assert Message.objects.filter(status="sent").count() == size
