@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from committees.models import Committee
+from conversations import services as conversation_services
 from events.access import can_run_door
 from events.models import CalendarFeed, Event, Rsvp
 from families import services as family_services
@@ -145,6 +146,7 @@ def family_home(request):
             "next_step": next_step,
             "answers": answers,
             "questions": questions,
+            "unread_messages": conversation_services.unread_for_family(family),
             "feed_url": feed_url,
             # webcal:// makes a phone subscribe (and keep the calendar up to date) instead of
             # importing a copy once; the https address stays shown for apps that want it.

@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from committees.models import Committee, SeatApplication
+from conversations.models import CallbackRequest, Thread, ThreadMessage
 from events.models import Event, Rsvp, WalkIn
 from families.models import Family, FamilyPass, Feedback, Membership, PassCheck
 from families.services import register_family
@@ -53,7 +54,14 @@ def objects_for(school, prefix):
     application = SeatApplication.objects.create(
         committee=committee, family=family, statement=f"{prefix} statement", language="es"
     )
+    thread = Thread.objects.create(family=family, school=school)
+    ThreadMessage.objects.create(thread=thread, text=f"{prefix} message", language="es")
+    callback = CallbackRequest.objects.create(
+        family=family, school=school, thread=thread, language="es", note=f"{prefix} call"
+    )
     return {
+        Thread: thread,
+        CallbackRequest: callback,
         Event: event,
         Rsvp: event_rsvp,
         WalkIn: walk_in,
