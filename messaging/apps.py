@@ -7,4 +7,7 @@ class MessagingConfig(AppConfig):
     verbose_name = _("Messages")
 
     def ready(self):
-        from messaging import checks  # noqa: F401 (registers the deploy check)
+        from messaging import (
+            checks,  # noqa: F401 (registers the deploy check)
+            translation_backends,  # noqa: F401 (fills translation.BACKENDS)
+        )

@@ -21,6 +21,12 @@ from django.utils import translation
 from accounts.models import User
 from schools.models import District, Guide, GuideSection, School, Status
 from schools.staff import StaffRole
+from tests.translation_fakes import (  # noqa: F401 (fixtures for every test)
+    deepl_api,
+    google_translate,
+    libretranslate,
+    no_translation,
+)
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 PASSWORD = "a-long-test-password-9"

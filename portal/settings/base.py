@@ -258,6 +258,21 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 # Machine translation of messages between families and staff (messaging/translation.py):
 # "none" sends no text anywhere.
 TRANSLATION_BACKEND = env_str("TRANSLATION_BACKEND", "none")
+# The longest one translation may wait for the provider (seconds); then it counts as failed
+# and the caller shows the original and tries again later.
+TRANSLATION_TIMEOUT_SECONDS = float(env_str("TRANSLATION_TIMEOUT_SECONDS", "") or 5)
+# "libretranslate": a LibreTranslate server (often the district's own); key if it asks one.
+LIBRETRANSLATE_URL = env_str("LIBRETRANSLATE_URL", "")
+LIBRETRANSLATE_API_KEY = env_str("LIBRETRANSLATE_API_KEY", "")
+# "deepl": DeepL's API. DEEPL_SERVER_URL empty lets the SDK choose (free keys end in ":fx").
+# Albanian, Bangla, Filipino, Haitian Creole, Urdu and Uzbek are beta languages at DeepL:
+# they are translated only with DEEPL_BETA_LANGUAGES=1.
+DEEPL_AUTH_KEY = env_str("DEEPL_AUTH_KEY", "")
+DEEPL_SERVER_URL = env_str("DEEPL_SERVER_URL", "")
+DEEPL_BETA_LANGUAGES = env_bool("DEEPL_BETA_LANGUAGES", False)
+# "google": Google Cloud Translation (the v2 REST API) with an API key.
+GOOGLE_TRANSLATE_API_KEY = env_str("GOOGLE_TRANSLATE_API_KEY", "")
+GOOGLE_TRANSLATE_API_ENDPOINT = env_str("GOOGLE_TRANSLATE_API_ENDPOINT", "")
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
