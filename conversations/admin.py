@@ -57,6 +57,7 @@ class ThreadAdmin(ScopedAdmin):
     district_actions = frozenset()
     form = AnswerForm
     change_form_template = "admin/conversations/thread/change_form.html"
+    view_on_site = False  # the family's own page, which staff cannot open
     list_display = ["family", "family_language", "school", "last_message_at", "unread_by_staff"]
     list_display_links = ["family"]
     list_filter = [UnreadFilter]

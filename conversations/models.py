@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from families.models import Feedback
 from portal.languages import LANGUAGES
 
 # A family or staff member writes at most this much in one message (a long letter fits).
@@ -77,6 +78,9 @@ class ThreadMessage(models.Model):
         verbose_name=_("written by"),
     )
     text = models.TextField(_("message"), max_length=MAX_LENGTH)
+    # What the family said it was sending from the school's "Write to the school" page (a
+    # question, feedback, its story); empty for the rest.
+    kind = models.CharField(_("kind"), max_length=10, choices=Feedback.Kind, blank=True)
     language = models.CharField(_("language"), max_length=10, choices=LANGUAGES)
     created_at = models.DateTimeField(_("sent"), default=timezone.now)
     # {"en": "...", "ht": "..."}: each machine translation, made once.

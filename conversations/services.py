@@ -32,11 +32,12 @@ def thread_for(family, school) -> Thread:
 
 
 @transaction.atomic
-def write_from_family(*, family, school, text: str, language: str) -> ThreadMessage:
-    """The family's message in its thread with the school (opened on the first message)."""
+def write_from_family(*, family, school, text: str, language: str, kind: str = "") -> ThreadMessage:
+    """The family's message in its thread with the school (opened on the first message).
+    Also what families.services.send_feedback calls for a named message to a school."""
     thread = thread_for(family, school)
     message = ThreadMessage.objects.create(
-        thread=thread, from_family=True, text=text.strip(), language=language
+        thread=thread, from_family=True, text=text.strip(), language=language, kind=kind
     )
     Thread.objects.filter(pk=thread.pk).update(
         unread_by_staff=F("unread_by_staff") + 1, last_message_at=message.created_at
@@ -88,7 +89,7 @@ def translate_into(message: ThreadMessage, languages) -> bool:
         except TranslationError as error:
             log.warning(
                 "translation failed",
-                extra={"message": message.pk, "target": language, "error": str(error)[:200]},
+                extra={"thread_message": message.pk, "target": language, "error": str(error)[:200]},
             )
             if language not in missing:
                 missing.append(language)
@@ -110,11 +111,18 @@ def translate_into(message: ThreadMessage, languages) -> bool:
 def read_in(messages, language: str) -> list:
     """The messages, each with .shown (its text in `language`, or the original), .translated
     (a machine wrote .shown) and .waiting (a translation is owed: "Not translated yet").
-    A message never yet read in this language is translated now, once, and kept."""
+    A message never yet read in this language is translated now, once, and kept; one whose
+    translation already failed waits for the retry task (a page never waits on a provider
+    that is known to be failing)."""
     machine = backend_name() != "none"
     messages = list(messages)
     for message in messages:
-        if machine and message.language != language and language not in message.translations:
+        if (
+            machine
+            and message.language != language
+            and language not in message.translations
+            and language not in message.translation_missing
+        ):
             translate_into(message, [language])
         message.shown, message.translated = message.in_language(language)
         message.waiting = machine and message.language != language and not message.translated

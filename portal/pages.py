@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 
 from committees.models import Committee
 from conversations import services as conversation_services
+from conversations.models import Thread
 from events.access import can_run_door
 from events.models import CalendarFeed, Event, Rsvp
 from families import services as family_services
@@ -116,9 +117,10 @@ def family_home(request):
         "event",
         "event__school",
     )[:20]
-    # Its questions and the schools' answers: a text too long to send whole links here.
-    questions = in_reader_language(
-        family.feedback.select_related("school").order_by("-created_at"), "school"
+    # Its conversations with its schools (a text too long to send whole links to one).
+    threads = in_reader_language(
+        Thread.objects.filter(family=family).select_related("school").order_by("-last_message_at"),
+        "school",
     )[:20]
     # Made only when the family asks for it (a POST): opening this page writes nothing (A4).
     # Only its token is shown: no model to build (a family has one feed at most).
@@ -145,7 +147,7 @@ def family_home(request):
             "memberships": memberships,
             "next_step": next_step,
             "answers": answers,
-            "questions": questions,
+            "threads": threads,
             "unread_messages": conversation_services.unread_for_family(family),
             "feed_url": feed_url,
             # webcal:// makes a phone subscribe (and keep the calendar up to date) instead of
