@@ -108,15 +108,20 @@ def translate_into(message: ThreadMessage, languages) -> bool:
     return changed
 
 
-def read_in(messages, language: str) -> list:
+def read_in(messages, language: str, *, as_written=lambda message: False) -> list:
     """The messages, each with .shown (its text in `language`, or the original), .translated
     (a machine wrote .shown) and .waiting (a translation is owed: "Not translated yet").
     A message never yet read in this language is translated now, once, and kept; one whose
     translation already failed waits for the retry task (a page never waits on a provider
-    that is known to be failing)."""
+    that is known to be failing). as_written(message): shown as written, never translated
+    (a family reads its own messages as it wrote them)."""
     machine = backend_name() != "none"
     messages = list(messages)
     for message in messages:
+        if as_written(message):
+            message.shown, message.translated, message.waiting = message.text, False, False
+            message.foreign = False
+            continue
         if (
             machine
             and message.language != language

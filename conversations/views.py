@@ -100,7 +100,9 @@ def thread(request, pk):
 def _thread_page(request, conversation, form, callback_form, status=200):
     language = translation.get_language()
     newest = list(conversation.messages.order_by("-created_at", "-pk")[:SHOWN])
-    shown = services.read_in(reversed(newest), language)
+    shown = services.read_in(
+        reversed(newest), language, as_written=lambda message: message.from_family
+    )
     if request.method == "GET":
         services.mark_read_by_family(conversation)
     return render(
