@@ -91,7 +91,15 @@ def translate_into(message: ThreadMessage, languages) -> bool:
                 "translation failed",
                 extra={"thread_message": message.pk, "target": language, "error": str(error)[:200]},
             )
-            if language not in missing:
+            if getattr(error, "permanent", False):
+                # A language pair the provider will never do: kept as "no translation", so
+                # no page and no retry asks again; readers get the original and the
+                # interpreter button.
+                message.translations = {**message.translations, language: ""}
+                if language in missing:
+                    missing.remove(language)
+                changed = True
+            elif language not in missing:
                 missing.append(language)
                 changed = True
             continue
@@ -130,7 +138,7 @@ def read_in(messages, language: str, *, as_written=lambda message: False) -> lis
         ):
             translate_into(message, [language])
         message.shown, message.translated = message.in_language(language)
-        message.waiting = machine and message.language != language and not message.translated
+        message.waiting = machine and language in message.translation_missing
         message.foreign = message.language != language
     return messages
 
