@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from committees.models import Committee
-from conversations import services as conversation_services
 from conversations.models import Thread
 from events.access import can_run_door
 from events.models import CalendarFeed, Event, Rsvp
@@ -122,6 +121,8 @@ def family_home(request):
         Thread.objects.filter(family=family).select_related("school").order_by("-last_message_at"),
         "school",
     )[:20]
+    # One conversation per school: these are all of them, and their unread answers.
+    threads = list(threads)
     # Made only when the family asks for it (a POST): opening this page writes nothing (A4).
     # Only its token is shown: no model to build (a family has one feed at most).
     feed_token = CalendarFeed.objects.filter(family=family).values_list("token", flat=True).first()
@@ -148,7 +149,7 @@ def family_home(request):
             "next_step": next_step,
             "answers": answers,
             "threads": threads,
-            "unread_messages": conversation_services.unread_for_family(family),
+            "unread_messages": sum(thread.unread_by_family for thread in threads),
             "feed_url": feed_url,
             # webcal:// makes a phone subscribe (and keep the calendar up to date) instead of
             # importing a copy once; the https address stays shown for apps that want it.
