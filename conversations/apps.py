@@ -7,7 +7,8 @@ class ConversationsConfig(AppConfig):
     verbose_name = _("Conversations")
 
     def ready(self):
-        from conversations import announcements, replies
+        from conversations import announcements, inbound, notices, personal_data, replies, services
+        from families import services as family_services
         from messaging import registry
 
         # First: a "1"/"2" answers the last event text (conversations/replies.py); what it
@@ -15,3 +16,13 @@ class ConversationsConfig(AppConfig):
         registry.register_inbound(replies.handle)
         registry.register_keypress(replies.handle_keypress)
         announcements.register()  # announcements' kinds and task (conversations/announcements)
+        # The notice a school's answer sends (conversations/notices.py).
+        notices.register()
+        # Conversations and interpreter calls in a family's download and erasure.
+        personal_data.register()
+        # A named message from a school's "Write to the school" page joins the conversation.
+        if services.write_from_family not in family_services.message_writers:
+            family_services.message_writers.append(services.write_from_family)
+        # Last, on purpose: the "reply 1/2" handler above answers an event first; a free
+        # text from exactly one family's number then joins its thread.
+        inbound.register()

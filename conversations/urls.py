@@ -1,8 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
+from conversations import views
 from conversations.announcements.urls import urlpatterns as announcement_urls
 
 app_name = "conversations"
 
-urlpatterns = []
+urlpatterns = [
+    path("my/messages/", views.inbox, name="inbox"),
+    path("my/messages/<int:pk>/", views.thread, name="thread"),
+    path("my/messages/<int:pk>/interpreter/", views.interpreter, name="interpreter"),
+]
 urlpatterns += announcement_urls

@@ -198,9 +198,24 @@ def notify(family: Family, text_for_family, *, email_text=None, more_on_page: bo
     return True
 
 
-def send_feedback(
-    *, school, family: Family | None, kind: str, text: str, anonymous: bool
-) -> Feedback:
+# Who keeps a named family's message to a school instead of a Feedback row: the family's
+# conversation with the school (conversations registers it in its AppConfig.ready()).
+# Called as write(school=, family=, kind=, text=, language=) -> the message kept.
+message_writers: list = []
+
+
+def send_feedback(*, school, family: Family | None, kind: str, text: str, anonymous: bool):
+    """A message to a school. With the family's name it joins the family's conversation with
+    the school, where the school answers; without a name (or when no conversation keeps it)
+    it is a Feedback row, which no one can answer."""
+    if family is not None and not anonymous and message_writers:
+        return message_writers[0](
+            school=school,
+            family=family,
+            kind=kind,
+            text=text.strip(),
+            language=translation.get_language(),
+        )
     return Feedback.objects.create(
         school=school,
         family=None if anonymous else family,

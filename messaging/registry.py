@@ -70,6 +70,8 @@ registries and each notices.py docstring):
     events (events/notices.py)
         rsvp_going, rsvp_waitlisted, promoted, reminder, event_changed, event_cancelled;
         time-critical: reminder, event_changed, event_cancelled
+    conversations (conversations/notices.py)
+        conversation_answer  a school answered in the family's conversation
     conversations (conversations/announcements/notices.py)
         announcement, announcement_urgent; time-critical and urgent: announcement_urgent
     signups (signups/notices.py)

@@ -63,6 +63,7 @@ class Waiting:
 def _waiting_work():
     """(model, label, filter for the count, the same filter as admin list parameters)."""
     from committees.models import SeatApplication
+    from conversations.models import CallbackRequest, Thread
     from events.models import Event
     from families.models import Feedback, Membership
 
@@ -84,6 +85,18 @@ def _waiting_work():
             _("Questions and stories without an answer"),
             {"answered_at__isnull": True},
             {"answered": "no"},
+        ),
+        (
+            Thread,
+            _("Conversations with new messages from families"),
+            {"unread_by_staff__gt": 0},
+            {"unread": "yes"},
+        ),
+        (
+            CallbackRequest,
+            _("Families waiting for a call with an interpreter"),
+            {"status": CallbackRequest.Status.OPEN},
+            {"status": CallbackRequest.Status.OPEN},
         ),
         (
             Membership,

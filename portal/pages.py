@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 
 from committees.models import Committee
 from conversations.announcements.views import for_family as recent_announcements
+from conversations.models import Thread
 from events.access import can_run_door
 from events.models import CalendarFeed, Event, Rsvp
 from families import services as family_services
@@ -119,10 +120,13 @@ def family_home(request):
     )[:20]
     # Its meetings with teachers (conference days), soonest first.
     bookings = list(signup_services.upcoming_bookings(family)[:20])
-    # Its questions and the schools' answers: a text too long to send whole links here.
-    questions = in_reader_language(
-        family.feedback.select_related("school").order_by("-created_at"), "school"
+    # Its conversations with its schools (a text too long to send whole links to one).
+    threads = in_reader_language(
+        Thread.objects.filter(family=family).select_related("school").order_by("-last_message_at"),
+        "school",
     )[:20]
+    # One conversation per school: these are all of them, and their unread answers.
+    threads = list(threads)
     # The latest announcements, whole on their own page (conversations/announcements).
     announcements = recent_announcements(family, translation.get_language(), 3)
     # Made only when the family asks for it (a POST): opening this page writes nothing (A4).
@@ -151,8 +155,9 @@ def family_home(request):
             "next_step": next_step,
             "answers": answers,
             "bookings": bookings,
-            "questions": questions,
             "announcements": announcements,
+            "threads": threads,
+            "unread_messages": sum(thread.unread_by_family for thread in threads),
             "feed_url": feed_url,
             # webcal:// makes a phone subscribe (and keep the calendar up to date) instead of
             # importing a copy once; the https address stays shown for apps that want it.

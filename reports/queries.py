@@ -35,6 +35,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from committees.models import Seat, SeatApplication
+from conversations.models import CallbackRequest
 from events.models import Event, MessageCount, WalkIn
 from families.models import Family, Membership
 from messaging.models import Message
@@ -411,4 +412,24 @@ def seat_holders_by_language(scope: Scope, period: Period) -> dict[str, int]:
     result = dict.fromkeys(LANGUAGE_KEYS, 0)
     for row in rows:
         result[language_key(row["holder__language"])] += row["n"]
+    return result
+
+
+def interpreter_calls_by_language(scope: Scope, period: Period) -> dict[str, tuple[int, int]]:
+    """Calls with an interpreter families asked for in the period (conversations'
+    CallbackRequest), by the language asked for: {language: (asked, called)}. One query."""
+    rows = (
+        CallbackRequest.objects.filter(
+            scope.school_filter(), created_at__gte=period.start, created_at__lt=period.end
+        )
+        .order_by()
+        .values("language")
+        .annotate(
+            asked=Count("pk"), called=Count("pk", filter=Q(status=CallbackRequest.Status.DONE))
+        )
+    )
+    result = dict.fromkeys(LANGUAGE_KEYS, (0, 0))
+    for row in rows:
+        asked, called = result[language_key(row["language"])]
+        result[language_key(row["language"])] = (asked + row["asked"], called + row["called"])
     return result

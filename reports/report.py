@@ -230,6 +230,12 @@ class Report:
         linked.solve()
         return linked
 
+    @shared
+    def interpreter_calls(self) -> dict[str, tuple[int, int]]:
+        """Calls with an interpreter asked for and made, by language (not yet suppressed:
+        reports.pages.languages suppresses the table on its own)."""
+        return q.interpreter_calls_by_language(self.scope, self.period)
+
     def rsvp(self, measure, kind, name=None) -> Entry:
         return self.rsvps.entry(rsvp_key(measure, kind, name))
 

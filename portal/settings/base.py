@@ -225,6 +225,9 @@ FAMILY_RETENTION_DAYS = env_int("FAMILY_RETENTION_DAYS", 548)
 # An event's answers lose their free text, and its messages go, this long after it ended
 # (events.tasks.purge_past_events).
 EVENT_RETENTION_DAYS = env_int("EVENT_RETENTION_DAYS", 180)
+# Messages between families and schools (and interpreter call requests) go this long after
+# they were written (conversations.tasks.purge_old_messages).
+CONVERSATION_RETENTION_DAYS = env_int("CONVERSATION_RETENTION_DAYS", 365)
 
 # Reports hide counts below this (and enough others that none can be worked out).
 REPORTS_MIN_COUNT = env_int("REPORTS_MIN_COUNT", 10)
@@ -483,6 +486,14 @@ CELERY_BEAT_SCHEDULE = {
     "conversations-scheduled-announcements": {
         "task": "conversations.announcements.tasks.send_due_announcements",
         "schedule": 60,
+    },
+    "conversations-retry-translations": {
+        "task": "conversations.tasks.retry_translations",
+        "schedule": env_int("TRANSLATION_RETRY_EVERY_SECONDS", 600),
+    },
+    "conversations-retention": {
+        "task": "conversations.tasks.purge_old_messages",
+        "schedule": 24 * 3600,
     },
     "schools-prepare-recordings": {
         "task": "schools.tasks.prepare_recordings",

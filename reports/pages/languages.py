@@ -7,6 +7,7 @@ from reports import charts
 from reports.pages.common import language_name, query, report_page, respond, rtl
 from reports.report import report_for
 from reports.scope import LANGUAGE_KEYS, Scope
+from reports.suppression import suppress
 from reports.tables import Cell, Table
 
 
@@ -117,6 +118,30 @@ def _by_school_and_language(report, scope, period) -> Table:
     return table
 
 
+def _interpreter_calls(report) -> Table:
+    """Calls with an interpreter that families asked for from their conversations with a
+    school ("I don't understand — call me with an interpreter"), by language; suppressed
+    on their own like every count of families."""
+    calls = report.interpreter_calls
+    used = [k for k in LANGUAGE_KEYS if calls[k][0]]
+    table = Table(
+        "interpreter_calls",
+        _("Calls with an interpreter asked for, by language"),
+        [_("Language"), _("Asked"), _("Called")],
+        note=_("Families ask for them from a school's message they do not understand."),
+    )
+    if not used:
+        return table
+    grid = suppress([list(calls[k]) for k in used], col_totals=True)
+    rows = dict(zip(used, grid.cells, strict=True))
+    table.fill(
+        [(language_name(k), k) for k in used],
+        lambda k: [Cell.count(entry) for entry in (rows[k] if k else grid.col_totals)],
+        total=None,
+    )
+    return table
+
+
 @report_page("languages")
 def languages(request, scope, form, period):
     report = report_for(request, scope, period)
@@ -124,6 +149,7 @@ def languages(request, scope, form, period):
     tables = [table]
     if scope.is_district and report.families.members_shown:
         tables.append(_by_school_and_language(report, scope, period))
+    tables.append(_interpreter_calls(report))
     chart = charts.bar_chart(
         _("Share of families and share of attendance, by language"),
         _(

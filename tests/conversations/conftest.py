@@ -8,8 +8,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from conversations.announcements.models import Announcement, Version
+from conversations.models import Thread
 from families.models import Family, Membership
 from messaging.models import Message
+from tests.families.conftest import make_family
 from tests.messaging.test_twilio import FakeTwilio, signed_post  # noqa: F401 (shared)
 from tests.messaging.test_twilio import twilio as twilio  # noqa: F401 (the fixture)
 
@@ -72,3 +74,25 @@ def many_families(school, languages, start=0):
         Membership(family=f, school=school, status=Membership.Status.CONFIRMED) for f in families
     )
     return families
+
+
+@pytest.fixture
+def parent(school_a):
+    """A Haitian Creole parent of school A, reached by text."""
+    return make_family("ZZP Manise", school_a, phone="+12125550177", language="ht")
+
+
+@pytest.fixture
+def other_parent(school_b):
+    return make_family("ZZO Omar", school_b, phone="+12125550178", language="ar")
+
+
+def thread_page(thread, language="ht"):
+    return f"/{language}/my/messages/{thread.pk}/"
+
+
+def admin_thread(thread):
+    return f"/admin/conversations/thread/{thread.pk}/change/"
+
+
+__all__ = ["Thread", "admin_thread", "make_family", "thread_page"]

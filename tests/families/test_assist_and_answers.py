@@ -7,6 +7,7 @@ import time_machine
 from django.utils import timezone
 
 from accounts.models import User
+from conversations import services as conversation_services
 from families.models import Family, Feedback, Membership
 from families.services import answer_feedback, export_family, send_feedback
 from families.tasks import apply_retention
@@ -94,20 +95,24 @@ def test_people_without_a_role_cannot_register_families(client, school_a):
 
 
 def test_school_staff_answer_reaches_the_family_by_sms_in_its_language(client, school_a, staff_a):
+    # A named message joins the family's conversation with the school (conversations), where
+    # staff answer it; the answer goes out in the family's language's words.
     family = make_family("Rina", school_a, phone="+12125550123", language="es")
-    feedback = send_feedback(
+    message = send_feedback(
         school=school_a, family=family, kind="question", text="¿Hay bus?", anonymous=False
     )
+    assert not Feedback.objects.exists()
+    assert (message.text, message.kind, message.language) == ("¿Hay bus?", "question", "en")
     client.force_login(staff_a)
     response = client.post(
-        f"/admin/families/feedback/{feedback.pk}/change/", {"answer": "Sí, a las 7:30."}
+        f"/admin/conversations/thread/{message.thread_id}/change/", {"answer": "Sí, a las 7:30."}
     )
     assert response.status_code == 302
     deliver_now()
     assert sms.outbox[-1]["to"] == "+12125550123"
     assert "Sí, a las 7:30." in sms.outbox[-1]["text"]
     assert school_a.name in sms.outbox[-1]["text"]
-    assert Feedback.objects.get().answered_by == staff_a
+    assert message.thread.messages.get(from_family=False).author == staff_a
 
 
 def test_an_anonymous_message_cannot_be_answered_and_staff_are_told(client, school_a, staff_a):
@@ -122,10 +127,16 @@ def test_an_anonymous_message_cannot_be_answered_and_staff_are_told(client, scho
         deliver_now()
         return response.content.decode()
 
-    # The same path reaches a family that gave its name: one message, one text.
+    # A family that gave its name is answered in its conversation: one message, one text.
     family = make_family("Rina", school_a, phone="+12125550123")
     named = send_feedback(school=school_a, family=family, kind="story", text="Hi", anonymous=False)
-    assert "Your answer was sent to the family." in answer(named, "Thank you, Rina")
+    response = client.post(
+        f"/admin/conversations/thread/{named.thread_id}/change/",
+        {"answer": "Thank you, Rina"},
+        follow=True,
+    )
+    deliver_now()
+    assert "Your answer was sent to the family." in response.content.decode()
     assert Message.objects.count() == 1
     assert [m["to"] for m in sms.outbox] == ["+12125550123"]
     # A story sent without a name, by a family with a phone: the answer is kept, staff are
@@ -217,29 +228,31 @@ def test_an_arabic_familys_printed_pass_reads_right_to_left(client, partner_staf
 
 def test_a_chinese_familys_answer_names_the_school_in_chinese(client, school_a, staff_a):
     """The staff member answers in an English admin; the family reads its school's name as
-    the school wrote it in the family's language, standing alone (not in the sentence)."""
+    the school wrote it in the family's language."""
     school_a.name_zh_hant = "甲小學"
     school_a.save()
     family = make_family("王太太", school_a, phone="+12125550125", language="zh-hant")
-    feedback = send_feedback(
+    message = send_feedback(
         school=school_a, family=family, kind="question", text="有校車嗎？", anonymous=False
     )
     client.force_login(staff_a)
-    client.post(f"/admin/families/feedback/{feedback.pk}/change/", {"answer": "有，早上7:30。"})
+    client.post(
+        f"/admin/conversations/thread/{message.thread_id}/change/", {"answer": "有，早上7:30。"}
+    )
     deliver_now()
     text = sms.outbox[-1]["text"]
-    assert text == "您的學校回覆了您的留言（甲小學）：有，早上7:30。"
+    assert text == "甲小學回覆：有，早上7:30。"
     assert "School A" not in text
 
 
 def test_a_school_without_a_chinese_name_is_named_in_english(school_a, staff_a):
     family = make_family("王太太", school_a, phone="+12125550125", language="zh-hant")
-    feedback = send_feedback(
+    message = send_feedback(
         school=school_a, family=family, kind="question", text="有校車嗎？", anonymous=False
     )
-    answer_feedback(feedback, answer="有。", by=staff_a)
+    conversation_services.answer(message.thread, text="有。", by=staff_a, language="en")
     deliver_now()
-    assert "（School A）" in sms.outbox[-1]["text"]
+    assert sms.outbox[-1]["text"].startswith("School A回覆：")
 
 
 def test_the_welcome_by_email_asks_for_the_email_address_not_a_number(

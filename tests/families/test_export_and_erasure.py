@@ -17,11 +17,13 @@ from django.utils import timezone
 from accounts.adapter import fingerprint
 from committees import services as seat_services
 from committees.models import Committee, Seat, SeatApplication
+from conversations import services as conversation_services
+from conversations.models import ThreadMessage
 from events import services as event_services
 from events.models import Rsvp
 from events.services import Party
-from families.models import Family, Feedback
-from families.services import answer_feedback, erase_family, send_feedback
+from families.models import Family
+from families.services import erase_family, send_feedback
 from messaging.models import Message
 from reports.models import RsvpCount
 from schools.models import Status
@@ -91,13 +93,17 @@ def world(school_a, staff_a):
     Rsvp.objects.create(
         event=now_on, family=x, status=Rsvp.Status.GOING, other_needs=f"{X}door needs"
     )
-    # Questions and stories; the school's answer went out as a message.
+    # Questions and stories join the family's conversation with the school; the school's
+    # answer went out as a message; X asked for a call with an interpreter.
     question = send_feedback(
         school=school_a, family=x, kind="question", text=f"{X}question", anonymous=False
     )
     send_feedback(school=school_a, family=x, kind="story", text=f"{X}story", anonymous=False)
     send_feedback(school=school_a, family=y, kind="question", text=f"{Y}question", anonymous=False)
-    answer_feedback(question, answer=f"{X}answer", by=staff_a)
+    conversation_services.answer(question.thread, text=f"{X}answer", by=staff_a, language="en")
+    conversation_services.request_callback(
+        family=x, school=school_a, thread=question.thread, note=f"{X}call me"
+    )
     deliver_now()  # the confirmations and the answer are sent; reminders wait
     # Committees: X holds a seat with its name shown, and applied to a second committee.
     welcoming, leadership = committee(school_a, "Welcoming"), committee(school_a, "Leadership")
@@ -204,6 +210,7 @@ X_SENTINELS = [
     f"{X}question",
     f"{X}story",
     f"{X}answer",
+    f"{X}call me",
     f"{X}my son has autism",
     f"{X}second statement",
     f"{X}child",
@@ -228,7 +235,11 @@ def test_export_has_every_kind_of_row_of_x_and_nothing_of_y(world):
         "Leadership",
     }
     kinds = {(m["kind"], m["status"]) for m in data["messages_from_the_portal"]}
-    assert {("notice", "sent"), ("rsvp_going", "sent"), ("reminder", "queued")} <= kinds
+    assert {
+        ("conversation_answer", "sent"),
+        ("rsvp_going", "sent"),
+        ("reminder", "queued"),
+    } <= kinds
     assert data["calendar_feed"]["exists"] is True
     # The page shows the same, in the family's words.
     page = world["family_client"].get("/en/my/data/").content.decode()
@@ -271,7 +282,7 @@ def test_erasure_leaves_no_copy_in_any_table_session_or_cache_key(world):
     assert y.display_name == f"{Y}family name" and y.user.email == Y_EMAIL
     assert Rsvp.objects.get(family=y).other_needs == f"{Y}needs"
     assert SeatApplication.objects.get(family=y).statement == f"{Y}statement"
-    assert Feedback.objects.get(family=y).text == f"{Y}question"
+    assert ThreadMessage.objects.get(thread__family=y).text == f"{Y}question"
     assert EmailAddress.objects.filter(user=y.user).exists()
     assert redis_hits([hashlib.sha256(Y_PHONE.encode()).hexdigest()])
 

@@ -11,6 +11,7 @@ from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
 from accounts.models import AuditEvent, User
+from conversations.models import ThreadMessage
 from families.models import Family, Feedback
 from families.services import send_feedback
 from tests.families.conftest import database_hits, make_family
@@ -105,7 +106,8 @@ def test_erasure_leaves_no_personal_data_in_any_table(client, x, y, staff_a):
     assert database_hits(sentinels) == []
     # Y is untouched; X still counts as an anonymous family of its language at its school.
     assert Family.objects.get(pk=y.pk).display_name == "ZZY-NAME"
-    assert Feedback.objects.filter(family=y).exists()
+    # Y's named message to the school lives in its conversation (conversations).
+    assert ThreadMessage.objects.filter(thread__family=y).exists()
     erased = Family.objects.get(pk=x.pk)
     assert erased.erased_at and erased.user is None and erased.memberships.count() == 1
     assert not User.objects.filter(phone="+12125550111").exists()

@@ -194,6 +194,12 @@ def send_all(family, event, staff):
     )
     family_services.answer_feedback(feedback, answer=LONG_ANSWER, by=staff)
     sent("notice: answer", "notice")
+    # A school's answer in the family's conversation (conversations.notices).
+    from conversations import services as conversation_services
+
+    thread = conversation_services.thread_for(family, event.school)
+    conversation_services.answer(thread, text=LONG_ANSWER, by=staff, language="en")
+    sent("conversation_answer", "conversation_answer")
     from families.tasks import _warn
 
     _warn(family, 30)
@@ -321,14 +327,22 @@ def test_a_family_in_an_unknown_language_gets_its_schools_language(long_event, s
 
 
 def test_the_family_page_shows_the_whole_answer(client, school_a, staff_a):
+    # A school answers in the family's conversation; a text too long links to it.
+    from conversations import services as conversation_services
+
     family_a = make_family("ZZX Rina", school_a, phone="+12125550101")
-    feedback = Feedback.objects.create(
-        school=school_a, family=family_a, text="Is there a homework club?", language="en"
+    question = family_services.send_feedback(
+        school=school_a,
+        family=family_a,
+        kind="question",
+        text="Is there a homework club?",
+        anonymous=False,
     )
-    family_services.answer_feedback(feedback, answer=LONG_ANSWER, by=staff_a)
+    conversation_services.answer(question.thread, text=LONG_ANSWER, by=staff_a, language="en")
     client.force_login(family_a.user)
-    page = client.get("/en/my/").content.decode()
-    assert 'id="messages"' in page and "Is there a homework club?" in page
+    assert 'id="messages"' in client.get("/en/my/").content.decode()
+    page = client.get(f"/en/my/messages/{question.thread_id}/").content.decode()
+    assert "Is there a homework club?" in page
     assert LONG_ANSWER.strip()[-60:] in page
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 
 from accounts.models import User
 from committees.models import Committee, SeatApplication
+from conversations.models import CallbackRequest, Thread
 from events.models import Event
 from families.models import Feedback
 from schools.staff import StaffRole
@@ -219,7 +220,8 @@ def today_at(hour):
 def give_work(school, size, prefix):
     """size events today (and one tomorrow), size + 1 unanswered questions (and an answered
     one), size + 2 families asking to join (and a confirmed one), size + 3 committee
-    applications (and a chosen one) for this school."""
+    applications (and a chosen one), size + 4 conversations with a new message (and a read
+    one), size + 5 calls with an interpreter to make (and a made one) for this school."""
     for index in range(size):
         make_event(school, title=f"{prefix} event {index}", starts_at=today_at(12))
     make_event(school, title=f"{prefix} tomorrow", starts_at=today_at(12) + timedelta(days=1))
@@ -241,6 +243,13 @@ def give_work(school, size, prefix):
     SeatApplication.objects.create(
         committee=committee, family=asking[-1], statement="x", language="es", status="selected"
     )
+    extra = make_family(f"{prefix} talker", school)
+    for index, family in enumerate([*asking, extra]):
+        thread = Thread.objects.create(
+            family=family, school=school, unread_by_staff=0 if index == 0 else index % 2 + 1
+        )
+        CallbackRequest.objects.create(family=family, school=school, thread=thread, language="es")
+    CallbackRequest.objects.create(family=extra, school=school, language="es", status="done")
 
 
 def waiting(page: str) -> dict[str, tuple[str, int]]:
@@ -262,6 +271,8 @@ def test_school_staff_see_their_own_schools_work_and_each_count_opens_its_list(
     assert counts == {
         "Events today": 2,
         "Questions and stories without an answer": 3,
+        "Conversations with new messages from families": 6,
+        "Families waiting for a call with an interpreter": 7,
         "Families asking to join": 4,
         "Committee applications waiting": 5,
     }
@@ -279,7 +290,7 @@ def test_school_staff_see_their_own_schools_work_and_each_count_opens_its_list(
     other = Client()
     other.force_login(staff_b)
     counts = {label: c for label, (u, c) in waiting(other.get("/admin/").content.decode()).items()}
-    assert list(counts.values()) == [5, 6, 7, 8]
+    assert list(counts.values()) == [5, 6, 9, 10, 7, 8]
 
 
 def test_district_staff_count_only_what_they_may_open(client, school_a, district_staff_a):
@@ -302,7 +313,8 @@ def test_the_front_page_costs_the_same_queries_at_any_size(
     give_work(school_a, size, "A")
     give_work(school_b, size, "B")
     client.force_login(staff_a)
-    with django_assert_max_num_queries(15):
+    # One COUNT per row of work (six rows), whatever the numbers.
+    with django_assert_max_num_queries(17):
         page = client.get("/admin/").content.decode()
     assert waiting(page)["Events today"][1] == size
 

@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from committees.models import Committee, SeatApplication
-from conversations.models import Announcement, Version
+from conversations.models import Announcement, CallbackRequest, Thread, ThreadMessage, Version
 from events.models import Event, Rsvp, WalkIn
 from families.models import Family, FamilyPass, Feedback, Membership, PassCheck
 from families.services import register_family
@@ -57,6 +57,11 @@ def objects_for(school, prefix):
     application = SeatApplication.objects.create(
         committee=committee, family=family, statement=f"{prefix} statement", language="es"
     )
+    thread = Thread.objects.create(family=family, school=school)
+    ThreadMessage.objects.create(thread=thread, text=f"{prefix} message", language="es")
+    callback = CallbackRequest.objects.create(
+        family=family, school=school, thread=thread, language="es", note=f"{prefix} call"
+    )
     announcement = Announcement.objects.create(school=school, district=school.district)
     Version.objects.create(
         announcement=announcement, language="en", title=f"{prefix} announcement", body="x"
@@ -68,6 +73,8 @@ def objects_for(school, prefix):
         request=services.Request(child_name=f"{prefix} child", interpreter_language="es"),
     )
     return {
+        Thread: thread,
+        CallbackRequest: callback,
         Announcement: announcement,
         ConferenceDay: day,
         Interpreter: conference.interpreter,

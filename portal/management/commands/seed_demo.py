@@ -24,6 +24,7 @@ from modeltranslation.utils import build_localized_fieldname
 
 from accounts.models import User
 from committees.models import Committee, Seat
+from conversations.models import CallbackRequest, Thread, ThreadMessage
 from events.models import Event
 from families.models import Family, Membership
 from families.services import register_family
@@ -124,6 +125,7 @@ class Command(BaseCommand):
             keys = self.seed_staff(district, schools)
             texts = self.seed_events(district, schools)
             self.seed_conferences(schools[0])
+            self.seed_conversations(schools)
             made = {}
             if not history.exists(district):
                 made = history.build(
@@ -296,6 +298,114 @@ class Command(BaseCommand):
             defaults={"status": Membership.Status.CONFIRMED, "via": Membership.Via.JOIN_CODE},
         )
         return keys
+
+    # A few conversations in several languages, each message with the translation the
+    # staff (English) or the family reads, as a machine would have made it.
+    CONVERSATIONS = [
+        (
+            None,  # the demo parent who logs in (Rina, Spanish)
+            "lincoln-elementary",
+            [
+                (
+                    "es",
+                    "Hola, ¿a qué hora pasa el autobús por Maple Street?",
+                    {"en": "Hello, what time does the bus come by Maple Street?"},
+                ),
+                (
+                    "en",
+                    "The bus stops at Maple Street at 7:40 every morning.",
+                    {"es": "El autobús para en Maple Street a las 7:40 todas las mañanas."},
+                ),
+            ],
+        ),
+        (
+            ("Manise (manman Jean)", "ht"),
+            "lincoln-elementary",
+            [
+                (
+                    "ht",
+                    "Bonjou, pitit mwen an malad jodi a, li p ap vini lekòl.",
+                    {"en": "Hello, my child is sick today, he will not come to school."},
+                ),
+            ],
+        ),
+        (
+            ("李梅（小明的妈妈）", "zh-hans"),
+            "lincoln-elementary",
+            [
+                (
+                    "zh-hans",
+                    "请问下周的家长会几点开始？",
+                    {"en": "When does next week's parent meeting start?"},
+                )
+            ],
+        ),
+        (
+            ("فاطمة (أم يوسف)", "ar"),
+            "rosa-parks-middle",
+            [
+                (
+                    "ar",
+                    "مرحبًا، هل يوجد مترجم في اجتماع أولياء الأمور؟",
+                    {"en": "Hello, is there an interpreter at the parents' meeting?"},
+                ),
+                (
+                    "en",
+                    "Yes, an Arabic interpreter will be there.",
+                    {"ar": "نعم، سيكون هناك مترجم للغة العربية."},
+                ),
+            ],
+        ),
+    ]
+
+    def seed_conversations(self, schools):
+        """Made once: a second run finds the conversations and adds nothing."""
+        by_slug = {school.slug: school for school in schools}
+        staff = {
+            "lincoln-elementary": User.objects.get(email="staff.lincoln@example.org"),
+            "rosa-parks-middle": User.objects.get(email="staff.rosaparks@example.org"),
+        }
+        started = timezone.now() - timedelta(days=2)
+        for who, slug, messages in self.CONVERSATIONS:
+            school = by_slug[slug]
+            if who is None:
+                family = Family.objects.get(user__phone=DEMO_PARENT_PHONE)
+            else:
+                name, language = who
+                family = Family.objects.filter(display_name=name).first() or register_family(
+                    user=None, display_name=name, language=language, channel="none"
+                )
+                Membership.objects.get_or_create(
+                    family=family,
+                    school=school,
+                    defaults={"status": Membership.Status.CONFIRMED, "via": Membership.Via.STAFF},
+                )
+            thread, created = Thread.objects.get_or_create(family=family, school=school)
+            if not created:
+                continue
+            when = started
+            for index, (language, text, translations) in enumerate(messages):
+                from_family = index % 2 == 0
+                when += timedelta(hours=3)
+                ThreadMessage.objects.create(
+                    thread=thread,
+                    from_family=from_family,
+                    author=None if from_family else staff[slug],
+                    text=text,
+                    language=language,
+                    translations=translations,
+                    created_at=when,
+                )
+            last_from_family = len(messages) % 2 == 1
+            Thread.objects.filter(pk=thread.pk).update(
+                last_message_at=when,
+                unread_by_staff=1 if last_from_family else 0,
+                unread_by_family=0 if last_from_family else 1,
+            )
+            if who is not None and language == "ht":
+                CallbackRequest.objects.get_or_create(
+                    family=family, school=school, thread=thread, language="ht"
+                )
 
     def seed_events(self, district, schools):
         """Upcoming events (the history fills one, with a waiting list), a district summit, a

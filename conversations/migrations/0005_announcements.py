@@ -9,10 +9,10 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    initial = True
+
 
     dependencies = [
-        ('conversations', '0001_replies'),
+        ('conversations', '0004_replies'),
         ('committees', '0001_initial'),
         ('events', '0011_message_counts_live'),
         ('schools', '0009_recording_opus'),

@@ -5,9 +5,10 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    initial = True
+
 
     dependencies = [
+        ('conversations', '0003_feedback_into_threads'),
     ]
 
     operations = [

@@ -1,0 +1,32 @@
+"""Upkeep of conversations, from beat: translations the provider failed to make are tried
+again; messages older than CONVERSATION_RETENTION_DAYS go (RELIABILITY F7), with the
+conversations left empty and the interpreter calls made that long ago."""
+
+from datetime import timedelta
+
+from celery import shared_task
+from django.conf import settings
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from conversations import services
+from conversations.models import CallbackRequest, Thread, ThreadMessage
+
+
+@shared_task(ignore_result=True)
+def retry_translations() -> int:
+    return services.retry_translations()
+
+
+@shared_task(ignore_result=True)
+def purge_old_messages() -> dict:
+    """Runs daily; a run that finds nothing old enough changes nothing."""
+    cutoff = timezone.now() - timedelta(days=settings.CONVERSATION_RETENTION_DAYS)
+    messages, _ = ThreadMessage.objects.filter(created_at__lt=cutoff).delete()
+    empty, _ = (
+        Thread.objects.filter(last_message_at__lt=cutoff)
+        .exclude(Exists(ThreadMessage.objects.filter(thread=OuterRef("pk"))))
+        .delete()
+    )
+    calls, _ = CallbackRequest.objects.filter(created_at__lt=cutoff).delete()
+    return {"messages": messages, "threads": empty, "calls": calls}
