@@ -64,6 +64,8 @@ registries and each notices.py docstring):
     events (events/notices.py)
         rsvp_going, rsvp_waitlisted, promoted, reminder, event_changed, event_cancelled;
         time-critical: reminder, event_changed, event_cancelled
+    signups, volunteering (signups/volunteering/notices.py)
+        volunteer_reminder, volunteer_promoted; time-critical: volunteer_reminder
 
 inbound: [handle(reply: InboundText) -> bool, ...]   (in registration order)
     A text a family sent us (the provider's signed webhook, messaging.views.inbound_sms),

@@ -1,0 +1,1 @@
+from signups.volunteering.models import *  # noqa: F403

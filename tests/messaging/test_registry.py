@@ -42,6 +42,7 @@ def test_only_kinds_whose_time_is_the_point_skip_the_daily_limit_and_budget():
         "event_changed",
         "event_cancelled",
         "sign_in_paused",
+        "volunteer_reminder",
     } == registry.TIME_CRITICAL_KINDS
     assert set() == registry.URGENT_KINDS
 
