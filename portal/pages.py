@@ -19,6 +19,7 @@ from families.views import family_required, front_desk_required
 from portal.languages import in_reader_language
 from portal.page_cache import public_page
 from schools.models import District, School, Status
+from signups.volunteering.models import VolunteerSignup
 
 # The district page
 
@@ -115,6 +116,18 @@ def family_home(request):
         "event",
         "event__school",
     )[:20]
+    # The shifts it signed up to help at, coming or waiting, soonest first.
+    volunteering = in_reader_language(
+        VolunteerSignup.objects.filter(
+            family=family,
+            status__in=[VolunteerSignup.Status.GOING, VolunteerSignup.Status.WAITLISTED],
+            shift__ends_at__gte=timezone.now(),
+        )
+        .select_related("shift__opportunity__school")
+        .order_by("shift__starts_at"),
+        "shift__opportunity",
+        "shift__opportunity__school",
+    )[:20]
     # Its questions and the schools' answers: a text too long to send whole links here.
     questions = in_reader_language(
         family.feedback.select_related("school").order_by("-created_at"), "school"
@@ -144,6 +157,7 @@ def family_home(request):
             "memberships": memberships,
             "next_step": next_step,
             "answers": answers,
+            "volunteering": volunteering,
             "questions": questions,
             "feed_url": feed_url,
             # webcal:// makes a phone subscribe (and keep the calendar up to date) instead of

@@ -12,6 +12,7 @@ sign-up is no longer "coming" (cancelled, back on the waiting list, erased), the
 opportunity is closed, or the shift moved (the reminder's key holds the start).
 """
 
+import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -134,9 +135,27 @@ def shifts_of(messages: list[Message]) -> dict:
 
 
 def page_link(shift, language: str) -> str:
+    """The school's volunteer page: the first choice when it fits."""
     with translation.override(language):
         path = reverse("signups:volunteer", kwargs={"slug": shift.opportunity.school.slug})
     return settings.PORTAL_BASE_URL.rstrip("/") + path
+
+
+def short_link(shift, language: str) -> str:
+    """The shift's short address (/bn/v/7), which opens its sign-up page."""
+    with translation.override(language):
+        path = reverse("signups:volunteer_short", kwargs={"pk": shift.pk})
+    return settings.PORTAL_BASE_URL.rstrip("/") + path
+
+
+# Left out with the separator before it (", ", "، ", "，"): every catalog puts the place
+# right after the time, so the sentence stays whole without it (as events.notices does).
+NO_PLACE = "\x00"
+_NO_PLACE = re.compile(r"\s*[,،，]?\s*\x00")
+
+
+def _sms_text(template: str, params: dict) -> str:
+    return _NO_PLACE.sub("", template % params)
 
 
 def render(message: Message, recipient, prefetched: dict | None = None) -> outbox.Rendered:
@@ -149,19 +168,25 @@ def render(message: Message, recipient, prefetched: dict | None = None) -> outbo
     school = opportunity.school
     zone = str(opportunity.time_zone)
     place = opportunity.place or school.name
-    link = page_link(shift, language)
+    link, short = page_link(shift, language), short_link(shift, language)
     template = TEXTS[message.kind]()
-    # What shortens before the title: the weekday, then the place to its first part.
+    # What shortens before the title: the weekday, the long link, then the place is cut
+    # to its first part ("Kitchen, building B" -> "Kitchen").
     short_date = dates.short_when(shift.starts_at, language, zone)
+    first_part = shorten(place.split(",")[0].strip(), 30)
     variants = [
-        {"when": dates.long_when(shift.starts_at, language, zone), "place": place},
-        {"when": short_date, "place": place},
-        {"when": short_date, "place": shorten(place.split(",")[0].strip(), 30)},
+        {"when": dates.long_when(shift.starts_at, language, zone), "place": place, "link": link},
+        {"when": short_date, "place": place, "link": link},
+        {"when": short_date, "place": place, "link": short},
+        {"when": short_date, "place": first_part, "link": short},
     ]
     sms = fit(
-        lambda title, **variant: template % {**variant, "title": title, "link": link},
+        lambda title, **variant: _sms_text(template, {**variant, "title": title}),
         opportunity.title,
         variants,
+        # Only when 25 characters of the title do not fit otherwise: the text without
+        # the place (the link has it), so that the link itself is never cut.
+        last_resort=[{"when": short_date, "place": NO_PLACE, "link": short}],
     )
     when = dates.long_when(shift.starts_at, language, zone)
     params = {"title": opportunity.title, "when": when, "place": place}

@@ -112,7 +112,12 @@ def _sign_up_locked(*, family, shift, people, note):
                     "Not enough places are left (places left: %(left)s). Your sign-up is "
                     "kept (people: %(people)s)."
                 ),
-                params={"left": max(shift.places - taken, 0), "people": current.people},
+                # The places free now, as the list shows them: those the family holds
+                # are its own already.
+                params={
+                    "left": max(shift.places - taken - current.people, 0),
+                    "people": current.people,
+                },
                 code="no_room_to_grow",
             )
         current.people, current.note = people, note

@@ -20,6 +20,8 @@ PUBLIC = {
     "events:district",
     "events:feed",
     "committees:committee",
+    "signups:volunteer",
+    "signups:volunteer_short",
     "families:privacy",
     "admin:login",
     "admin:logout",

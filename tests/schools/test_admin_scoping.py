@@ -12,8 +12,10 @@ from families.models import Family, FamilyPass, Feedback, Membership, PassCheck
 from families.services import register_family
 from schools.access import ScopedAdmin
 from schools.models import District, Guide, GuideSection, Partner, School
+from signups.volunteering.models import Opportunity, Shift, VolunteerSignup
 from tests.conftest import PASSWORD, make_guide
 from tests.events.conftest import make_event
+from tests.signups.conftest import make_opportunity
 
 # A hyphen: random CSRF tokens on the page are letters and digits, so never match it.
 SENTINEL = "ZZ-B"
@@ -53,7 +55,15 @@ def objects_for(school, prefix):
     application = SeatApplication.objects.create(
         committee=committee, family=family, statement=f"{prefix} statement", language="es"
     )
+    opportunity = make_opportunity(school, title=f"{prefix} opportunity")
+    shift = opportunity.shifts.get()
+    signup = VolunteerSignup.objects.create(
+        shift=shift, family=family, status="going", note=f"{prefix} note"
+    )
     return {
+        Opportunity: opportunity,
+        Shift: shift,
+        VolunteerSignup: signup,
         Event: event,
         Rsvp: event_rsvp,
         WalkIn: walk_in,

@@ -1,0 +1,1 @@
+from signups.volunteering import admin as volunteering_admin  # noqa: F401
