@@ -2,8 +2,8 @@
 
 Places count people. Every write that can change who holds a place on a shift takes the
 shift's row lock first (SELECT … FOR NO KEY UPDATE on PostgreSQL), so sign-ups arriving at
-once are served one at a time and a place is never given twice (docs/reliability.md,
-"volunteer shifts"). The pattern is events.services' own, copied rather than imported
+once are served one at a time and a place is never given twice (RELIABILITY D7). The
+pattern is events.services' own, copied rather than imported
 (signups sits beside events in the layers). A request waits for the lock at most
 LOCK_TIMEOUT_MS, then gets ShiftBusy, which the page answers "busy, please try again".
 """
