@@ -101,3 +101,46 @@ def test_double_taps_make_one_sign_up_and_no_error(school_a):
     assert errors == []
     assert VolunteerSignup.objects.filter(shift=shift, family=family).count() == 1
     assert shift.people_going() == 2
+
+
+def test_a_lock_held_too_long_answers_busy_and_keeps_what_was_typed(school_a, settings):
+    """A shift locked elsewhere longer than LOCK_TIMEOUT_MS: the page answers "busy" (503)
+    with the form as it was typed, and nothing is saved; once free, the same post works."""
+    from django.test import Client
+
+    from tests.families.conftest import make_family
+
+    settings.LOCK_TIMEOUT_MS = 300
+    shift = make_opportunity(school_a).shifts.get()
+    family = make_family("Rina", school_a, phone="+12125550123")
+    client = Client()
+    client.force_login(family.user)
+    url = f"/en/schools/{school_a.slug}/volunteer/{shift.pk}/"
+    held, release = threading.Event(), threading.Event()
+
+    def hold():
+        from django.db import transaction
+
+        from signups.volunteering.models import Shift
+
+        with transaction.atomic():
+            Shift.objects.select_for_update().get(pk=shift.pk)
+            held.set()
+            release.wait(timeout=10)
+        connection.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert held.wait(timeout=5)
+        response = client.post(url, {"people": "2", "note": "Typed before the wait"})
+        assert response.status_code == 503
+        page = response.content.decode()
+        assert "This shift is busy at this moment" in page
+        assert "Typed before the wait" in page
+        assert not VolunteerSignup.objects.filter(family=family).exists()
+    finally:
+        release.set()
+        holder.join()
+    assert client.post(url, {"people": "2", "note": "again"}).status_code == 302
+    assert VolunteerSignup.objects.get(family=family).people == 2
