@@ -76,6 +76,8 @@ registries and each notices.py docstring):
         announcement, announcement_urgent; time-critical and urgent: announcement_urgent
     signups (signups/notices.py)
         conference_booked, conference_reminder; time-critical: conference_reminder
+    signups, volunteering (signups/volunteering/notices.py)
+        volunteer_reminder, volunteer_promoted; time-critical: volunteer_reminder
 
 inbound: [handle(reply: InboundText) -> bool, ...]   (in registration order)
     A text a family sent us (the provider's signed webhook, messaging.views.inbound_sms),

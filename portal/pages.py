@@ -22,6 +22,7 @@ from portal.languages import in_reader_language
 from portal.page_cache import public_page
 from schools.models import District, School, Status
 from signups import services as signup_services
+from signups.volunteering.models import VolunteerSignup
 
 # The district page
 
@@ -125,6 +126,18 @@ def family_home(request):
         Thread.objects.filter(family=family).select_related("school").order_by("-last_message_at"),
         "school",
     )[:20]
+    # The shifts it signed up to help at, coming or waiting, soonest first.
+    volunteering = in_reader_language(
+        VolunteerSignup.objects.filter(
+            family=family,
+            status__in=[VolunteerSignup.Status.GOING, VolunteerSignup.Status.WAITLISTED],
+            shift__ends_at__gte=timezone.now(),
+        )
+        .select_related("shift__opportunity__school")
+        .order_by("shift__starts_at"),
+        "shift__opportunity",
+        "shift__opportunity__school",
+    )[:20]
     # One conversation per school: these are all of them, and their unread answers.
     threads = list(threads)
     # The latest announcements, whole on their own page (conversations/announcements).
@@ -158,6 +171,7 @@ def family_home(request):
             "announcements": announcements,
             "threads": threads,
             "unread_messages": sum(thread.unread_by_family for thread in threads),
+            "volunteering": volunteering,
             "feed_url": feed_url,
             # webcal:// makes a phone subscribe (and keep the calendar up to date) instead of
             # importing a copy once; the https address stays shown for apps that want it.

@@ -15,6 +15,7 @@ from accounts.models import AuditEvent
 from portal.languages import ENDONYMS
 from schools.access import ScopedAdmin, ScopedInline
 from signups.models import Availability, Booking, Break, ConferenceDay, Host, Interpreter
+from signups.volunteering import admin as volunteering_admin  # noqa: F401
 
 FAMILY_ROWS = frozenset()  # district_actions for models that name families
 

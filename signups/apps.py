@@ -8,8 +8,10 @@ class SignupsConfig(AppConfig):
 
     def ready(self):
         from signups import notices, personal_data
+        from signups.volunteering.registrations import register as register_volunteering
 
         # The conference messages and their renderer (signups/notices.py).
         notices.register()
         # What bookings keep about a family, for its download and erasure (families asks).
         personal_data.register()
+        register_volunteering()

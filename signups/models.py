@@ -357,3 +357,6 @@ class Booking(models.Model):
 
     def __str__(self):
         return f"{self.family} · {self.host}"
+
+
+from signups.volunteering.models import *  # noqa: E402, F403 (volunteering: signups/volunteering/)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from signups import views
+from signups.volunteering import urls as volunteering
 
 app_name = "signups"
 
@@ -10,3 +11,4 @@ urlpatterns = [
     path("my/meetings/<int:pk>.ics", views.booking_ics, name="booking_ics"),
     path("my/interpret/", views.offer, name="offer"),
 ]
+urlpatterns += volunteering.urlpatterns

@@ -255,6 +255,8 @@ MODELTRANSLATION_LANGUAGES = tuple(LANGUAGE_CODES)
 # language picker and lists, portal.languages.language_order).
 LANGUAGE_ORDER_SECONDS = env_int("LANGUAGE_ORDER_SECONDS", 3600)
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+# Translation registrations outside an app's own translation.py (a subpackage's models).
+MODELTRANSLATION_TRANSLATION_FILES = ("signups.volunteering.translation",)
 # Machine translation of messages between families and staff (messaging/translation.py):
 # "none" sends no text anywhere.
 TRANSLATION_BACKEND = env_str("TRANSLATION_BACKEND", "none")

@@ -6,9 +6,10 @@ from django.utils.translation import gettext as _
 from reports import charts
 from reports.pages.common import language_name, query, report_page, respond, rtl
 from reports.report import report_for
-from reports.scope import LANGUAGE_KEYS, Scope
+from reports.scope import LANGUAGE_KEYS, Scope, language_key
 from reports.suppression import suppress
 from reports.tables import Cell, Table
+from signups.volunteering.models import VolunteerSignup
 
 
 def _figures(report, key):
@@ -150,6 +151,7 @@ def languages(request, scope, form, period):
     if scope.is_district and report.families.members_shown:
         tables.append(_by_school_and_language(report, scope, period))
     tables.append(_interpreter_calls(report))
+    tables.append(_volunteers(scope, period))
     chart = charts.bar_chart(
         _("Share of families and share of attendance, by language"),
         _(
@@ -161,3 +163,43 @@ def languages(request, scope, form, period):
         rtl(),
     )
     return respond(request, "languages", scope, form, period, tables, bar=chart)
+
+
+def _volunteers(scope, period) -> Table:
+    """Families coming to help at the schools' volunteer shifts held in the period, and the
+    places they filled (people, summed over shifts), by the family's language. Its own
+    table, suppressed on its own (no figure of it adds up with another page's): counts
+    under REPORTS_MIN_COUNT are "<10", and enough others with them that none can be worked
+    out from the totals."""
+    rows = (
+        VolunteerSignup.objects.filter(
+            scope.school_filter("shift__opportunity__"),
+            status=VolunteerSignup.Status.GOING,
+            shift__starts_at__gte=period.start,
+            shift__starts_at__lt=period.end,
+        )
+        .values_list("family_id", "family__language", "people")
+        .order_by()
+    )
+    families: dict[str, set] = {key: set() for key in LANGUAGE_KEYS}
+    people = dict.fromkeys(LANGUAGE_KEYS, 0)
+    for family_id, language, count in rows:
+        key = language_key(language)
+        families[key].add(family_id)
+        people[key] += count
+    grid = suppress(
+        [[len(families[key]), people[key]] for key in LANGUAGE_KEYS], col_totals=[True, True]
+    )
+    table = Table(
+        "volunteers_by_language",
+        _("Volunteers by language"),
+        [_("Language"), _("Families helping"), _("Places filled (people)")],
+        note=_("Families coming to help at volunteer shifts held in the period."),
+    )
+    cells = dict(zip(LANGUAGE_KEYS, grid.cells, strict=True))
+    table.fill(
+        [(language_name(key), key) for key in LANGUAGE_KEYS],
+        lambda key: [Cell.count(entry) for entry in (cells[key] if key else grid.col_totals)],
+        total=None,
+    )
+    return table

@@ -296,6 +296,8 @@ def test_a_waiting_family_sees_how_long_the_school_usually_takes(
     _answered(school_a, [9])  # five answers, and this family's own request still waiting:
     # waits 0, 1, 2, 2, 3, 9 days → three in four answered within 3 days
     # Ten: the page's nine, and the latest announcements (one query while there are none).
+    # waits 0, 1, 2, 2, 3, 9 days → three in four answered within 3 days. Ten queries: the
+    # page's own, and one for the family's volunteer shifts.
     with django_assert_max_num_queries(10):
         page = client.get("/en/my/").content.decode()
     assert "It usually answers within 3 days." in page

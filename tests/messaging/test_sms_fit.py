@@ -245,6 +245,28 @@ def send_all(family, event, staff):
         )
         announcements.send(announcement)
         sent(announcement.kind, announcement.kind)
+    # Volunteering: the family waits for a shift of a long-titled opportunity, is promoted
+    # when the family ahead cancels, and gets its reminder the day before.
+    from signups.volunteering import services as volunteering
+    from signups.volunteering.models import Opportunity, Shift
+
+    opportunity = Opportunity.objects.create(
+        school=event.school,
+        title=LONG_TITLES["en"],
+        place="School kitchen, building B",
+        status="published",
+        **{f"title_{code.replace('-', '_')}": text for code, text in LONG_TITLES.items()},
+    )
+    shift = Shift.objects.create(
+        opportunity=opportunity, starts_at=event.starts_at, ends_at=event.ends_at, places=1
+    )
+    ahead = make_family("Ahead", event.school)
+    volunteering.sign_up(family=ahead, shift=shift)
+    volunteering.sign_up(family=family, shift=shift)
+    volunteering.cancel(family=ahead, shift=shift)
+    sent("volunteer_promoted", "volunteer_promoted")
+    Message.objects.filter(kind="volunteer_reminder").update(due_at=timezone.now())
+    sent("volunteer_reminder", "volunteer_reminder")
     return produced
 
 

@@ -21,6 +21,8 @@ PUBLIC = {
     "events:feed",
     "committees:committee",
     "signups:conferences",
+    "signups:volunteer",
+    "signups:volunteer_short",
     "families:privacy",
     "admin:login",
     "admin:logout",

@@ -15,9 +15,10 @@ from schools.access import ScopedAdmin
 from schools.models import District, Guide, GuideSection, Partner, School
 from signups import services
 from signups.models import Booking, ConferenceDay, Interpreter
+from signups.volunteering.models import Opportunity, Shift, VolunteerSignup
 from tests.conftest import PASSWORD, make_guide
 from tests.events.conftest import make_event
-from tests.signups.conftest import make_day
+from tests.signups.conftest import make_day, make_opportunity
 
 # A hyphen: random CSRF tokens on the page are letters and digits, so never match it.
 SENTINEL = "ZZ-B"
@@ -72,6 +73,11 @@ def objects_for(school, prefix):
         slot_id=day.slots.order_by("pk").first().pk,
         request=services.Request(child_name=f"{prefix} child", interpreter_language="es"),
     )
+    opportunity = make_opportunity(school, title=f"{prefix} opportunity")
+    shift = opportunity.shifts.get()
+    signup = VolunteerSignup.objects.create(
+        shift=shift, family=family, status="going", note=f"{prefix} note"
+    )
     return {
         Thread: thread,
         CallbackRequest: callback,
@@ -79,6 +85,9 @@ def objects_for(school, prefix):
         ConferenceDay: day,
         Interpreter: conference.interpreter,
         Booking: conference,
+        Opportunity: opportunity,
+        Shift: shift,
+        VolunteerSignup: signup,
         Event: event,
         Rsvp: event_rsvp,
         WalkIn: walk_in,

@@ -33,6 +33,7 @@ from portal.languages import LANGUAGE_CODES
 from schools.audio import to_opus
 from schools.models import District, Guide, GuideSection, GuideSectionAudio, Partner, School, Status
 from schools.staff import StaffRole
+from signups.volunteering.models import Opportunity, Shift
 
 DEMO_DIR = Path(__file__).resolve().parent.parent.parent / "demo"
 DEMO_PARENT_PHONE = "+12125550100"
@@ -126,6 +127,7 @@ class Command(BaseCommand):
             texts = self.seed_events(district, schools)
             self.seed_conferences(schools[0])
             self.seed_conversations(schools)
+            self.seed_volunteering(schools[0])
             made = {}
             if not history.exists(district):
                 made = history.build(
@@ -545,6 +547,37 @@ class Command(BaseCommand):
                     defaults={"starts": clock(15, 0), "ends": clock(18, 0)},
                 )
         day.make_slots()
+
+    def seed_volunteering(self, school):
+        """Two opportunities with their shifts at Lincoln (portal/demo/volunteering.json:
+        the texts in the languages written; the others read English with the usual note).
+        The shifts move with each run, so they stay ahead."""
+        texts = json.loads((DEMO_DIR / "volunteering.json").read_text(encoding="utf-8"))
+        today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+        for plan in texts["opportunities"]:
+            opportunity, _ = Opportunity.objects.update_or_create(
+                school=school,
+                title_en=plan["title"]["en"],
+                defaults={
+                    "title": plan["title"]["en"],
+                    **localized("title", plan["title"]),
+                    **localized("description", plan["description"]),
+                    **localized("place", plan["place"]),
+                    **localized("skills", plan["skills"]),
+                    "languages": plan["languages"],
+                    "status": Opportunity.Status.PUBLISHED,
+                },
+            )
+            if opportunity.shifts.filter(starts_at__gt=timezone.now()).exists():
+                continue
+            for days, hour, minute, end_hour, end_minute, places in plan["shifts"]:
+                day = today + timedelta(days=days)
+                Shift.objects.create(
+                    opportunity=opportunity,
+                    starts_at=day.replace(hour=hour, minute=minute),
+                    ends_at=day.replace(hour=end_hour, minute=end_minute),
+                    places=places,
+                )
 
     def seed_audio(self, schools):
         espeak = shutil.which("espeak-ng")
