@@ -42,9 +42,10 @@ def register() -> None:
     registry.URGENT_KINDS.update(URGENT)
 
 
-def render_key(message: Message):
-    """The text depends on the announcement and the language, never on the family."""
-    return (message.kind, message.context.get("announcement"), message.language)
+def render_key(message: Message, prefetched: dict | None = None):
+    """The text depends on the announcement and the language, never on the family. None
+    last: the text is kept for its batch only (messaging.registry.render_key)."""
+    return (message.kind, message.context.get("announcement"), message.language, None)
 
 
 def announcements_of(messages: list[Message]) -> dict:

@@ -122,8 +122,10 @@ def superseded(messages: list[Message]) -> set[int]:
     return out
 
 
-def render_key(message: Message):
-    return (message.kind, message.context.get("shift"), message.language)
+def render_key(message: Message, prefetched: dict | None = None):
+    """The text depends on the shift and the language, never on the family. None last:
+    kept for its batch only, as staff may move the shift (messaging.registry.render_key)."""
+    return (message.kind, message.context.get("shift"), message.language, None)
 
 
 def shifts_of(messages: list[Message]) -> dict:
