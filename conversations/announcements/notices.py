@@ -42,9 +42,11 @@ def register() -> None:
     registry.URGENT_KINDS.update(URGENT)
 
 
-def render_key(message: Message):
+def render_key(message: Message, prefetched: dict | None = None):
     """The text depends on the announcement and the language, never on the family."""
-    return (message.kind, message.context.get("announcement"), message.language)
+    # None last: the text is kept for this batch only (messaging.registry.render_key); a
+    # later batch reads the rows again, so an edit (a new time, a new text) is sent.
+    return (message.kind, message.context.get("announcement"), message.language, None)
 
 
 def announcements_of(messages: list[Message]) -> dict:

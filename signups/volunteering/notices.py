@@ -122,8 +122,10 @@ def superseded(messages: list[Message]) -> set[int]:
     return out
 
 
-def render_key(message: Message):
-    return (message.kind, message.context.get("shift"), message.language)
+def render_key(message: Message, prefetched: dict | None = None):
+    # None last: the text is kept for this batch only (messaging.registry.render_key); a
+    # later batch reads the rows again, so an edit (a new time, a new text) is sent.
+    return (message.kind, message.context.get("shift"), message.language, None)
 
 
 def shifts_of(messages: list[Message]) -> dict:

@@ -212,6 +212,14 @@ def rebalance(shift: Shift) -> list[VolunteerSignup]:
     return promoted
 
 
+def remind_of_new_time(shift: Shift) -> None:
+    """Staff moved the shift: the old reminders are superseded (their key names the old
+    start), so those coming get one for the new time."""
+    for row in VolunteerSignup.objects.filter(shift=shift, status=VolunteerSignup.Status.GOING):
+        notices.cancel_reminder(row)
+        notices.schedule_reminder(row, shift)
+
+
 def lock_shift(shift: Shift) -> Shift:
     """Take the shift's lock in the caller's transaction (staff edits in the admin)."""
     return _locked_shift(shift.pk)
