@@ -94,8 +94,9 @@ def still_current(message: Message) -> bool:
     )
     if booking is None:
         return False
-    # A day staff cancelled (or took back to draft) has no meeting to remind of.
-    if booking.slot.day.status != booking.slot.day.Status.PUBLISHED:
+    # A day staff cancelled has no meeting to remind of (as My page and the reports, which
+    # leave cancelled days out).
+    if booking.slot.day.status == booking.slot.day.Status.CANCELLED:
         return False
     # A reminder for a time since moved has a key naming the old time.
     return message.kind != "conference_reminder" or (
