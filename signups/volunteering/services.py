@@ -148,6 +148,9 @@ def _promote(shift: Shift) -> list[VolunteerSignup]:
     """Fill free places from the waiting list, in order; a party moves up only whole."""
     if shift.opportunity.status != Opportunity.Status.PUBLISHED:
         return []
+    if shift.starts_at <= timezone.now():
+        # Under way or over: a family told now that "a place opened" could not come.
+        return []
     free = shift.places - _people_going(shift)
     _race_window()
     promoted = []

@@ -66,3 +66,26 @@ def test_a_shift_staff_move_reminds_its_helpers_of_the_new_time(client, staff_a,
     assert new.count() == 1
     assert f":{shift_a.starts_at.timestamp():.0f}" in new.get().idempotency_key
     assert new.get().due_at == shift_a.starts_at - notices.REMIND_BEFORE
+
+
+def test_no_one_moves_up_once_the_shift_has_started(school_a):
+    """A family cancelling during (or after) the shift frees no place: the next in line is
+    not sent "a place opened" for a shift already under way."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from messaging.models import Message
+    from signups.volunteering import services
+    from tests.signups.conftest import make_opportunity
+
+    shift = make_opportunity(school_a, places=1).shifts.get()
+    going = make_family("ZZV", school_a, phone="+12125550163")
+    waiting = make_family("ZZW", school_a, phone="+12125550164")
+    services.sign_up(family=going, shift=shift, people=1)
+    assert services.sign_up(family=waiting, shift=shift, people=1).status == "waitlisted"
+    shift.starts_at = timezone.now() - timedelta(minutes=30)
+    shift.save()
+    services.cancel(family=going, shift=shift)
+    assert VolunteerSignup.objects.get(family=waiting).status == "waitlisted"
+    assert not Message.objects.filter(kind="volunteer_promoted").exists()
