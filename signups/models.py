@@ -9,7 +9,7 @@ database keeps true with a unique constraint beside the row locks (signups/servi
 import zoneinfo
 from datetime import datetime, timedelta
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.templatetags.tz import do_timezone
@@ -150,8 +150,25 @@ class ConferenceDay(models.Model):
         complete = self.booking_deadline and self.date and self.starts and self.school_id
         if complete and self.booking_deadline > self.at(self.starts):
             errors["booking_deadline"] = _("The deadline must be before the first meeting.")
+        if self._booked_times_would_move():
+            # Booked meetings keep their times (the families were told them, their reminders
+            # are due then): a new date or new slot times would leave them on the old ones.
+            errors[NON_FIELD_ERRORS] = _(
+                "Families have booked meetings on this day, so its date, first start and "
+                "minutes per meeting cannot change. Cancel this day and make a new one."
+            )
         if errors:
             raise ValidationError(errors)
+
+    def _booked_times_would_move(self) -> bool:
+        if self.pk is None:
+            return False
+        before = ConferenceDay.objects.filter(pk=self.pk).values("date", "starts", "slot_minutes")
+        before = before.first()
+        if before is None:
+            return False
+        now = {"date": self.date, "starts": self.starts, "slot_minutes": self.slot_minutes}
+        return now != before and Booking.objects.filter(slot__day_id=self.pk).exists()
 
     @property
     def time_zone(self):

@@ -7,7 +7,8 @@ Kinds rendered here (context: {"booking": <pk>}):
     conference_reminder   the day before and one hour before (CONFERENCE_REMINDER_MINUTES)
 
 conference_reminder is time-critical. A cancelled booking's messages not yet sent are
-cancelled with it; one whose booking is gone by the time it is sent is not sent.
+cancelled with it; one whose booking is gone, or whose day staff cancelled, by the time it
+is sent is not sent.
 """
 
 from datetime import timedelta
@@ -86,8 +87,16 @@ def still_current(message: Message) -> bool:
     # A cancelled booking's row is gone: nothing left to remind of.
     from signups.models import Booking
 
-    booking = Booking.objects.filter(pk=message.context.get("booking")).first()
+    booking = (
+        Booking.objects.filter(pk=message.context.get("booking"))
+        .select_related("slot__day")
+        .first()
+    )
     if booking is None:
+        return False
+    # A day staff cancelled has no meeting to remind of (as My page and the reports, which
+    # leave cancelled days out).
+    if booking.slot.day.status == booking.slot.day.Status.CANCELLED:
         return False
     # A reminder for a time since moved has a key naming the old time.
     return message.kind != "conference_reminder" or (

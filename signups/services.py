@@ -80,6 +80,13 @@ def _locked_slot(slot_id: int) -> Slot | None:
     return rows.filter(pk=slot_id).first()
 
 
+def _overlapping(slot: Slot):
+    """Bookings whose meeting overlaps this slot's, on any of the school's days: two days on
+    one date may have different slot lengths, so "the same start" is not enough for a
+    person who can be in one meeting at a time."""
+    return Booking.objects.filter(starts_at__lt=slot.ends_at, slot__ends_at__gt=slot.starts_at)
+
+
 def free_interpreter_ids(day: ConferenceDay, slot: Slot, language: str) -> list[int]:
     """Approved interpreters of this language who work at the slot's time and are not booked
     then, lowest id first (without locks: what the page offers)."""
@@ -94,9 +101,9 @@ def free_interpreter_ids(day: ConferenceDay, slot: Slot, language: str) -> list[
         interpreter__school_id=day.school_id,
     ).values_list("interpreter_id", "interpreter__languages")
     busy = set(
-        Booking.objects.filter(starts_at=slot.starts_at, interpreter__isnull=False).values_list(
-            "interpreter_id", flat=True
-        )
+        _overlapping(slot)
+        .filter(interpreter__isnull=False)
+        .values_list("interpreter_id", flat=True)
     )
     return sorted(
         {pk for pk, languages in working if language in (languages or []) and pk not in busy}
@@ -114,9 +121,9 @@ def _reserve_interpreter(day: ConferenceDay, slot: Slot, language: str) -> Inter
     # booking that held one of them may have taken it at this time.
     locked = list(Interpreter.objects.select_for_update().filter(pk__in=candidates).order_by("pk"))
     busy = set(
-        Booking.objects.filter(
-            starts_at=slot.starts_at, interpreter_id__in=[i.pk for i in locked]
-        ).values_list("interpreter_id", flat=True)
+        _overlapping(slot)
+        .filter(interpreter_id__in=[i.pk for i in locked])
+        .values_list("interpreter_id", flat=True)
     )
     for interpreter in locked:
         if interpreter.pk not in busy:
@@ -162,11 +169,7 @@ def _book_locked(family: Family, slot_id: int, request: Request) -> Booking:
         .select_related("slot__day__school", "slot__host")
         .first()
     )
-    clash = (
-        Booking.objects.filter(family=family, starts_at=slot.starts_at, slot__day=day)
-        .exclude(host_id=slot.host_id)
-        .exists()
-    )
+    clash = _overlapping(slot).filter(family=family).exclude(host_id=slot.host_id).exists()
     if clash:
         raise ValidationError(SAME_TIME, code="same_time")
     interpreter = None
@@ -309,17 +312,30 @@ def offered_slots(host, language: str, family=None) -> list[Slot]:
     if not language:
         return slots
     hours = [h for h in interpreter_hours(day) if language in (h[1] or [])]
-    busy = set(
-        Booking.objects.filter(slot__day=day, interpreter__isnull=False)
+    if not slots:
+        return slots
+    # The interpreters' meetings during these times, on any of the school's days (another
+    # day on the same date may have other slot lengths): busy when they overlap.
+    busy: dict[int, list[tuple]] = {}
+    for pk, start, end in (
+        Booking.objects.filter(
+            interpreter__isnull=False,
+            starts_at__lt=slots[-1].ends_at,
+            slot__ends_at__gt=slots[0].starts_at,
+        )
         .exclude(family_id=family_id, host=host)
-        .values_list("interpreter_id", "starts_at")
-    )
+        .values_list("interpreter_id", "starts_at", "slot__ends_at")
+    ):
+        busy.setdefault(pk, []).append((start, end))
     offered = []
     for slot in slots:
         slot.day = day
         start, end = slot.local_start.time(), slot.local_end.time()
         if any(
-            s <= start and end <= e and (pk, slot.starts_at) not in busy for pk, _l, s, e in hours
+            s <= start
+            and end <= e
+            and not any(b < slot.ends_at and slot.starts_at < f for b, f in busy.get(pk, ()))
+            for pk, _l, s, e in hours
         ):
             offered.append(slot)
     return offered

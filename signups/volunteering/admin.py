@@ -93,11 +93,18 @@ class OpportunityAdmin(ScopedAdmin, TabbedTranslationAdmin):
             (f.instance for f in formset.forms if f.instance.pk and "places" in f.changed_data),
             key=lambda shift: shift.pk,
         )
+        moved = [
+            f.instance.pk
+            for f in formset.forms
+            if f.instance.pk and "starts_at" in f.changed_data and f not in formset.deleted_forms
+        ]
         for shift in changed:
             services.lock_shift(shift)
         super().save_formset(request, form, formset, change)
         for shift in changed:
             services.rebalance(Shift.objects.select_related("opportunity__school").get(pk=shift.pk))
+        for shift in Shift.objects.select_related("opportunity__school").filter(pk__in=moved):
+            services.remind_of_new_time(shift)
 
 
 class SignupInline(ScopedInline, admin.TabularInline):
@@ -176,6 +183,8 @@ class ShiftAdmin(ScopedAdmin):
         super().save_model(request, obj, form, change)
         if change and "places" in form.changed_data:
             services.rebalance(obj)
+        if change and "starts_at" in form.changed_data:
+            services.remind_of_new_time(obj)
 
 
 @admin.register(VolunteerSignup)

@@ -148,6 +148,9 @@ def _promote(shift: Shift) -> list[VolunteerSignup]:
     """Fill free places from the waiting list, in order; a party moves up only whole."""
     if shift.opportunity.status != Opportunity.Status.PUBLISHED:
         return []
+    if shift.starts_at <= timezone.now():
+        # Under way or over: a family told now that "a place opened" could not come.
+        return []
     free = shift.places - _people_going(shift)
     _race_window()
     promoted = []
@@ -210,6 +213,14 @@ def rebalance(shift: Shift) -> list[VolunteerSignup]:
     for row in promoted:
         notices.promoted(row, shift)
     return promoted
+
+
+def remind_of_new_time(shift: Shift) -> None:
+    """Staff moved the shift: the old reminders are superseded (their key names the old
+    start), so those coming get one for the new time."""
+    for row in VolunteerSignup.objects.filter(shift=shift, status=VolunteerSignup.Status.GOING):
+        notices.cancel_reminder(row)
+        notices.schedule_reminder(row, shift)
 
 
 def lock_shift(shift: Shift) -> Shift:

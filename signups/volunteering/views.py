@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from families.models import Family
+from families.models import Family, Membership
 from families.views import family_required
 from portal.languages import ENDONYMS, in_reader_language
 from schools.models import School
@@ -71,6 +71,14 @@ def opportunities(request, slug):
     )
 
 
+def _member(family, school) -> bool:
+    return (
+        Membership.objects.filter(family=family, school=school)
+        .exclude(status=Membership.Status.DECLINED)
+        .exists()
+    )
+
+
 def _shift_or_404(slug, pk):
     shift = get_object_or_404(
         in_reader_language(
@@ -97,8 +105,13 @@ def shift_signup(request, slug, pk):
         .exclude(status=VolunteerSignup.Status.CANCELLED)
         .first()
     )
-    status = 200
-    if request.method == "POST" and shift.is_open:
+    # Only the school's families take its places (a trip's chaperones are the school's
+    # parents): one turned down, or of another school, is asked to join first. A sign-up
+    # already made can still be changed or cancelled.
+    school = shift.opportunity.school
+    join_first = current is None and not _member(family, school)
+    status = 403 if join_first and request.method == "POST" else 200
+    if request.method == "POST" and shift.is_open and not join_first:
         form = SignupForm(request.POST)
         if form.is_valid():
             try:
@@ -126,7 +139,8 @@ def shift_signup(request, slug, pk):
             "shift": shift,
             "opportunity": shift.opportunity,
             "school": shift.opportunity.school,
-            "form": form if shift.is_open else None,
+            "form": form if shift.is_open and not join_first else None,
+            "join_first": shift.is_open and join_first,
             "current": current,
             "waiting_place": current.place_in_line() if current else None,
             "family": family,
