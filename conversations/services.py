@@ -13,6 +13,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 
 from conversations.models import CallbackRequest, Thread, ThreadMessage
+from families.models import Family
 from messaging import outbox
 from messaging.translation import TranslationError, backend_name, translate
 
@@ -165,6 +166,9 @@ def request_callback(*, family, school, thread=None, note: str = "") -> Callback
     """A call with an interpreter in the family's language; one open request per school is
     enough (asking again adds the new note to it, not a second call)."""
     with transaction.atomic():
+        # The family's row is the lock: with no open request there is no row to lock, and a
+        # double tap would otherwise make two calls for one question.
+        Family.objects.select_for_update().filter(pk=family.pk).first()
         open_request = (
             CallbackRequest.objects.select_for_update()
             .filter(family=family, school=school, status=CallbackRequest.Status.OPEN)
