@@ -126,6 +126,9 @@ def read_in(messages, language: str, *, as_written=lambda message: False) -> lis
     (a family reads its own messages as it wrote them)."""
     machine = backend_name() != "none"
     messages = list(messages)
+    # After one failure the provider is not asked again for this page (each try may wait the
+    # whole timeout): the other messages are owed to the retry task, saved in one statement.
+    failed, owed = False, []
     for message in messages:
         if as_written(message):
             message.shown, message.translated, message.waiting = message.text, False, False
@@ -137,10 +140,17 @@ def read_in(messages, language: str, *, as_written=lambda message: False) -> lis
             and language not in message.translations
             and language not in message.translation_missing
         ):
-            translate_into(message, [language])
+            if failed:
+                message.translation_missing = [*message.translation_missing, language]
+                owed.append(message)
+            else:
+                translate_into(message, [language])
+                failed = language in message.translation_missing
         message.shown, message.translated = message.in_language(language)
         message.waiting = machine and language in message.translation_missing
         message.foreign = message.language != language
+    if owed:
+        ThreadMessage.objects.bulk_update(owed, ["translation_missing"])
     return messages
 
 
