@@ -42,9 +42,12 @@ def register() -> None:
     registry.URGENT_KINDS.update(URGENT)
 
 
-def render_key(message: Message):
+def render_key(message: Message, prefetched: dict | None = None):
     """The text depends on the announcement and the language, never on the family."""
-    return (message.kind, message.context.get("announcement"), message.language)
+    # The send task calls it with the batch's prefetched rows (messaging.registry). The last
+    # item None: no version of the row is in the key, so a text is not kept past its batch
+    # (an edit between batches is read again).
+    return (message.kind, message.context.get("announcement"), message.language, None)
 
 
 def announcements_of(messages: list[Message]) -> dict:

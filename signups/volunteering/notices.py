@@ -122,8 +122,11 @@ def superseded(messages: list[Message]) -> set[int]:
     return out
 
 
-def render_key(message: Message):
-    return (message.kind, message.context.get("shift"), message.language)
+def render_key(message: Message, prefetched: dict | None = None):
+    # The send task calls it with the batch's prefetched rows (messaging.registry). The last
+    # item None: no version of the row is in the key, so a text is not kept past its batch
+    # (an edit between batches is read again).
+    return (message.kind, message.context.get("shift"), message.language, None)
 
 
 def shifts_of(messages: list[Message]) -> dict:
