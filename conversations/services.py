@@ -6,6 +6,7 @@ original with "Not translated yet", and conversations.tasks.retry_translations t
 """
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -18,6 +19,9 @@ from messaging import outbox
 from messaging.translation import TranslationError, backend_name, translate
 
 log = logging.getLogger("portal.conversations")
+
+# The same words from the family within this time are one message sent twice.
+SAME_MESSAGE_WINDOW = timedelta(minutes=1)
 
 
 def staff_language() -> str:
@@ -32,17 +36,31 @@ def thread_for(family, school) -> Thread:
     return thread
 
 
-@transaction.atomic
 def write_from_family(*, family, school, text: str, language: str, kind: str = "") -> ThreadMessage:
     """The family's message in its thread with the school (opened on the first message).
     Also what families.services.send_feedback calls for a named message to a school."""
-    thread = thread_for(family, school)
-    message = ThreadMessage.objects.create(
-        thread=thread, from_family=True, text=text.strip(), language=language, kind=kind
-    )
-    Thread.objects.filter(pk=thread.pk).update(
-        unread_by_staff=F("unread_by_staff") + 1, last_message_at=message.created_at
-    )
+    text = text.strip()
+    with transaction.atomic():
+        thread = thread_for(family, school)
+        # The thread's row is the lock: a double tap on "Send" (no JavaScript greys the
+        # button out) or a text delivered twice under two ids writes the message once.
+        Thread.objects.select_for_update().filter(pk=thread.pk).first()
+        again = (
+            thread.messages.filter(
+                from_family=True, text=text, created_at__gte=timezone.now() - SAME_MESSAGE_WINDOW
+            )
+            .order_by("-created_at")
+            .first()
+        )
+        if again is not None:
+            return again
+        message = ThreadMessage.objects.create(
+            thread=thread, from_family=True, text=text, language=language, kind=kind
+        )
+        Thread.objects.filter(pk=thread.pk).update(
+            unread_by_staff=F("unread_by_staff") + 1, last_message_at=message.created_at
+        )
+    # After the lock: the provider may take its whole timeout.
     translate_into(message, [staff_language()])
     return message
 
