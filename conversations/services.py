@@ -70,8 +70,23 @@ def answer(thread: Thread, *, text: str, by, language: str) -> ThreadMessage:
     """A staff member's answer, in their language; translated into the family's, then the
     family is told by its channel (conversations.notices). A failed translation does not
     hold the notice back: the original goes, with a note."""
+    text = text.strip()
+    # As for the family's messages: "Save" clicked twice sends one answer, one text.
+    Thread.objects.select_for_update().filter(pk=thread.pk).first()
+    again = (
+        thread.messages.filter(
+            from_family=False,
+            author=by,
+            text=text,
+            created_at__gte=timezone.now() - SAME_MESSAGE_WINDOW,
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    if again is not None:
+        return again
     message = ThreadMessage.objects.create(
-        thread=thread, from_family=False, author=by, text=text.strip(), language=language
+        thread=thread, from_family=False, author=by, text=text, language=language
     )
     Thread.objects.filter(pk=thread.pk).update(
         unread_by_family=F("unread_by_family") + 1,

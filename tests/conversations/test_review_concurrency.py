@@ -41,3 +41,15 @@ def test_a_message_sent_four_times_at_once_is_one_message(parent, school_a):
         family=parent, school=school_a, text="Pitit mwen malad", language="ht"
     )
     assert thread.messages.count() == 2
+
+
+def test_an_answer_saved_twice_at_once_is_one_answer_and_one_text(parent, school_a, staff_a):
+    from messaging.models import Message
+
+    thread = services.thread_for(parent, school_a)
+    calls = [
+        lambda: services.answer(thread, text="The bus comes at 7:40.", by=staff_a, language="en")
+    ] * 4
+    assert run_together(calls, workers=4) == []
+    assert thread.messages.count() == 1
+    assert Message.objects.filter(kind="conversation_answer").count() == 1
