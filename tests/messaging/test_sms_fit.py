@@ -267,6 +267,20 @@ def send_all(family, event, staff):
     sent("volunteer_promoted", "volunteer_promoted")
     Message.objects.filter(kind="volunteer_reminder").update(due_at=timezone.now())
     sent("volunteer_reminder", "volunteer_reminder")
+    # Conference days: a booking with an interpreter, confirmed, then its reminders.
+    from signups import services as conferences
+    from signups.models import Slot
+    from tests.signups.conftest import make_day
+
+    day = make_day(event.school, interpreters=[("bn",)], place="Library, second floor, east wing")
+    conferences.book(
+        family=family,
+        slot_id=Slot.objects.filter(day=day).first().pk,
+        request=conferences.Request(interpreter_language="bn"),
+    )
+    sent("conference_booked", "conference_booked")
+    Message.objects.filter(kind="conference_reminder").update(due_at=timezone.now())
+    sent("conference_reminder", "conference_reminder")
     return produced
 
 
