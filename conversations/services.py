@@ -6,6 +6,7 @@ original with "Not translated yet", and conversations.tasks.retry_translations t
 """
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -13,10 +14,14 @@ from django.db.models import F, Sum
 from django.utils import timezone
 
 from conversations.models import CallbackRequest, Thread, ThreadMessage
+from families.models import Family
 from messaging import outbox
 from messaging.translation import TranslationError, backend_name, translate
 
 log = logging.getLogger("portal.conversations")
+
+# The same words from the family within this time are one message sent twice.
+SAME_MESSAGE_WINDOW = timedelta(minutes=1)
 
 
 def staff_language() -> str:
@@ -31,17 +36,31 @@ def thread_for(family, school) -> Thread:
     return thread
 
 
-@transaction.atomic
 def write_from_family(*, family, school, text: str, language: str, kind: str = "") -> ThreadMessage:
     """The family's message in its thread with the school (opened on the first message).
     Also what families.services.send_feedback calls for a named message to a school."""
-    thread = thread_for(family, school)
-    message = ThreadMessage.objects.create(
-        thread=thread, from_family=True, text=text.strip(), language=language, kind=kind
-    )
-    Thread.objects.filter(pk=thread.pk).update(
-        unread_by_staff=F("unread_by_staff") + 1, last_message_at=message.created_at
-    )
+    text = text.strip()
+    with transaction.atomic():
+        thread = thread_for(family, school)
+        # The thread's row is the lock: a double tap on "Send" (no JavaScript greys the
+        # button out) or a text delivered twice under two ids writes the message once.
+        Thread.objects.select_for_update().filter(pk=thread.pk).first()
+        again = (
+            thread.messages.filter(
+                from_family=True, text=text, created_at__gte=timezone.now() - SAME_MESSAGE_WINDOW
+            )
+            .order_by("-created_at")
+            .first()
+        )
+        if again is not None:
+            return again
+        message = ThreadMessage.objects.create(
+            thread=thread, from_family=True, text=text, language=language, kind=kind
+        )
+        Thread.objects.filter(pk=thread.pk).update(
+            unread_by_staff=F("unread_by_staff") + 1, last_message_at=message.created_at
+        )
+    # After the lock: the provider may take its whole timeout.
     translate_into(message, [staff_language()])
     return message
 
@@ -51,8 +70,23 @@ def answer(thread: Thread, *, text: str, by, language: str) -> ThreadMessage:
     """A staff member's answer, in their language; translated into the family's, then the
     family is told by its channel (conversations.notices). A failed translation does not
     hold the notice back: the original goes, with a note."""
+    text = text.strip()
+    # As for the family's messages: "Save" clicked twice sends one answer, one text.
+    Thread.objects.select_for_update().filter(pk=thread.pk).first()
+    again = (
+        thread.messages.filter(
+            from_family=False,
+            author=by,
+            text=text,
+            created_at__gte=timezone.now() - SAME_MESSAGE_WINDOW,
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    if again is not None:
+        return again
     message = ThreadMessage.objects.create(
-        thread=thread, from_family=False, author=by, text=text.strip(), language=language
+        thread=thread, from_family=False, author=by, text=text, language=language
     )
     Thread.objects.filter(pk=thread.pk).update(
         unread_by_family=F("unread_by_family") + 1,
@@ -125,6 +159,9 @@ def read_in(messages, language: str, *, as_written=lambda message: False) -> lis
     (a family reads its own messages as it wrote them)."""
     machine = backend_name() != "none"
     messages = list(messages)
+    # After one failure the provider is not asked again for this page (each try may wait the
+    # whole timeout): the other messages are owed to the retry task, saved in one statement.
+    failed, owed = False, []
     for message in messages:
         if as_written(message):
             message.shown, message.translated, message.waiting = message.text, False, False
@@ -136,10 +173,17 @@ def read_in(messages, language: str, *, as_written=lambda message: False) -> lis
             and language not in message.translations
             and language not in message.translation_missing
         ):
-            translate_into(message, [language])
+            if failed:
+                message.translation_missing = [*message.translation_missing, language]
+                owed.append(message)
+            else:
+                translate_into(message, [language])
+                failed = language in message.translation_missing
         message.shown, message.translated = message.in_language(language)
         message.waiting = machine and language in message.translation_missing
         message.foreign = message.language != language
+    if owed:
+        ThreadMessage.objects.bulk_update(owed, ["translation_missing"])
     return messages
 
 
@@ -165,6 +209,9 @@ def request_callback(*, family, school, thread=None, note: str = "") -> Callback
     """A call with an interpreter in the family's language; one open request per school is
     enough (asking again adds the new note to it, not a second call)."""
     with transaction.atomic():
+        # The family's row is the lock: with no open request there is no row to lock, and a
+        # double tap would otherwise make two calls for one question.
+        Family.objects.select_for_update().filter(pk=family.pk).first()
         open_request = (
             CallbackRequest.objects.select_for_update()
             .filter(family=family, school=school, status=CallbackRequest.Status.OPEN)

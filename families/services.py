@@ -229,10 +229,18 @@ def may_send_feedback(sender: str) -> bool:
     """At most FEEDBACK_MAX_PER_HOUR messages to schools from one sender (a client address
     or a family) in the last hour, counted in the shared cache (every worker sees the same
     count) in ten-minute slices, so the count slides instead of resetting on the hour."""
+    from redis.exceptions import RedisError
+
     slot = int(time.time()) // 600
     keys = [f"feedback:{sender}:{s}" for s in range(slot - 5, slot + 1)]
-    cache.add(keys[-1], 0, 4200)
-    count = cache.incr(keys[-1]) + sum(cache.get_many(keys[:-1]).values())
+    try:
+        cache.add(keys[-1], 0, 4200)
+        count = cache.incr(keys[-1]) + sum(cache.get_many(keys[:-1]).values())
+    except (RedisError, OSError, ValueError) as error:
+        # Redis down (RELIABILITY E2): the family's message is taken, uncounted, rather than
+        # lost to an error page; the cap is a guard against floods, not a promise.
+        log.warning("feedback.cache_unavailable error=%s", type(error).__name__)
+        return True
     if count > settings.FEEDBACK_MAX_PER_HOUR:
         cache.decr(keys[-1])  # a refused message does not count
         return False

@@ -31,6 +31,9 @@ def inbound_sms(request):
         # The provider delivers again when our answer was slow or lost: act once per message.
         if not sid or InboundSms.first_delivery(sid):
             phone, body = request.POST.get("From", ""), request.POST.get("Body", "")
+            # A NUL byte cannot be stored (PostgreSQL refuses it) and means nothing in a
+            # text: dropped, so the rest of the message still reaches the school.
+            body = body.replace("\x00", "")
             if not optout.handle_reply(phone, body):
                 registry.hand_on_inbound(registry.InboundText(phone=phone, body=body, sid=sid))
     # An empty TwiML answer: nothing is sent back, since a reply of ours would be one more

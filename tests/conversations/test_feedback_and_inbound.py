@@ -85,3 +85,11 @@ def test_a_number_of_no_family_or_an_empty_text_is_left_to_the_next_handler(pare
 def test_a_family_with_no_school_is_left_to_the_next_handler(db):
     make_family("ZZ Alone", None, phone="+12125550188", language="es")
     assert not handle(InboundText(phone="+12125550188", body="Hola", sid="SM4"))
+
+
+def test_a_text_with_a_nul_byte_joins_the_conversation_without_it(client, signed, parent):
+    # PostgreSQL refuses NUL in text: the webhook answered 500 and the provider retried.
+    from tests.conversations.conftest import reply
+
+    reply(client, "+12125550177", "Bonjou\x00 mwen la")
+    assert ThreadMessage.objects.get().text == "Bonjou mwen la"

@@ -265,3 +265,24 @@ def test_query_counts_stay_flat(client, parent, staff_a, size, django_assert_max
     with django_assert_max_num_queries(25):
         assert client.get(admin_thread(thread)).status_code == 200
     assert ThreadMessage.objects.filter(thread=thread).count() == 2 * size
+
+
+def test_a_familys_message_is_taken_while_redis_is_down(client, parent, school_a, settings):
+    # RELIABILITY E2: the hourly cap lives in Redis; its outage was a 500 and a lost message.
+    from django.core.cache import caches
+
+    thread = Thread.objects.create(family=parent, school=school_a)
+    client.force_login(parent.user)
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+    try:
+        response = client.post(thread_page(thread), {"text": "Pitit mwen malad jodi a"})
+    finally:
+        del settings.CACHES
+        caches.close_all()
+    assert response.status_code == 302
+    assert thread.messages.get().text == "Pitit mwen malad jodi a"

@@ -134,3 +134,27 @@ def test_without_machine_translation_readers_get_the_original_and_the_interprete
     assert "Hello, how can we help?" in sms
     for fake in no_translation:
         assert not fake.received
+
+
+def test_a_failing_provider_is_asked_once_per_page_not_once_per_message(
+    client, parent, staff_a, libretranslate
+):
+    # Read in another language than the answers were translated into (the family's page in
+    # French): each untranslated message asked the provider, each waiting its timeout.
+    thread = services.thread_for(parent, parent.memberships.get().school)
+    for i in range(5):
+        services.answer(thread, text=f"Answer {i}", by=staff_a, language="en")
+    libretranslate.fail(503)
+    tries = len(libretranslate.received)
+    client.force_login(parent.user)
+    response = client.get(thread_page(thread, "fr"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert all(f"Answer {i}" in page for i in range(5))  # the originals, all shown
+    assert len(libretranslate.received) == tries + 1
+    assert page.count("Pas encore traduit.") == 5  # "Not translated yet", each
+    # The next look asks nothing; the retry task owes all five.
+    client.get(thread_page(thread, "fr"))
+    assert len(libretranslate.received) == tries + 1
+    libretranslate.fail(None)
+    assert services.retry_translations() == 5
