@@ -12,6 +12,8 @@ import math
 import unicodedata
 from dataclasses import dataclass, field
 
+from django.utils import translation
+
 from reports.suppression import threshold
 
 # Two series colours with at least 4.5:1 contrast on white, told apart by pattern too
@@ -22,6 +24,18 @@ WIDTH = 340
 LABEL_SIZE = 13  # labels and legend
 VALUE_SIZE = 12  # the figure at a bar's end, the axes
 LINE_GAP = 17  # between two lines of one wrapped label
+# Nastaliq, the way Urdu is written (and the font phones show it in), stands about twice as
+# tall as other scripts at one size: its labels need more room above their first line and
+# between lines, or their tops are cut at the chart's edge.
+TALL_SCRIPTS = {"ur"}
+
+
+def _leading() -> tuple[int, int, int]:
+    """(first baseline below a label's top, gap between its lines, room below it) for the
+    language the chart is drawn in."""
+    if (translation.get_language() or "").split("-")[0] in TALL_SCRIPTS:
+        return 24, 30, 12
+    return LABEL_SIZE, LINE_GAP, 5
 
 
 def text_width(text: str, size: float) -> float:
@@ -82,16 +96,18 @@ def _legend(series: list[str], rtl: bool) -> tuple[list[dict], float]:
     chart itself starts."""
     if len(series) < 2:
         return [], 4
+    rise, _gap, below = _leading()
+    row = rise + below + 2
     legend = []
     for index, name in enumerate(series):
-        y = 4 + index * 20
+        y = 4 + index * row
         legend.append(
             {
                 "name": name,
                 "colour": COLOURS[index % 2],
-                "y": y,
-                "mark_y": y + 8,
-                "text_y": y + 13,
+                "y": y + rise - 13,
+                "mark_y": y + rise - 5,
+                "text_y": y + rise,
                 "x": WIDTH - 14 if rtl else 2,
                 "mark_x1": WIDTH - 14 if rtl else 2,
                 "mark_x2": WIDTH - 2 if rtl else 14,
@@ -99,7 +115,7 @@ def _legend(series: list[str], rtl: bool) -> tuple[list[dict], float]:
                 "anchor": "end" if rtl else "start",
             }
         )
-    return legend, 4 + len(series) * 20 + 6
+    return legend, 4 + len(series) * row + 6
 
 
 def bar_chart(
@@ -122,6 +138,7 @@ def bar_chart(
     area = WIDTH - 2 * edge - value_room - 6
     biggest = max((v for _label, values in rows for v, _t in values if v), default=0) or 1
     legend, y = _legend(series, rtl)
+    rise, gap, below = _leading()
     groups = []
     for label, values in rows:
         lines = wrap(label, WIDTH - 2 * edge, LABEL_SIZE)
@@ -129,9 +146,10 @@ def bar_chart(
             label_lines=lines,
             label_x=WIDTH - edge if rtl else edge,
             label_anchor="end" if rtl else "start",
-            label_y=y + LABEL_SIZE,
+            label_y=y + rise,
+            line_gap=gap,
         )
-        y += LABEL_SIZE + 5 + (len(lines) - 1) * LINE_GAP
+        y += rise + below + (len(lines) - 1) * gap
         for index, (value, text) in enumerate(values):
             # Any figure above zero draws a bar a thumb's width can see.
             length = max((value or 0) / biggest * area, 3 if value else 0)
