@@ -3,9 +3,7 @@ shift's row lock (signups.volunteering.services) on PostgreSQL, each thread with
 connection. A control run without the lock shows the harness would see a place given
 twice."""
 
-import contextlib
 import threading
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.db import connection
@@ -13,6 +11,7 @@ from django.db import connection
 from families.services import register_family
 from signups.volunteering import services
 from signups.volunteering.models import VolunteerSignup
+from tests.events.test_concurrency import run_together
 from tests.signups.conftest import make_opportunity
 
 pytestmark = [pytest.mark.pg, pytest.mark.django_db(transaction=True)]
@@ -23,25 +22,6 @@ def many_families(n, prefix="V"):
         register_family(user=None, display_name=f"{prefix}{i:03d}", language="bn", channel="none")
         for i in range(n)
     ]
-
-
-def run_together(calls, workers=8):
-    barrier = threading.Barrier(min(workers, len(calls)))
-    errors = []
-
-    def run(call):
-        try:
-            with contextlib.suppress(threading.BrokenBarrierError):
-                barrier.wait(timeout=5)
-            return call()
-        except Exception as error:  # noqa: BLE001 (collected and asserted below)
-            errors.append(error)
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        list(pool.map(run, calls))
-    return errors
 
 
 def test_forty_families_for_ten_places_at_once_make_ten_coming_and_thirty_waiting(school_a):
