@@ -46,6 +46,8 @@ ENV = {
     "MESSAGING_SMS_RATE": "",
     "MESSAGING_VOICE_RATE": "",
     "MESSAGING_EMAIL_RATE": "",
+    # A run at night would otherwise hold every reminder until 08:00.
+    "MESSAGING_QUIET_HOURS": "off",
 }
 os.environ.update(ENV)
 sys.path.insert(0, str(ROOT))
