@@ -21,7 +21,9 @@ renderers: kind -> render(message: Message, recipient: Recipient) -> Rendered
     families.notices.fit_notice), the
     email's subject, plain body and HTML (outbox.email_html), `voice_script` (read
     aloud: no web address) and `voice_question` (asked at the end of a call inside Twilio's
-    <Gather>: the key pressed comes back through `keypresses` below). A link in a text is
+    <Gather>: the key pressed comes back through `keypresses` below) and `school_id` (the
+    school the message is from, None for none: an email's Reply-To names it, so that a
+    reply joins that conversation, messaging.email_replies). A link in a text is
     built with reverse() in the message's language, on settings.PORTAL_BASE_URL (never a
     path put together by hand). A kind with
     no renderer fails with "no renderer for <kind>". Renderers must not write: the send

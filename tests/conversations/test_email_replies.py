@@ -307,3 +307,11 @@ def test_nul_bytes_are_dropped():
         stripped_text, text, html = None, "Hola\x00 mundo", None
 
     assert text_of(Message()) == "Hola mundo"
+
+
+def test_the_privacy_notice_says_replies_by_email_are_kept_like_other_messages(client, settings):
+    page = client.get("/es/privacy/").content.decode()
+    assert "Respuestas por correo electrónico" in page
+    assert "se guarda como sus demás mensajes" in page
+    settings.INBOUND_EMAIL_DOMAIN = ""  # off: the notice does not promise it
+    assert "Respuestas por correo electrónico" not in client.get("/es/privacy/").content.decode()
