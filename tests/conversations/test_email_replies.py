@@ -17,6 +17,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
+from django.test import Client
 from django.utils import timezone
 
 from conversations.models import MAX_LENGTH, Thread, ThreadMessage
@@ -27,6 +28,7 @@ from messaging.models import InboundSms
 from tests.conftest import deliver_now
 from tests.conversations.conftest import admin_thread
 from tests.events.conftest import make_event
+from tests.events.test_concurrency import run_together
 from tests.families.conftest import make_family
 
 pytestmark = pytest.mark.django_db
@@ -315,3 +317,42 @@ def test_the_privacy_notice_says_replies_by_email_are_kept_like_other_messages(c
     assert "se guarda como sus demás mensajes" in page
     settings.INBOUND_EMAIL_DOMAIN = ""  # off: the notice does not promise it
     assert "Respuestas por correo electrónico" not in client.get("/es/privacy/").content.decode()
+
+
+def test_a_reply_posted_as_raw_mime_loses_its_quote_too(client, family, school_a):
+    """Mailgun's route may forward to the address as raw MIME (no stripped-text): the quoted
+    email is cut off by our own reading of the plain part."""
+    (address,) = email_from_school(family, school_a).reply_to
+    mime = (
+        "From: Lucía <lucia@example.org>\r\n"
+        f"To: {address}\r\n"
+        "Subject: Re: School A: Family night\r\n"
+        "Message-ID: <mime-1@mail.example.net>\r\n"
+        "MIME-Version: 1.0\r\n"
+        'Content-Type: text/plain; charset="utf-8"\r\n'
+        "Content-Transfer-Encoding: 8bit\r\n\r\n"
+        f"Vamos dos adultos.\r\n\r\n{QUOTED.format(to=address)}"
+    )
+    timestamp, token = str(int(time.time())), uuid.uuid4().hex
+    signature = hmac.new(KEY.encode(), f"{timestamp}{token}".encode(), hashlib.sha256)
+    data = {"recipient": address, "sender": "lucia@example.org", "body-mime": mime}
+    data.update(timestamp=timestamp, token=token, signature=signature.hexdigest())
+    assert client.post(WEBHOOK, data).status_code == 200
+    assert ThreadMessage.objects.get().text == "Vamos dos adultos."
+
+
+@pytest.mark.pg
+@pytest.mark.django_db(transaction=True)
+def test_one_email_posted_four_times_at_once_is_one_message(family, school_a):
+    (address,) = email_from_school(family, school_a).reply_to
+    message_id = f"<{uuid.uuid4().hex}@mail.example.net>"
+
+    def post():
+        response = mailgun_post(
+            Client(), address, "¿Puedo llevar a mi hermana?", message_id=message_id
+        )
+        assert response.status_code == 200
+
+    assert run_together([post] * 4, workers=4) == []
+    assert ThreadMessage.objects.count() == 1
+    assert InboundSms.objects.count() == 1
