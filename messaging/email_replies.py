@@ -119,8 +119,9 @@ def without_quote(text: str) -> str:
         ):
             break
         if line.rstrip().endswith(":") and _quoted_after(lines, index):
-            # A wrapped attribution ("On …, School <" / "reply+…> wrote:") loses both lines.
-            if kept and kept[-1].strip() and not kept[-1].rstrip().endswith((".", "!", "?")):
+            # An attribution wrapped at the address ("On …, School <" / "reply+…> wrote:")
+            # loses both lines; a line of the family's just above it stays.
+            if kept and kept[-1].rstrip().endswith("<"):
                 kept.pop()
             break
         if line.lstrip().startswith(">"):
@@ -144,20 +145,25 @@ class _HtmlText(HTMLParser):
     BLOCKS = {"p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol"}
     SKIPPED = {"blockquote", "style", "script", "head", "title"}
     QUOTE_CLASSES = ("gmail_quote", "moz-cite-prefix", "yahoo_quoted")
+    # Outlook puts no element around the quoted email: from its marker on, all is quote.
+    QUOTE_STARTS = ("appendonsend", "divrplyfwdmsg")
     VOID = {"br", "img", "hr", "meta", "link", "input", "wbr", "col", "area", "base"}
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.skipping = 0  # depth inside a skipped element
+        self.quote_started = False
 
     def handle_starttag(self, tag, attrs):
+        marks = " ".join(value or "" for name, value in attrs if name in ("class", "id")).lower()
+        if any(start in marks for start in self.QUOTE_STARTS):
+            self.quote_started = True
         if tag in self.VOID:
             if tag == "br" and not self.skipping:
                 self.parts.append("\n")
             return
-        classes = " ".join(value or "" for name, value in attrs if name in ("class", "id"))
-        if self.skipping or tag in self.SKIPPED or any(c in classes for c in self.QUOTE_CLASSES):
+        if self.skipping or tag in self.SKIPPED or any(c in marks for c in self.QUOTE_CLASSES):
             self.skipping += 1
         elif tag in self.BLOCKS:
             self.parts.append("\n")
@@ -171,7 +177,7 @@ class _HtmlText(HTMLParser):
             self.parts.append("\n")
 
     def handle_data(self, data):
-        if not self.skipping:
+        if not self.skipping and not self.quote_started:
             self.parts.append(data)
 
 

@@ -297,6 +297,7 @@ def test_a_domain_without_the_signing_key_fails_the_system_check(settings):
         ("Yes\n-----Original Message-----\nFrom: School A\nSent: Monday", "Yes"),
         ("Ok\n\n________________________________\nFrom: School A\nSent: Monday", "Ok"),
         ("Line one\n> quoted\nLine two", "Line one\nLine two"),
+        ("Gracias\nEl lun, 7 dic 2026, School A escribió:\n> Hola", "Gracias"),
         ("Nos vemos: a las 6.\nGracias", "Nos vemos: a las 6.\nGracias"),
     ],
 )
@@ -356,3 +357,14 @@ def test_one_email_posted_four_times_at_once_is_one_message(family, school_a):
     assert run_together([post] * 4, workers=4) == []
     assert ThreadMessage.objects.count() == 1
     assert InboundSms.objects.count() == 1
+
+
+def test_outlooks_html_quote_is_left_out():
+    class Message:
+        stripped_text, text = None, None
+        html = (
+            "<div>See you there.</div><div id='appendonsend'></div><hr>"
+            "<div id='divRplyFwdMsg'><b>From:</b> School A</div><div>Family night</div>"
+        )
+
+    assert text_of(Message()) == "See you there."
