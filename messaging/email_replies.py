@@ -66,10 +66,14 @@ def _signature(family: str, school: str, secret: str | None = None) -> str:
 
 def reply_address(recipient_key: str, school_id: int | None) -> str:
     """The Reply-To of an email to this recipient about this school; "" when replies by
-    email are off (no INBOUND_EMAIL_DOMAIN) or the recipient is not a family."""
+    email are off (no INBOUND_EMAIL_DOMAIN), when the webhook could not check a reply (no
+    signing key, messaging.E005: the reply would be lost, while without a Reply-To it
+    reaches DEFAULT_FROM_EMAIL's mailbox as before) or the recipient is not a family."""
     domain = (getattr(settings, "INBOUND_EMAIL_DOMAIN", "") or "").strip().lower()
     prefix, _, ident = recipient_key.partition(":")
-    if not domain or prefix != "family" or not ident.isdigit():
+    if not domain or not settings.MAILGUN_WEBHOOK_SIGNING_KEY:
+        return ""
+    if prefix != "family" or not ident.isdigit():
         return ""
     family, school = _base36(int(ident)), _base36(school_id or 0)
     return f"{LOCAL_PREFIX}{family}-{school}-{_signature(family, school)}@{domain}"

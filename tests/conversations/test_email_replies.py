@@ -130,6 +130,9 @@ def test_an_email_to_a_family_carries_a_reply_to_naming_the_family_and_the_schoo
     # Off without the setting: no Reply-To at all.
     settings.INBOUND_EMAIL_DOMAIN = ""
     assert email_from_school(family, school_a).reply_to == []
+    # Nor without the key that checks a reply (messaging.E005): it would be lost.
+    settings.INBOUND_EMAIL_DOMAIN, settings.MAILGUN_WEBHOOK_SIGNING_KEY = DOMAIN, ""
+    assert email_from_school(family, school_a).reply_to == []
 
 
 def test_a_changed_digit_or_another_domain_is_not_our_address(family, school_a, settings):
