@@ -7,7 +7,15 @@ class ConversationsConfig(AppConfig):
     verbose_name = _("Conversations")
 
     def ready(self):
-        from conversations import announcements, inbound, notices, personal_data, replies, services
+        from conversations import (
+            announcements,
+            email_replies,
+            inbound,
+            notices,
+            personal_data,
+            replies,
+            services,
+        )
         from families import services as family_services
         from messaging import registry
 
@@ -23,6 +31,8 @@ class ConversationsConfig(AppConfig):
         # A named message from a school's "Write to the school" page joins the conversation.
         if services.write_from_family not in family_services.message_writers:
             family_services.message_writers.append(services.write_from_family)
+        # A reply to one of the school's emails joins the family's thread with that school.
+        email_replies.register()
         # Last, on purpose: the "reply 1/2" handler above answers an event first; a free
         # text from exactly one family's number then joins its thread.
         inbound.register()

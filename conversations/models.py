@@ -81,8 +81,15 @@ class ThreadMessage(models.Model):
     )
     text = models.TextField(_("message"), max_length=MAX_LENGTH)
     # What the family said it was sending from the school's "Write to the school" page (a
-    # question, feedback, its story); empty for the rest.
-    kind = models.CharField(_("kind"), max_length=10, choices=Feedback.Kind, blank=True)
+    # question, feedback, its story), or "email" for a reply to one of the school's emails
+    # (conversations/email_replies.py); empty for the rest.
+    KIND_EMAIL = "email"
+    kind = models.CharField(
+        _("kind"),
+        max_length=10,
+        choices=[*Feedback.Kind.choices, (KIND_EMAIL, _("A reply by email"))],
+        blank=True,
+    )
     language = models.CharField(_("language"), max_length=10, choices=LANGUAGES)
     created_at = models.DateTimeField(_("sent"), default=timezone.now)
     # {"en": "...", "ht": "..."}: each machine translation, made once.

@@ -59,4 +59,5 @@ def render(message, recipient) -> Rendered:
         email_body=body,
         email_html=email_html(subject=subject, headline=full, school=school.name, link=link),
         voice_script=full,
+        school_id=school.pk,
     )

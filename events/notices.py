@@ -477,6 +477,8 @@ def render(message: Message, recipient, prefetched: dict | None = None) -> outbo
         email_html=html,
         voice_script=f"{school}. {headline.strip()}",
         voice_question=press_line(event, message.kind),
+        # A reply by email joins the family's conversation with the event's school.
+        school_id=event.school_id,
     )
 
 

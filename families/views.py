@@ -255,6 +255,8 @@ def privacy(request):
             "event_retention_days": settings.EVENT_RETENTION_DAYS,
             # Who sees the texts of messages, if anyone (TRANSLATION_BACKEND).
             "translation_provider": translation_provider(),
+            # Replies to the school's emails join the conversation (messaging/email_replies.py).
+            "replies_by_email": bool(settings.INBOUND_EMAIL_DOMAIN),
         },
     )
 

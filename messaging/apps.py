@@ -13,3 +13,11 @@ class MessagingConfig(AppConfig):
         )
 
         translation_backends.preload()
+
+        # A family's reply to one of our emails, once anymail has checked the provider's
+        # signature (messaging/email_replies.py).
+        from anymail.signals import inbound
+
+        from messaging import email_replies
+
+        inbound.connect(email_replies.receive, dispatch_uid="messaging.email_replies")

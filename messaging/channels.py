@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
 
+from messaging.email_replies import reply_address
 from messaging.optout import is_opted_out
 from messaging.outbox import Recipient, Rendered
 from messaging.phones import can_text
@@ -40,12 +41,16 @@ def send(channel: str, recipient: Recipient, rendered: Rendered, *, mail_connect
     if channel == "email":
         if not recipient.email:
             raise PermanentError("no email address")
+        # A reply goes to an address that names the family and the school, signed, so it
+        # joins their conversation (RELIABILITY E13); none when replies by email are off.
+        reply_to = reply_address(recipient.key, rendered.school_id)
         mail = EmailMultiAlternatives(
             rendered.email_subject,
             rendered.email_body,
             settings.DEFAULT_FROM_EMAIL,
             [recipient.email],
             connection=mail_connection,
+            reply_to=[reply_to] if reply_to else None,
         )
         if rendered.email_html:
             mail.attach_alternative(rendered.email_html, "text/html")

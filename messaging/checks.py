@@ -1,6 +1,7 @@
 """Production sends texts and calls through the provider: the development backends write
 numbers and login codes in clear to a file or the console (or keep them in memory). The
-translation backend must exist and have its settings, and reach its provider over https."""
+translation backend must exist and have its settings, and reach its provider over https. Replies
+by email need the key that proves Mailgun posted them."""
 
 from django.conf import settings
 from django.core.checks import Error, register
@@ -88,5 +89,22 @@ def check_translation_over_https(app_configs, **kwargs):
             f"{setting}={url!r} would send the messages' text unencrypted.",
             hint="Use an https:// address (plain http only to this machine).",
             id="messaging.E004",
+        )
+    ]
+
+
+@register("messaging")
+def check_inbound_email(app_configs, **kwargs):
+    """Replies by email are on (every email carries the reply address) but the webhook could
+    not check Mailgun's signature: every reply would be refused, lost without a word."""
+    if not settings.INBOUND_EMAIL_DOMAIN or settings.MAILGUN_WEBHOOK_SIGNING_KEY:
+        return []
+    return [
+        Error(
+            "INBOUND_EMAIL_DOMAIN is set but MAILGUN_WEBHOOK_SIGNING_KEY is not: replies to "
+            "the school's emails could not be verified, and would all be lost.",
+            hint="Set MAILGUN_WEBHOOK_SIGNING_KEY (Mailgun's HTTP webhook signing key), or "
+            "leave INBOUND_EMAIL_DOMAIN empty (docs/operations.md).",
+            id="messaging.E005",
         )
     ]

@@ -83,8 +83,10 @@ class SmsOptOut(models.Model):
 
 class InboundSms(models.Model):
     """A text the provider delivered to our webhook, by its MessageSid only: the provider
-    retries a delivery it thinks failed, and a STOP or START must not act twice. No number
-    and no text are kept; rows are forgotten after KEEP_DAYS, long after any retry."""
+    retries a delivery it thinks failed, and a STOP or START must not act twice. A reply by
+    email is recorded the same way, as "email:" and a hash of its Message-Id
+    (messaging.email_replies). No number, address or text is kept; rows are forgotten after
+    KEEP_DAYS, long after any retry."""
 
     KEEP_DAYS = 7
 

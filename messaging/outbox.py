@@ -38,6 +38,9 @@ class Rendered:
     # Asked at the end of a call, waiting for a key ("press 1 if you will come"): the provider
     # posts the key to messaging.views.voice_gather. "" when nothing is asked.
     voice_question: str = ""
+    # The school the message is from, if any: an email's Reply-To names it, so that a reply
+    # joins the family's conversation with that school (messaging.email_replies).
+    school_id: int | None = None
 
     @property
     def voice(self) -> str:

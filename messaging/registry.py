@@ -21,7 +21,9 @@ renderers: kind -> render(message: Message, recipient: Recipient) -> Rendered
     families.notices.fit_notice), the
     email's subject, plain body and HTML (outbox.email_html), `voice_script` (read
     aloud: no web address) and `voice_question` (asked at the end of a call inside Twilio's
-    <Gather>: the key pressed comes back through `keypresses` below). A link in a text is
+    <Gather>: the key pressed comes back through `keypresses` below) and `school_id` (the
+    school the message is from, None for none: an email's Reply-To names it, so that a
+    reply joins that conversation, messaging.email_replies). A link in a text is
     built with reverse() in the message's language, on settings.PORTAL_BASE_URL (never a
     path put together by hand). A kind with
     no renderer fails with "no renderer for <kind>". Renderers must not write: the send
@@ -88,6 +90,14 @@ inbound: [handle(reply: InboundText) -> bool, ...]   (in registration order)
     conversations (conversations/replies.py) answers "1"/"2"/yes/no to the last event text
     first, and a number no family has; its threads take the rest.
 
+inbound_email: [handle(reply: InboundEmail) -> bool, ...]   (in registration order)
+    A reply to one of our emails (the provider's signed webhook, messaging.email_replies):
+    the recipient key and the school's id its Reply-To address named (messaging.
+    email_replies.reply_address), and the words the family wrote above the quoted email.
+    Asked inside the transaction that records the email's Message-Id once; the first that
+    returns True has dealt with it. conversations (conversations/email_replies.py) puts it
+    in the family's thread with the school.
+
 keypresses: [handle(press: InboundText) -> bool, ...]   (in registration order)
     A key pressed at the end of a call (Twilio <Gather>, messaging.views.voice_gather):
     phone is the number called, body the digits, sid "<CallSid>:<digits>" (recorded once,
@@ -143,6 +153,28 @@ def register_inbound(handle: Callable[[InboundText], bool]) -> None:
 def hand_on_inbound(text: InboundText) -> bool:
     """Give a family's text to the first handler that takes it."""
     return any(handle(text) for handle in inbound)
+
+
+@dataclass(frozen=True)
+class InboundEmail:
+    recipient: str  # "family:42", from the signed Reply-To address
+    school_id: int | None  # the school the email was about; None: about no school
+    body: str  # the words above the quoted email, as plain text
+    sid: str  # what was recorded once (a hash of the Message-Id)
+
+
+# handle(InboundEmail) -> True when handled; asked in registration order
+inbound_email: list[Callable[[InboundEmail], bool]] = []
+
+
+def register_inbound_email(handle: Callable[[InboundEmail], bool]) -> None:
+    if handle not in inbound_email:
+        inbound_email.append(handle)
+
+
+def hand_on_inbound_email(reply: InboundEmail) -> bool:
+    """Give a family's reply by email to the first handler that takes it."""
+    return any(handle(reply) for handle in inbound_email)
 
 
 # handle(InboundText) -> True when handled; a key pressed during a call

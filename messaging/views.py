@@ -1,12 +1,19 @@
+import logging
+
+from anymail.exceptions import AnymailConfigurationError
+from anymail.webhooks.mailgun import MailgunInboundWebhookView
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import transaction
-from django.http import HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpResponse, HttpResponseForbidden
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from twilio.request_validator import RequestValidator
 
 from messaging import optout, registry
 from messaging.models import InboundSms
+
+log = logging.getLogger("portal.messaging")
 
 
 def signed_by_provider(request) -> bool:
@@ -59,3 +66,43 @@ def voice_gather(request):
             if InboundSms.first_delivery(sid):
                 registry.hand_on_keypress(registry.InboundText(phone=phone, body=digits, sid=sid))
     return HttpResponse("<Response><Hangup/></Response>", content_type="text/xml")
+
+
+class UnreadableEmail(Exception):
+    pass
+
+
+class InboundEmailView(MailgunInboundWebhookView):
+    """anymail's view; a signed post it cannot parse is told apart from our own errors (which
+    stay 500s, so the provider tries again once the database is back)."""
+
+    def parse_events(self, request):
+        try:
+            return super().parse_events(request)
+        except (KeyError, ValueError, TypeError) as error:
+            raise UnreadableEmail(type(error).__name__) from error
+
+
+@csrf_exempt  # called by the email provider, which signs every post instead
+@require_POST
+def inbound_email(request):
+    """A reply to one of our emails, posted by Mailgun's inbound route (RELIABILITY E13).
+    django-anymail checks Mailgun's signature (a forged or unsigned post is a 400, nothing
+    read) and parses the post; messaging.email_replies.receive takes it from anymail's
+    `inbound` signal. Off (404) until INBOUND_EMAIL_DOMAIN and the signing key are set."""
+    key = settings.MAILGUN_WEBHOOK_SIGNING_KEY
+    if not settings.INBOUND_EMAIL_DOMAIN or not key:
+        raise Http404
+    try:
+        request.POST  # noqa: B018 (read here, so that a body too large is answered below)
+    except RequestDataTooBig:
+        # 406 tells Mailgun not to try again: the same email will always be too large.
+        return HttpResponse("too large", status=406)
+    view = InboundEmailView.as_view(webhook_signing_key=key)
+    try:
+        return view(request)
+    except (AnymailConfigurationError, UnreadableEmail) as error:
+        # Signed by the provider but not an inbound email we can read (a tracking webhook
+        # or a "store" route pointed here, a field missing): said in the log, not retried.
+        log.warning("inbound email unreadable", extra={"error": type(error).__name__})
+        return HttpResponse("not an inbound email", status=406)

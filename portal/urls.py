@@ -17,6 +17,7 @@ urlpatterns = [
     path("p/<str:token>/", pages.pass_scan, name="pass_scan"),
     path("messaging/sms/inbound", messaging_views.inbound_sms, name="sms_inbound"),
     path("messaging/voice/gather", messaging_views.voice_gather, name="voice_gather"),
+    path("messaging/email/inbound/", messaging_views.inbound_email, name="email_inbound"),
 ]
 
 # Pages that show several apps live in portal.pages, under their app's namespace: their

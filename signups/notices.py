@@ -163,4 +163,5 @@ def render(message: Message, recipient) -> outbox.Rendered:
             link=link,
         ),
         voice_script=f"{school}. {long_text.replace(link, '').strip()}",
+        school_id=day.school_id,
     )

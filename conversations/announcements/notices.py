@@ -127,4 +127,6 @@ def render(message: Message, recipient, prefetched: dict | None = None) -> outbo
         voice_script=" ".join(
             part for part in (sender + ".", note, version.title + ".", version.body) if part
         ),
+        # A district's announcement has no school: a reply goes where messaging's rule says.
+        school_id=announcement.school_id,
     )

@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.usersessions",
+    # Only its inbound webhook (replies by email); emails go out through MAILERS.
+    "anymail",
     "portal",
     "accounts",
     "schools",
@@ -319,6 +321,13 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "portal@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Replies to the school's emails (messaging/email_replies.py): with a domain whose mail
+# Mailgun receives, every email to a family carries Reply-To: reply+<signed ids>@<domain>,
+# and Mailgun's inbound route posts the reply to /messaging/email/inbound/, signed with the
+# key (checked by django-anymail). Empty: no Reply-To, and the webhook answers 404.
+INBOUND_EMAIL_DOMAIN = env_str("INBOUND_EMAIL_DOMAIN", "")
+MAILGUN_WEBHOOK_SIGNING_KEY = env_str("MAILGUN_WEBHOOK_SIGNING_KEY", "")
+ANYMAIL = {"MAILGUN_WEBHOOK_SIGNING_KEY": MAILGUN_WEBHOOK_SIGNING_KEY}
 
 # Security headers (RELIABILITY A2, A3). Plain http only when DEBUG is on.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

@@ -217,4 +217,5 @@ def render(message: Message, recipient, prefetched: dict | None = None) -> outbo
         email_body=body,
         email_html=html,
         voice_script=f"{school.name}. {headline}",
+        school_id=school.pk,
     )

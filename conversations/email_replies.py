@@ -1,0 +1,61 @@
+"""A family's reply to one of the school's emails joins its conversation with the school
+(registered in ConversationsConfig.ready(); the webhook, the signed Reply-To address and
+the Message-Id recorded once are messaging/email_replies.py's).
+
+The school is the one the email was from (its renderer says: events, meetings, answers,
+announcements). An email about no school (a welcome, a notice, a district's announcement)
+is answered where a free text by SMS goes: the conversation the family last wrote in, else
+its first confirmed school. A family since erased, or one with no school, gets nothing:
+the reply is dropped."""
+
+from conversations import services
+from conversations.models import MAX_LENGTH, Thread, ThreadMessage
+from families.models import Family, Membership
+from messaging import registry
+from schools.models import School
+
+
+def register() -> None:
+    registry.register_inbound_email(handle)
+
+
+def school_for(family: Family, school_id: int | None) -> School | None:
+    if school_id is not None:
+        school = School.objects.filter(pk=school_id).first()
+        if school is not None:
+            return school
+    thread = Thread.objects.filter(family=family).select_related("school")
+    thread = thread.order_by("-last_message_at").first()
+    if thread is not None:
+        return thread.school
+    membership = (
+        Membership.objects.filter(family=family, status=Membership.Status.CONFIRMED)
+        .select_related("school")
+        .order_by("pk")
+        .first()
+    )
+    return membership.school if membership is not None else None
+
+
+def handle(reply: registry.InboundEmail) -> bool:
+    prefix, _, ident = reply.recipient.partition(":")
+    if prefix != "family" or not ident.isdigit():
+        return False
+    family = Family.objects.active().filter(pk=int(ident)).first()
+    if family is None:
+        return False  # erased since the email went: nothing of it is kept
+    school = school_for(family, reply.school_id)
+    if school is None:
+        return False
+    text = reply.body.strip()[:MAX_LENGTH]
+    if not text:
+        return False
+    # In the family's language, as it chose it: staff read it translated like any other.
+    services.write_from_family(
+        family=family,
+        school=school,
+        text=text,
+        language=family.language,
+        kind=ThreadMessage.KIND_EMAIL,
+    )
+    return True
