@@ -171,7 +171,9 @@ def _book_locked(family: Family, slot_id: int, request: Request) -> Booking:
         .first()
     )
     if clash is not None:
-        meeting = f"{clash.host.name}, {time_range(clash.slot)}"
+        # The teacher's name isolated (FSI … PDI), as <bdi> on the pages: a Latin name
+        # inside an Arabic or Urdu sentence keeps its own order.
+        meeting = f"\u2068{clash.host.name}\u2069, {time_range(clash.slot)}"
         raise ValidationError(SAME_TIME, code="same_time", params={"meeting": meeting})
     _race_window()
     interpreter = None
