@@ -210,3 +210,32 @@ def test_the_harness_sees_a_family_in_two_meetings_at_once_without_the_lock(
     day, calls = two_tabs(school_a, kind)
     run_together(calls)
     assert families_in_two_meetings_at_once(day)
+
+
+def test_a_familys_bookings_moves_and_cancellations_at_once_never_deadlock(school_a):
+    """The lock order (the family's, the slot's, the interpreters' by id; a cancellation
+    the slot's alone): each family, with meetings at two times, at once cancels the
+    first, moves the second into the first's time and books a third teacher at the
+    second's, all asking for the same two interpreters. Whatever the order, nothing fails
+    with a deadlock or an error page, and no family ends in two meetings at once."""
+    day = make_day(school_a, hosts=3, slots_per_host=8, interpreters=[("bn",)] * 2)
+    hosts = [list(Slot.objects.filter(host=h).order_by("starts_at")) for h in day.hosts.all()]
+    wanted = services.Request(interpreter_language="bn")
+    calls = []
+    for i in range(4):
+        family = register_family(user=None, display_name=f"K{i:03d}", language="bn", channel="none")
+        first, second = 2 * i, 2 * i + 1
+        kept = services.book(family=family, slot_id=hosts[0][first].pk, request=wanted)
+        services.book(family=family, slot_id=hosts[1][second].pk, request=services.Request())
+        calls += [
+            lambda f=family, b=kept.pk: services.cancel(family=f, booking_id=b),
+            lambda f=family, s=hosts[1][first].pk: services.book(
+                family=f, slot_id=s, request=wanted
+            ),
+            lambda f=family, s=hosts[2][second].pk: services.book(
+                family=f, slot_id=s, request=wanted
+            ),
+        ]
+    outcomes = run_together(calls)
+    assert [o for k, o in outcomes if k == "error"] == []
+    assert families_in_two_meetings_at_once(day) == set()
