@@ -1,6 +1,7 @@
 from django.shortcuts import render
 
 from events import services
+from families import locks
 
 
 class EventBusyMiddleware:
@@ -16,7 +17,7 @@ class EventBusyMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, services.EventBusy) or services.is_lock_timeout(exception):
+        if isinstance(exception, services.EventBusy) or locks.is_lock_timeout(exception):
             return busy_page(request)
         return None
 

@@ -9,19 +9,18 @@ gets EventBusy, which the pages answer with "busy, please try again" (D3).
 """
 
 import logging
-import time
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events import notices
 from events.models import Event, Rsvp, WalkIn
+from families import locks
 from families.models import Family, FamilyPass, Membership
 
 log = logging.getLogger("portal.events")
@@ -46,45 +45,20 @@ BUSY = _("This event is busy at this moment. Please try again in a few seconds."
 FULL_AT_THE_DOOR = _("The event is full: no place is free for this family. It was not checked in.")
 
 
-class EventBusy(Exception):
+class EventBusy(locks.Busy):
     """Another request held the event's lock longer than LOCK_TIMEOUT_MS."""
 
 
-def is_lock_timeout(error: BaseException) -> bool:
-    # PostgreSQL's lock_not_available, raised when lock_timeout runs out.
-    return isinstance(error, OperationalError) and (
-        getattr(error.__cause__, "sqlstate", None) == "55P03"
-    )
+# Test-only switch for the control tests: without the lock the harness must see overbooking.
+SKIP_LOCK = "EVENTS_SKIP_LOCK_FOR_TESTS"
 
 
 def _race_window() -> None:
-    # Test-only: widen the race between counting and seating, so the control tests (run
-    # without the lock) overbook for sure and show the harness is not blind.
-    if getattr(settings, "EVENTS_SKIP_LOCK_FOR_TESTS", False):
-        time.sleep(0.2)
+    locks.race_window(SKIP_LOCK, 0.2)
 
 
 def _locked_event(event_id: int) -> Event:
-    # Test-only switch for the control test: without the lock the harness must see overbooking.
-    if getattr(settings, "EVENTS_SKIP_LOCK_FOR_TESTS", False):
-        return Event.objects.get(pk=event_id)
-    if connection.vendor == "postgresql":
-        # For the rest of this transaction only: a held lock makes us wait a few seconds at
-        # most, never until a proxy or a phone gives up (0 waits without limit).
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT set_config('lock_timeout', %s, true)",
-                [f"{int(getattr(settings, 'LOCK_TIMEOUT_MS', 3000))}ms"],
-            )
-    try:
-        # NO KEY UPDATE, not plain UPDATE: it queues the writers of this event one behind
-        # the other, yet lets inserts that merely point to the event (an answer's foreign
-        # key check takes KEY SHARE) go through without waiting for the holder.
-        return Event.objects.select_for_update(no_key=True).get(pk=event_id)
-    except OperationalError as error:
-        if is_lock_timeout(error):
-            raise EventBusy from error
-        raise
+    return locks.lock_row(Event.objects, event_id, switch=SKIP_LOCK, busy=EventBusy)
 
 
 def lock_event(event: Event) -> Event:
@@ -200,20 +174,8 @@ def _promote(event: Event) -> list[Rsvp]:
         return waiting
     free = event.capacity - _people_going(event)
     _race_window()
-    promoted = []
-    for waiting in Rsvp.objects.filter(event=event, status=Rsvp.Status.WAITLISTED).order_by(
-        "queued_at", "pk"
-    ):
-        if free <= 0:
-            break
-        # A party that does not fit is skipped, not a stop: a smaller party behind it may
-        # fit, and the big one keeps its turn for the next place that opens.
-        if waiting.people <= free:
-            waiting.status = Rsvp.Status.GOING
-            waiting.save(update_fields=["status"])
-            free -= waiting.people
-            promoted.append(waiting)
-    return promoted
+    waiting = Rsvp.objects.filter(event=event, status=Rsvp.Status.WAITLISTED)
+    return locks.seat_in_line(waiting.order_by("queued_at", "pk"), free, Rsvp.Status.GOING)
 
 
 def cancel_rsvp(*, family: Family, event: Event) -> None:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import AuditEvent
 from portal.languages import ENDONYMS
 from schools.access import ScopedAdmin, ScopedInline
+from schools.admin import TabbedTranslationAdmin
 from signups.models import Availability, Booking, Break, ConferenceDay, Host, Interpreter
 from signups.volunteering import admin as volunteering_admin  # noqa: F401
 
@@ -68,7 +69,8 @@ class AvailabilityInline(DayInline, admin.TabularInline):
 
 
 @admin.register(ConferenceDay)
-class ConferenceDayAdmin(ScopedAdmin):
+class ConferenceDayAdmin(ScopedAdmin, TabbedTranslationAdmin):
+    # The place in every language, one tab each (signups/translation.py).
     school_path = "school"
     district_actions = FAMILY_ROWS
     list_display = ["date", "school", "starts", "ends", "status", "booked", "print_links"]

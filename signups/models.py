@@ -145,8 +145,9 @@ class ConferenceDay(models.Model):
             errors["ends"] = _("The end must be after the start.")
         if self.slot_minutes is not None and not 5 <= self.slot_minutes <= 120:
             errors["slot_minutes"] = _("Between 5 and 120.")
-        if not self.place and not self.by_phone:
-            errors["place"] = _("Give a place, or offer meetings by phone.")
+        # The English place is the one every language falls back to (signups/translation.py).
+        if not self.place_en and not self.by_phone:
+            errors["place_en"] = _("Give a place, or offer meetings by phone.")
         complete = self.booking_deadline and self.date and self.starts and self.school_id
         if complete and self.booking_deadline > self.at(self.starts):
             errors["booking_deadline"] = _("The deadline must be before the first meeting.")

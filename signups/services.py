@@ -1,26 +1,29 @@
 """Booking a conference slot, with an interpreter when the family asks for one.
 
 Nothing is ever booked twice (RELIABILITY D6):
-every booking takes, in one transaction and always in this order, the slot's row lock
-(SELECT … FOR UPDATE), then the row locks of the interpreters it could use, lowest id
-first. Two families racing for one slot queue on the slot; two families at the same time
-with different hosts who both need Bengali queue on the Bengali interpreters, and the
-second sees the first's booking once it has the lock. The same order everywhere means no
-deadlock. The database's constraints (signups.models.Booking) say the same again, so a
-path that forgot the lock fails loudly instead of booking twice. A lock held longer than
-LOCK_TIMEOUT_MS answers "busy, try again"; every refusal is a ValidationError with a
-message in the family's language.
+every booking takes, in one transaction and always in this order, the family's own lock
+(an advisory lock, families.locks.lock_family), the slot's row lock (SELECT … FOR UPDATE),
+then the row locks of the interpreters it could use, lowest id first. One family booking
+two teachers at once (two tabs, a double tap) queues on its own lock, and the second sees
+the first's meeting at that time; two families racing for one slot queue on the slot; two
+families at the same time with different hosts who both need Bengali queue on the Bengali
+interpreters, and the second sees the first's booking once it has the lock. The same
+order everywhere means no deadlock: only a booking takes the family's lock, and always
+before any row lock (a cancellation takes the slot's alone). The database's constraints
+(signups.models.Booking) say the same again, so a path that forgot the lock fails loudly
+instead of booking twice. A lock held longer than LOCK_TIMEOUT_MS answers "busy, try
+again"; every refusal is a ValidationError with a message in the family's language.
 """
 
-import time
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import time_format
 from django.utils.translation import gettext_lazy as _
 
+from families import locks
 from families.models import Family
 from signups import notices
 from signups.models import Availability, Booking, ConferenceDay, Interpreter, Slot
@@ -32,7 +35,7 @@ NO_INTERPRETER = _(
 )
 CLOSED = _("Booking has closed for this day. Please call the school.")
 BUSY = _("Many families are booking at this moment. Please try again in a few seconds.")
-SAME_TIME = _("You already have a meeting at this time. Please choose another time.")
+SAME_TIME = _("You already have a meeting at that time: %(meeting)s. Please choose another time.")
 GONE = _("This time is no longer offered. Please choose another time.")
 
 
@@ -47,35 +50,28 @@ class Request:
     interpreter_language: str = ""
 
 
-def _skip_lock() -> bool:
-    # Test-only switch for the control run (tests/signups/test_concurrency.py): without the
-    # locks the same race must book twice, or the test would be blind.
-    return getattr(settings, "SIGNUPS_SKIP_LOCK_FOR_TESTS", False)
+# Test-only switch for the control runs (tests/signups/test_concurrency.py): without the
+# locks the same race must book twice, or the test would be blind.
+SKIP_LOCK = "SIGNUPS_SKIP_LOCK_FOR_TESTS"
+
+
+def _skipped() -> bool:
+    return locks.skipped(SKIP_LOCK)
 
 
 def _race_window() -> None:
-    if _skip_lock():
-        time.sleep(0.05)
+    locks.race_window(SKIP_LOCK, 0.05)
 
 
-def _is_lock_timeout(error: BaseException) -> bool:
-    return isinstance(error, OperationalError) and (
-        getattr(error.__cause__, "sqlstate", None) == "55P03"
-    )
-
-
-def _set_lock_timeout() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT set_config('lock_timeout', %s, true)",
-                [f"{int(getattr(settings, 'LOCK_TIMEOUT_MS', 3000))}ms"],
-            )
+def time_range(slot: Slot) -> str:
+    """ "15:00 – 15:15" in the reader's language."""
+    start, end = slot.local_start, slot.local_end
+    return f"{time_format(start, 'TIME_FORMAT')} – {time_format(end, 'TIME_FORMAT')}"
 
 
 def _locked_slot(slot_id: int) -> Slot | None:
     rows = Slot.objects.select_related("day__school", "host")
-    if not _skip_lock():
+    if not _skipped():
         rows = rows.select_for_update(of=("self",))
     return rows.filter(pk=slot_id).first()
 
@@ -114,7 +110,7 @@ def _reserve_interpreter(day: ConferenceDay, slot: Slot, language: str) -> Inter
     candidates = free_interpreter_ids(day, slot, language)
     if not candidates:
         raise ValidationError(NO_INTERPRETER, code="no_interpreter")
-    if _skip_lock():
+    if _skipped():
         _race_window()
         return Interpreter.objects.get(pk=candidates[0])
     # Locked lowest id first (the one order every booking uses), then asked again: a
@@ -136,12 +132,8 @@ def book(*, family: Family, slot_id: int, request: Request) -> Booking:
     Raises ValidationError (a message for the family) when it cannot."""
     for attempt in range(2):
         try:
-            with transaction.atomic():
+            with transaction.atomic(), locks.busy_as(ValidationError(BUSY, code="busy")):
                 return _book_locked(family, slot_id, request)
-        except OperationalError as error:
-            if _is_lock_timeout(error):
-                raise ValidationError(BUSY, code="busy") from error
-            raise
         except IntegrityError as error:
             # Only reached when a path went around the locks (or a double tap inserted the
             # same booking twice at once): the constraint refused the second; asked again,
@@ -152,7 +144,8 @@ def book(*, family: Family, slot_id: int, request: Request) -> Booking:
 
 
 def _book_locked(family: Family, slot_id: int, request: Request) -> Booking:
-    _set_lock_timeout()
+    # The family's lock first, then the slot's, then the interpreters' (module docstring).
+    locks.lock_family(family.pk, switch=SKIP_LOCK)
     slot = _locked_slot(slot_id)
     if slot is None:
         raise ValidationError(GONE, code="gone")
@@ -162,16 +155,27 @@ def _book_locked(family: Family, slot_id: int, request: Request) -> Booking:
     holder = Booking.objects.filter(slot=slot).first()
     if holder is not None and holder.family_id != family.pk:
         raise ValidationError(TAKEN, code="taken")
-    _race_window()
     previous = (
         holder
         or Booking.objects.filter(family=family, host_id=slot.host_id)
         .select_related("slot__day__school", "slot__host")
         .first()
     )
-    clash = _overlapping(slot).filter(family=family).exclude(host_id=slot.host_id).exists()
-    if clash:
-        raise ValidationError(SAME_TIME, code="same_time")
+    # Read under the family's lock: another tab's booking at this time is committed (and
+    # seen here) or not begun.
+    clash = (
+        _overlapping(slot)
+        .filter(family=family)
+        .exclude(host_id=slot.host_id)
+        .select_related("slot__day__school", "host")
+        .first()
+    )
+    if clash is not None:
+        # The teacher's name isolated (FSI … PDI), as <bdi> on the pages: a Latin name
+        # inside an Arabic or Urdu sentence keeps its own order.
+        meeting = f"\u2068{clash.host.name}\u2069, {time_range(clash.slot)}"
+        raise ValidationError(SAME_TIME, code="same_time", params={"meeting": meeting})
+    _race_window()
     interpreter = None
     language = request.interpreter_language
     if language:
@@ -217,8 +221,8 @@ def cancel(*, family: Family, booking_id: int) -> None:
             return  # already cancelled (a double tap)
         if not booking.slot.day.is_open:
             raise ValidationError(CLOSED, code="closed")
-        _set_lock_timeout()
-        if not _skip_lock():
+        locks.limit_wait()
+        if not _skipped():
             Slot.objects.select_for_update().filter(pk=booking.slot_id).first()
         notices.cancel_reminders(booking)
         booking.delete()

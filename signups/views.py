@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -38,11 +37,6 @@ def _may_book(family, school) -> bool:
         .exclude(status=Membership.Status.DECLINED)
         .exists()
     )
-
-
-def _time_range(slot) -> str:
-    start, end = slot.local_start, slot.local_end
-    return f"{time_format(start, 'TIME_FORMAT')} – {time_format(end, 'TIME_FORMAT')}"
 
 
 def _pk(value) -> int | None:
@@ -120,7 +114,7 @@ def _booking_page(request, context, family, host):
     if language not in languages:
         language = ""
     slots = services.offered_slots(host, language, family)
-    choices = [(s.pk, _time_range(s)) for s in slots]
+    choices = [(s.pk, services.time_range(s)) for s in slots]
     form_kwargs = {
         "slots": choices,
         "languages": languages,

@@ -2,66 +2,41 @@
 
 Places count people. Every write that can change who holds a place on a shift takes the
 shift's row lock first (SELECT … FOR NO KEY UPDATE on PostgreSQL), so sign-ups arriving at
-once are served one at a time and a place is never given twice (RELIABILITY D7). The
-pattern is events.services' own, copied rather than imported
-(signups sits beside events in the layers). A request waits for the lock at most
+once are served one at a time and a place is never given twice (RELIABILITY D7): events'
+own pattern, shared through families.locks. A request waits for the lock at most
 LOCK_TIMEOUT_MS, then gets ShiftBusy, which the page answers "busy, please try again".
 """
 
-import time
-
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from families import locks
 from signups.volunteering import notices
 from signups.volunteering.models import MAX_PARTY, Opportunity, Shift, VolunteerSignup
 
 BUSY = _("This shift is busy at this moment. Please try again in a few seconds.")
 
 
-class ShiftBusy(Exception):
+class ShiftBusy(locks.Busy):
     """Another request held the shift's lock longer than LOCK_TIMEOUT_MS."""
 
 
-def _skip_lock() -> bool:
-    # Test-only switch for the control test: without the lock the harness must see a place
-    # given twice.
-    return getattr(settings, "SIGNUPS_SKIP_LOCK_FOR_TESTS", False)
+# Test-only switch for the control test: without the lock the harness must see a place
+# given twice.
+SKIP_LOCK = "SIGNUPS_SKIP_LOCK_FOR_TESTS"
 
 
 def _race_window() -> None:
-    # Test-only: widen the race between counting and seating for the control test.
-    if _skip_lock():
-        time.sleep(0.2)
+    locks.race_window(SKIP_LOCK, 0.2)
 
 
 def _locked_shift(shift_id: int) -> Shift:
-    if _skip_lock():
-        return Shift.objects.select_related("opportunity__school").get(pk=shift_id)
-    if connection.vendor == "postgresql":
-        # For this transaction only: wait a few seconds at most, never until a phone gives up.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT set_config('lock_timeout', %s, true)",
-                [f"{int(getattr(settings, 'LOCK_TIMEOUT_MS', 3000))}ms"],
-            )
-    try:
-        # NO KEY UPDATE: queues the writers of this shift, yet lets inserts that only point
-        # to it (a sign-up's foreign key check) through. of=("self",): the opportunity and
-        # school read with it are not locked.
-        return (
-            Shift.objects.select_related("opportunity__school")
-            .select_for_update(no_key=True, of=("self",))
-            .get(pk=shift_id)
-        )
-    except OperationalError as error:
-        if getattr(error.__cause__, "sqlstate", None) == "55P03":
-            raise ShiftBusy from error
-        raise
+    # of=("self",): the opportunity and school read with it are not locked.
+    shifts = Shift.objects.select_related("opportunity__school")
+    return locks.lock_row(shifts, shift_id, switch=SKIP_LOCK, busy=ShiftBusy, of=("self",))
 
 
 def _people_going(shift: Shift, exclude_family_id=None) -> int:
@@ -153,19 +128,10 @@ def _promote(shift: Shift) -> list[VolunteerSignup]:
         return []
     free = shift.places - _people_going(shift)
     _race_window()
-    promoted = []
-    for waiting in VolunteerSignup.objects.filter(
+    waiting = VolunteerSignup.objects.filter(
         shift=shift, status=VolunteerSignup.Status.WAITLISTED
-    ).order_by("queued_at", "pk"):
-        if free <= 0:
-            break
-        # A party that does not fit keeps its turn; a smaller one behind it may fit.
-        if waiting.people <= free:
-            waiting.status = VolunteerSignup.Status.GOING
-            waiting.save(update_fields=["status"])
-            free -= waiting.people
-            promoted.append(waiting)
-    return promoted
+    ).order_by("queued_at", "pk")
+    return locks.seat_in_line(waiting, free, VolunteerSignup.Status.GOING)
 
 
 @transaction.atomic

@@ -170,3 +170,10 @@ def test_demo_places_are_written_in_every_language(client):
     upcoming = lincoln.order_by("-starts_at").first()
     page = client.get(f"/ko/events/{upcoming.pk}/").content.decode()
     assert "도서관" in page and "Library" not in page
+    # The conference day's place too, the same words as the events'.
+    from signups.models import ConferenceDay
+
+    day = ConferenceDay.objects.get(school__slug="lincoln-elementary")
+    assert [getattr(day, build_localized_fieldname("place", c)) for c in LANGUAGE_CODES] == [
+        getattr(upcoming, build_localized_fieldname("place", c)) for c in LANGUAGE_CODES
+    ]

@@ -141,3 +141,101 @@ def test_the_harness_sees_double_booking_without_the_locks(school_a, settings, w
     run_together(calls)
     _rows, slots_twice, interpreters_twice = double_bookings(day)
     assert slots_twice or interpreters_twice
+
+
+# One family, two teachers, the same time, at the same moment (two tabs, a double tap) ---
+
+
+def two_tabs(school, kind):
+    """Eight families, each sending two requests at once for two teachers at one time:
+    "book" books Teacher 0 and Teacher 1 at that time; "move" moves the family's meeting
+    with Teacher 0 (booked earlier, at the time before) to that time while booking
+    Teacher 1 there. Each family has times of its own (2i and 2i + 1), so only one
+    family's own requests can clash."""
+    day = make_day(school, hosts=2, slots_per_host=16, interpreters=())
+    first, second = (
+        list(Slot.objects.filter(host=h).order_by("starts_at")) for h in day.hosts.all()
+    )
+    calls = []
+    for i in range(8):
+        family = register_family(user=None, display_name=f"T{i:03d}", language="bn", channel="none")
+        at = 2 * i + 1
+        if kind == "move":
+            services.book(family=family, slot_id=first[at - 1].pk, request=services.Request())
+        for slot in (first[at], second[at]):
+            calls.append(
+                lambda f=family, s=slot.pk: services.book(
+                    family=f, slot_id=s, request=services.Request(child_name="Amina")
+                )
+            )
+    return day, calls
+
+
+def families_in_two_meetings_at_once(day):
+    seen, twice = {}, set()
+    for family_id, start in Booking.objects.filter(slot__day=day).values_list(
+        "family_id", "starts_at"
+    ):
+        if (family_id, start) in seen:
+            twice.add(family_id)
+        seen[(family_id, start)] = True
+    return twice
+
+
+@pytest.mark.parametrize("kind", ["book", "move"])
+def test_one_family_booking_two_teachers_at_once_gets_one_meeting_and_a_clear_refusal(
+    school_a, kind
+):
+    day, calls = two_tabs(school_a, kind)
+    outcomes = run_together(calls)
+    assert [o for k, o in outcomes if k == "error"] == []
+    assert families_in_two_meetings_at_once(day) == set()
+    booked = [o for k, o in outcomes if k == "booked"]
+    refused = [o for k, o in outcomes if k == "refused"]
+    assert len(booked) == 8 and len(refused) == 8  # one of each family's two, each time
+    # Each refusal names the meeting the family already has, in Bengali.
+    with translation.override("bn"):
+        start = str(services.SAME_TIME).split("%(meeting)s")[0]
+    for (message,) in refused:
+        assert message.startswith(start) and "Teacher" in message
+
+
+@pytest.mark.parametrize("kind", ["book", "move"])
+def test_the_harness_sees_a_family_in_two_meetings_at_once_without_the_lock(
+    school_a, settings, kind
+):
+    """Control: the same two tabs with the locks switched off put some family into two
+    meetings at the same time (no constraint of the database covers this one)."""
+    settings.SIGNUPS_SKIP_LOCK_FOR_TESTS = True
+    day, calls = two_tabs(school_a, kind)
+    run_together(calls)
+    assert families_in_two_meetings_at_once(day)
+
+
+def test_a_familys_bookings_moves_and_cancellations_at_once_never_deadlock(school_a):
+    """The lock order (the family's, the slot's, the interpreters' by id; a cancellation
+    the slot's alone): each family, with meetings at two times, at once cancels the
+    first, moves the second into the first's time and books a third teacher at the
+    second's, all asking for the same two interpreters. Whatever the order, nothing fails
+    with a deadlock or an error page, and no family ends in two meetings at once."""
+    day = make_day(school_a, hosts=3, slots_per_host=8, interpreters=[("bn",)] * 2)
+    hosts = [list(Slot.objects.filter(host=h).order_by("starts_at")) for h in day.hosts.all()]
+    wanted = services.Request(interpreter_language="bn")
+    calls = []
+    for i in range(4):
+        family = register_family(user=None, display_name=f"K{i:03d}", language="bn", channel="none")
+        first, second = 2 * i, 2 * i + 1
+        kept = services.book(family=family, slot_id=hosts[0][first].pk, request=wanted)
+        services.book(family=family, slot_id=hosts[1][second].pk, request=services.Request())
+        calls += [
+            lambda f=family, b=kept.pk: services.cancel(family=f, booking_id=b),
+            lambda f=family, s=hosts[1][first].pk: services.book(
+                family=f, slot_id=s, request=wanted
+            ),
+            lambda f=family, s=hosts[2][second].pk: services.book(
+                family=f, slot_id=s, request=wanted
+            ),
+        ]
+    outcomes = run_together(calls)
+    assert [o for k, o in outcomes if k == "error"] == []
+    assert families_in_two_meetings_at_once(day) == set()

@@ -2,6 +2,7 @@
 interpreter, a refusal that keeps what was typed, change and cancel, the calendar file,
 the offer to interpret; hostile input never makes a 500; query counts stay flat."""
 
+import re
 from datetime import time, timedelta
 
 import pytest
@@ -297,3 +298,26 @@ def test_query_counts_are_flat_at_10_and_1000_slots(
         assert client.get(page(school_a)).status_code == 200
     with django_assert_max_num_queries(16):
         assert client.get("/en/my/").status_code == 200
+
+
+def test_a_second_teacher_at_the_same_time_is_refused_in_the_familys_language_keeping_the_form(
+    client, school_a, day_a
+):
+    """The page's side of the family's own lock (tests/signups/test_concurrency.py): the
+    refusal names the meeting the family already has, in its language, and what it chose
+    and typed is still on the form."""
+    family = make_family("ZZQ Huda", school_a, phone="+12125550178", language="ar")
+    teacher_0, teacher_1 = day_a.hosts.order_by("pk")
+    services.book(family=family, slot_id=slots_of(teacher_0)[0].pk, request=services.Request())
+    client.force_login(family.user)
+    clash = slots_of(teacher_1)[0]
+    response = client.post(
+        f"/ar/schools/{school_a.slug}/conferences/",
+        {"host": teacher_1.pk, "slot": clash.pk, "child_name": "Amina", "child_class": "3B"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 409
+    assert "لديك لقاء آخر في هذا الموعد" in body and "Teacher 0" in body
+    assert 'value="Amina"' in body and 'value="3B"' in body
+    assert re.search(rf'value="{clash.pk}"[^>]* checked', body)  # the time chosen, still chosen
+    assert Booking.objects.filter(family=family).count() == 1

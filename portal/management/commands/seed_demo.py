@@ -125,7 +125,7 @@ class Command(BaseCommand):
             schools = [self.seed_school(district, slug, content) for slug in SCHOOLS]
             keys = self.seed_staff(district, schools)
             texts = self.seed_events(district, schools)
-            self.seed_conferences(schools[0])
+            self.seed_conferences(schools[0], texts)
             self.seed_conversations(schools)
             self.seed_volunteering(schools[0])
             made = {}
@@ -501,7 +501,7 @@ class Command(BaseCommand):
             )
         announcements.send(announcement)
 
-    def seed_conferences(self, school):
+    def seed_conferences(self, school, texts):
         """A conference day at Lincoln next week: three teachers and a counselor, a break,
         three interpreters (staff, contracted, a parent volunteer) and a parent's offer
         waiting for approval. Moved to next week on each run, never made twice."""
@@ -517,7 +517,11 @@ class Command(BaseCommand):
             day.slots.all().delete()  # last run's day has passed: its times go with it
         day.date = date
         day.starts, day.ends, day.slot_minutes = clock(15, 0), clock(18, 0), 15
-        day.place, day.by_phone = "Library", True
+        # The events' "Library" in every language, as the events read it.
+        library = {c: t["events"][0]["place"] for c, t in texts.items()}
+        day.by_phone = True
+        for field, text in {"place": library["en"], **localized("place", library)}.items():
+            setattr(day, field, text)
         day.booking_deadline = timezone.now() + timedelta(days=6)
         day.status = ConferenceDay.Status.PUBLISHED
         day.save()
