@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import AuditEvent
 from portal.languages import ENDONYMS
 from schools.access import ScopedAdmin, ScopedInline
+from signups import services
 from signups.models import Availability, Booking, Break, ConferenceDay, Host, Interpreter
 from signups.volunteering import admin as volunteering_admin  # noqa: F401
 
@@ -103,6 +104,19 @@ class ConferenceDayAdmin(ScopedAdmin):
             url,
             _("per interpreter"),
         )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "status" in form.changed_data and obj.status == obj.Status.CANCELLED:
+            # The families with a meeting this day are told, once each (signups.notices).
+            told = services.school_cancelled(Booking.objects.filter(slot__day=obj))
+            if told:
+                self.message_user(
+                    request,
+                    _("The families with a meeting this day are told it is cancelled: %(count)s.")
+                    % {"count": told},
+                    messages.SUCCESS,
+                )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
