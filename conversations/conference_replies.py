@@ -22,6 +22,7 @@ from families.models import Family
 from families.services import notify
 from messaging import dates
 from messaging.models import Message
+from messaging.segments import fit, shorten
 from signups import notices as conference_notices
 from signups import services
 from signups.models import Booking
@@ -65,13 +66,14 @@ def answer(family: Family, going: bool, message: Message) -> bool:
     return True
 
 
-def _link(slug: str) -> str:
-    # The school's conferences page, to book another time; the family's page without one.
+def _links(slug: str) -> list[str]:
+    """Where to book another time: the school's conferences page, or (shorter, when the
+    text needs the room) the family's page."""
+    base = settings.PORTAL_BASE_URL.rstrip("/")
+    links = [base + reverse("families:home")]
     if slug:
-        path = reverse("signups:conferences", kwargs={"slug": slug})
-    else:
-        path = reverse("families:home")
-    return settings.PORTAL_BASE_URL.rstrip("/") + path
+        links.insert(0, base + reverse("signups:conferences", kwargs={"slug": slug}))
+    return links
 
 
 def _when(starts_at, day) -> str:
@@ -81,22 +83,32 @@ def _when(starts_at, day) -> str:
 def see_you_text(booking: Booking) -> str:
     day = booking.slot.day
     place = ", ".join(p for p in (day.place, booking.host.room) if p)
+    when = _when(booking.starts_at, day)
     if booking.by_phone or not place:
-        return gettext(
+        template = gettext(
             "Thank you. See you on %(when)s: meeting with %(host)s. The teacher will call you."
-        ) % {"when": _when(booking.starts_at, day), "host": booking.host.name[:40]}
-    return gettext("Thank you. See you on %(when)s: meeting with %(host)s, %(place)s.") % {
-        "when": _when(booking.starts_at, day),
-        "host": booking.host.name[:40],
-        "place": place[:40],
-    }
+        )
+        return fit(lambda title: template % {"when": when, "host": title}, booking.host.name)
+    template = gettext("Thank you. See you on %(when)s: meeting with %(host)s, %(place)s.")
+    # The teacher's name is cut before the place gives way to its first part.
+    places = [place, shorten(place.split(",")[0].strip(), 30)]
+    return fit(
+        lambda title, place: template % {"when": when, "host": title, "place": place},
+        booking.host.name,
+        [{"place": p} for p in places],
+    )
 
 
 def cancelled_text(host: str, starts_at, day) -> str:
-    return gettext(
-        "Cancelled: your meeting with %(host)s, %(when)s. The time is free for another "
-        "family. Book another time: %(link)s"
-    ) % {"host": host[:40], "when": _when(starts_at, day), "link": _link(day.school.slug)}
+    template = gettext(
+        "Cancelled: your meeting with %(host)s, %(when)s. Book another time: %(link)s"
+    )
+    when = _when(starts_at, day)
+    return fit(
+        lambda title, link: template % {"host": title, "when": when, "link": link},
+        host,
+        [{"link": link} for link in _links(day.school.slug)],
+    )
 
 
 def too_late_text(school) -> str:
@@ -108,4 +120,6 @@ def too_late_text(school) -> str:
 
 
 def gone_text(slug: str) -> str:
-    return gettext("This meeting is cancelled. Book another time: %(link)s") % {"link": _link(slug)}
+    return gettext("This meeting is cancelled. Book another time: %(link)s") % {
+        "link": _links(slug)[0]
+    }
