@@ -22,10 +22,11 @@ from families.models import Family
 from families.services import notify
 from messaging import dates
 from messaging.models import Message
-from messaging.segments import fit, shorten
+from messaging.segments import fit, shorten, without_accents
 from signups import notices as conference_notices
 from signups import services
 from signups.models import Booking
+from signups.notices import one_period
 
 
 def answer(family: Family, going: bool, message: Message) -> bool:
@@ -88,7 +89,10 @@ def see_you_text(booking: Booking) -> str:
         template = gettext(
             "Thank you. See you on %(when)s: meeting with %(host)s. The teacher will call you."
         )
-        return fit(lambda title: template % {"when": when, "host": title}, booking.host.name)
+        return fit(
+            lambda title: one_period(template % {"when": when, "host": title}, when),
+            booking.host.name,
+        )
     template = gettext("Thank you. See you on %(when)s: meeting with %(host)s, %(place)s.")
     # The teacher's name is cut before the place gives way to its first part.
     places = [place, shorten(place.split(",")[0].strip(), 30)]
@@ -104,11 +108,17 @@ def cancelled_text(host: str, starts_at, day) -> str:
         "Cancelled: your meeting with %(host)s, %(when)s. Book another time: %(link)s"
     )
     when = _when(starts_at, day)
-    return fit(
-        lambda title, link: template % {"host": title, "when": when, "link": link},
-        host,
-        [{"link": link} for link in _links(day.school.slug)],
-    )
+    links = _links(day.school.slug)
+
+    def write(title, link, plain=False):
+        text = one_period(template % {"host": title, "when": when, "link": link}, when)
+        return without_accents(text) if plain else text
+
+    # As the school's own "cancelled" text (signups.notices.render_cancelled): the accents
+    # GSM lacks go before the link to the conferences page does.
+    variants = [{"link": links[0]}, {"link": links[0], "plain": True}]
+    variants += [{"link": link, "plain": True} for link in links[1:]]
+    return fit(write, host, variants)
 
 
 def too_late_text(school) -> str:

@@ -22,6 +22,7 @@ call asks the same inside its <Gather>) while the family may still cancel: conve
 replies.py turns the "1" or "2" into a confirmation or signups.services.cancel.
 """
 
+import re
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -183,6 +184,12 @@ def still_current(message: Message) -> bool:
     )
 
 
+# Left out with the separator before it (", ", "، ", "，"), as events.notices does: every
+# catalog puts the place right after the time.
+NO_PLACE = "\x00"
+_NO_PLACE = re.compile(r"\s*[,،，、]?\s*\x00")
+
+
 def page_link(language: str) -> str:
     with translation.override(language):
         path = reverse("families:home")
@@ -227,15 +234,20 @@ def render(message: Message, recipient) -> outbox.Rendered:
     if first_part != place:
         variants.append({"when": short_when, "place": first_part})
     # The reply line goes last of all, and only from a text in a script of 67 characters a
-    # part: first the teacher's name is cut to 25 characters, then the accents GSM lacks go.
+    # part: first the teacher's name is cut to 25 characters, then the accents GSM lacks go,
+    # then the place (the link's page has it; as an event's text), never "by phone".
     reply = reply_line(booking, message.kind)
     variants = [{**variant, "reply": reply} for variant in variants]
     last_resort = []
     if reply:
-        last_resort = [{**variants[-1], "plain": True}, {**variants[-1], "reply": ""}]
+        last_resort = [{**variants[-1], "plain": True}]
+        if not booking.by_phone:
+            no_place = {**variants[-1], "place": NO_PLACE}
+            last_resort += [no_place, {**no_place, "plain": True}]
+        last_resort += [{**variants[-1], "reply": ""}]
 
     def write(title, reply, plain=False, **variant):
-        text = template % {**params, **variant, "host": title} + reply
+        text = _NO_PLACE.sub("", template % {**params, **variant, "host": title}) + reply
         return without_accents(text) if plain else text
 
     sms = fit(write, booking.host.name, variants, last_resort=last_resort)
@@ -267,6 +279,11 @@ def render(message: Message, recipient) -> outbox.Rendered:
     )
 
 
+def one_period(text: str, when: str) -> str:
+    """One full stop after a time that ends with one ("3:00 p.m.." in Spanish)."""
+    return text.replace(when + ".", when) if when.endswith(".") else text
+
+
 def render_cancelled(message: Message) -> outbox.Rendered:
     """From the message's own context: the booking, its teacher and its day may be gone."""
     context = message.context
@@ -279,15 +296,27 @@ def render_cancelled(message: Message) -> outbox.Rendered:
     if context.get("interpreting"):
         with translation.override(language):
             path = reverse("signups:offer")
-        links = [settings.PORTAL_BASE_URL.rstrip("/") + path]
+        links = [settings.PORTAL_BASE_URL.rstrip("/") + path, page_link(language)]
     else:
         links = [conferences_link(context["slug"], language), page_link(language)]
     long_when = dates.long_when(starts_at, language, zone)
     short_when = dates.short_when(starts_at, language, zone)
-    variants = [{"when": long_when, "link": links[0]}]
-    variants += [{"when": short_when, "link": link} for link in links]
-    sms = fit(lambda title, **v: template % {**v, "host": title}, context["host"], variants)
-    long_text = template % {**variants[0], "host": context["host"]}
+    # Shortened before the teacher's name: the weekday; then the accents GSM lacks (a
+    # Spanish text of 153 characters a part instead of 67); then the link, to the family's
+    # page, shorter than the school's conferences page.
+    variants = [
+        {"when": long_when, "link": links[0]},
+        {"when": short_when, "link": links[0]},
+        {"when": short_when, "link": links[0], "plain": True},
+        *({"when": short_when, "link": link, "plain": True} for link in links[1:]),
+    ]
+
+    def write(title, when, link, plain=False):
+        text = one_period(template % {"when": when, "link": link, "host": title}, when)
+        return without_accents(text) if plain else text
+
+    sms = fit(write, context["host"], variants)
+    long_text = write(context["host"], long_when, links[0])
     school = context.get("school", "")
     meeting = gettext("Parent-teacher meeting")
     subject = f"{school}: {meeting}"
