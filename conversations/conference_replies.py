@@ -6,7 +6,7 @@ and hands it here when it was a conference's.
 
 A "2" goes through signups.services.cancel: the slot's lock, the day's deadline to change
 or cancel, the reminders not sent, the slot and the interpreter free again (RELIABILITY
-D6/D8). It runs inside the webhook's transaction that records the MessageSid once, so a
+D6, D8). It runs inside the webhook's transaction that records the MessageSid once, so a
 reply delivered twice cancels once and tells once (E10). Every answer is a text in the
 family's language through the outbox (families.services.notify, written now: the booking's
 row is gone once cancelled).
