@@ -1,5 +1,7 @@
 """Answers by reply: a family answers an event's text with "1" or "2" (or its language's yes
-or no), or presses 1 or 2 at the end of a call, and that becomes its answer to the event.
+or no), or presses 1 or 2 at the end of a call, and that becomes its answer to the event;
+the same to a conference booking's text confirms or cancels the meeting
+(conversations/conference_replies.py).
 
 The handler is the first in messaging.registry.inbound (conversations/apps.py); it runs
 after STOP/START words, inside the webhook's transaction that records the provider's
@@ -8,10 +10,11 @@ through events.services.rsvp, under the event's lock and its rules (places, wait
 date to answer; RELIABILITY D8); the confirmation goes out through the outbox as for an
 answer on the site.
 
-Which event: the one of the last event message (text or call) that reached the family
-within REPLY_WINDOW. A reply that is not a yes or a no, or that has no event to answer,
-is not ours (False): the next handler (the family's thread) takes it. A number we do not
-know gets one short reply a day on where to sign up, and nothing is created for it.
+Which event or meeting: the one of the last event or conference message (text or call)
+that reached the family within REPLY_WINDOW. A reply that is not a yes or a no, or that
+has no event or meeting to answer, is not ours (False): the next handler (the family's
+thread) takes it. A number we do not know gets one short reply a day on where to sign up,
+and nothing is created for it.
 """
 
 import re
@@ -26,6 +29,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from conversations import conference_replies
 from conversations.replies_models import UnknownNumberReply
 from events import notices as event_notices
 from events import services
@@ -36,6 +40,7 @@ from messaging import outbox, registry
 from messaging.models import Message
 from messaging.optout import number_hash
 from messaging.segments import truncate
+from signups import notices as conference_notices
 
 REPLY_WINDOW = timedelta(days=14)
 
@@ -179,14 +184,20 @@ def family_of(phone: str) -> Family | None:
     return Family.objects.active().filter(user__phone=phone).select_related("user").first()
 
 
-def last_event_message(family: Family) -> Message | None:
-    """The last event text or call that reached the family within REPLY_WINDOW: the one its
-    "1" or "2" answers (a later "cancelled" text included, so a "1" never answers an older
-    event instead)."""
+# What a "1" or "2" may answer: an event's texts, and a conference booking's (its
+# confirmation and reminders; conversations/conference_replies.py). The "cancelled" texts
+# are among them, so a reply after one never answers an older message instead.
+ANSWERED_KINDS = (*event_notices.KINDS, *conference_notices.KINDS)
+
+
+def last_answerable_message(family: Family) -> Message | None:
+    """The last event or conference text or call that reached the family within
+    REPLY_WINDOW: the one its "1" or "2" answers (a later "cancelled" text included, so a
+    "1" never answers an older event, nor a "2" cancels an older meeting, instead)."""
     return (
         Message.objects.filter(
             recipient=f"family:{family.pk}",
-            kind__in=event_notices.KINDS,
+            kind__in=ANSWERED_KINDS,
             channel__in=[Message.Channel.SMS, Message.Channel.VOICE],
             status=Message.Status.SENT,
             sent_at__gte=timezone.now() - REPLY_WINDOW,
@@ -234,9 +245,11 @@ def handle_keypress(press: registry.InboundText) -> bool:
 
 
 def answer(family: Family, going: bool, *, ref: str) -> bool:
-    message = last_event_message(family)
+    message = last_answerable_message(family)
     if message is None:
         return False  # nothing to answer: a "yes" to the school is for a person to read
+    if message.kind in conference_notices.KINDS:
+        return conference_replies.answer(family, going, message)
     event = Event.objects.filter(pk=message.context.get("event")).first()
     if event is None:
         return False

@@ -77,7 +77,9 @@ registries and each notices.py docstring):
     conversations (conversations/announcements/notices.py)
         announcement, announcement_urgent; time-critical and urgent: announcement_urgent
     signups (signups/notices.py)
-        conference_booked, conference_reminder; time-critical: conference_reminder
+        conference_booked, conference_reminder, conference_cancelled (the school called a
+        meeting off: its context carries what it says, the booking may be gone);
+        time-critical: conference_reminder, conference_cancelled
     signups, volunteering (signups/volunteering/notices.py)
         volunteer_reminder, volunteer_promoted; time-critical: volunteer_reminder
 
@@ -87,8 +89,9 @@ inbound: [handle(reply: InboundText) -> bool, ...]   (in registration order)
     transaction that records the provider's MessageSid once (a reply delivered twice is
     handled once); the first that returns True has dealt with it. Handlers send any answer
     through the outbox, never in the webhook's response.
-    conversations (conversations/replies.py) answers "1"/"2"/yes/no to the last event text
-    first, and a number no family has; its threads take the rest.
+    conversations (conversations/replies.py) answers "1"/"2"/yes/no to the last event or
+    conference text first (conversations/conference_replies.py: 1 confirms a meeting, 2
+    cancels it), and a number no family has; its threads take the rest.
 
 inbound_email: [handle(reply: InboundEmail) -> bool, ...]   (in registration order)
     A reply to one of our emails (the provider's signed webhook, messaging.email_replies):
@@ -101,7 +104,8 @@ inbound_email: [handle(reply: InboundEmail) -> bool, ...]   (in registration ord
 keypresses: [handle(press: InboundText) -> bool, ...]   (in registration order)
     A key pressed at the end of a call (Twilio <Gather>, messaging.views.voice_gather):
     phone is the number called, body the digits, sid "<CallSid>:<digits>" (recorded once,
-    as for texts). conversations/replies.py turns 1 or 2 into the answer to the event.
+    as for texts). conversations/replies.py turns 1 or 2 into the answer to the event or
+    the meeting.
 
 Login codes are not here: they are sent within the request by outbox.send_at_once, with
 the text given, and never rendered again; so is the one reply a day to a number no family

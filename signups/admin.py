@@ -15,6 +15,7 @@ from accounts.models import AuditEvent
 from portal.languages import ENDONYMS
 from schools.access import ScopedAdmin, ScopedInline
 from schools.admin import TabbedTranslationAdmin
+from signups import services
 from signups.models import Availability, Booking, Break, ConferenceDay, Host, Interpreter
 from signups.volunteering import admin as volunteering_admin  # noqa: F401
 
@@ -105,6 +106,19 @@ class ConferenceDayAdmin(ScopedAdmin, TabbedTranslationAdmin):
             url,
             _("per interpreter"),
         )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "status" in form.changed_data and obj.status == obj.Status.CANCELLED:
+            # The families with a meeting this day are told, once each (signups.notices).
+            told = services.school_cancelled(Booking.objects.filter(slot__day=obj))
+            if told:
+                self.message_user(
+                    request,
+                    _("The families with a meeting this day are told it is cancelled: %(count)s.")
+                    % {"count": told},
+                    messages.SUCCESS,
+                )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

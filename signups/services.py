@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from families import locks
 from families.models import Family
 from signups import notices
-from signups.models import Availability, Booking, ConferenceDay, Interpreter, Slot
+from signups.models import Availability, Booking, ConferenceDay, Host, Interpreter, Slot
 
 TAKEN = _("Someone has just booked this time. Please choose another time.")
 NO_INTERPRETER = _(
@@ -208,24 +208,50 @@ def _book_locked(family: Family, slot_id: int, request: Request) -> Booking:
     return booking
 
 
-def cancel(*, family: Family, booking_id: int) -> None:
+def cancel(*, family: Family, booking_id: int) -> bool:
     """The family cancels a booking before the deadline: the slot and the interpreter are
-    free again, the reminders are not sent, the child's name goes with the row."""
-    with transaction.atomic():
+    free again, the reminders are not sent, the child's name goes with the row. False when
+    it was already cancelled (a double tap, a second "2"); ValidationError when it may no
+    longer be cancelled, or the slot stayed locked past LOCK_TIMEOUT_MS."""
+    with transaction.atomic(), locks.busy_as(ValidationError(BUSY, code="busy")):
         booking = (
             Booking.objects.select_related("slot__day__school")
             .filter(pk=booking_id, family=family)
             .first()
         )
         if booking is None:
-            return  # already cancelled (a double tap)
+            return False  # already cancelled (a double tap)
         if not booking.slot.day.is_open:
             raise ValidationError(CLOSED, code="closed")
         locks.limit_wait()
         if not _skipped():
             Slot.objects.select_for_update().filter(pk=booking.slot_id).first()
         notices.cancel_reminders(booking)
-        booking.delete()
+        # Counted under the slot's lock: of two cancels at once, one deletes the row.
+        return Booking.objects.filter(pk=booking.pk).delete()[0] > 0
+
+
+def school_cancelled(bookings) -> int:
+    """The school called these meetings off (their day cancelled; their teacher, their time
+    or their day deleted): each family with a meeting still to come is told once, with a
+    link to book another, and its reminders are not sent. Returns how many were told."""
+    told = 0
+    upcoming = bookings.filter(starts_at__gt=timezone.now()).select_related(
+        "slot__day__school", "host", "interpreter"
+    )
+    for booking in upcoming:
+        notices.school_cancelled(booking)
+        told += 1
+    return told
+
+
+def booking_deleted(sender, instance: Booking, origin=None, **kwargs) -> None:
+    """pre_delete of a Booking (SignupsConfig.ready): a booking deleted with its slot, its
+    teacher or its day (in the admin, or anywhere) is a meeting the school called off. The
+    family's own cancel, and its erasure, delete the booking or the family: not told."""
+    model = getattr(origin, "model", type(origin))
+    if model in (Slot, Host, ConferenceDay):
+        school_cancelled(Booking.objects.filter(pk=instance.pk))
 
 
 def cancel_all(family: Family) -> int:

@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from events.models import Rsvp
 from messaging.models import Message
@@ -59,4 +60,25 @@ def test_a_reply_delivered_four_times_at_once_answers_once(school_a, signed):
     assert errors == []
     assert Rsvp.objects.get(event=event, family=family).status == "not_going"
     # One "you will not come" text, not four.
+    assert Message.objects.filter(kind="notice").count() == 1
+
+
+def test_a_2_to_a_conference_text_delivered_four_times_at_once_cancels_once(school_a, signed):
+    """The same for a conference booking (conversations/conference_replies.py): one cancel,
+    one "Cancelled" text, not a "Cancelled" and three "already cancelled"."""
+    from signups import services as conferences
+    from signups.models import Booking, Slot
+    from tests.signups.conftest import make_day
+
+    day = make_day(school_a)
+    family = make_family("R001", school_a, phone="+12125550001", language="es")
+    slot = Slot.objects.filter(day=day).order_by("starts_at").first()
+    booking = conferences.book(family=family, slot_id=slot.pk, request=conferences.Request())
+    Message.objects.filter(kind="conference_booked").update(
+        status=Message.Status.SENT, sent_at=timezone.now()
+    )
+    sid = "SM" + uuid.uuid4().hex
+    errors = run_together([lambda: reply(Client(), family.phone, "2", sid=sid)] * 4, workers=4)
+    assert errors == []
+    assert not Booking.objects.filter(pk=booking.pk).exists()
     assert Message.objects.filter(kind="notice").count() == 1

@@ -44,6 +44,7 @@ def test_only_kinds_whose_time_is_the_point_skip_the_daily_limit_and_budget():
         "sign_in_paused",
         "announcement_urgent",
         "conference_reminder",
+        "conference_cancelled",
         "volunteer_reminder",
     } == registry.TIME_CRITICAL_KINDS
     # Only an announcement a school or district admin marked urgent wakes a family.

@@ -283,6 +283,22 @@ def send_all(family, event, staff):
     sent("conference_booked", "conference_booked")
     Message.objects.filter(kind="conference_reminder").update(due_at=timezone.now())
     sent("conference_reminder", "conference_reminder")
+    # The answers to a reply "1" or "2" (conversations/conference_replies.py), then the
+    # school calls the meeting off.
+    from conversations import conference_replies
+    from families.services import notify
+    from signups.models import Booking
+
+    booking = Booking.objects.get(family=family)
+    notify(family, lambda: conference_replies.see_you_text(booking))
+    sent("notice: see you", "notice")
+    day = booking.slot.day
+    notify(
+        family, lambda: conference_replies.cancelled_text(booking.host.name, booking.starts_at, day)
+    )
+    sent("notice: meeting cancelled", "notice")
+    conferences.school_cancelled(Booking.objects.filter(pk=booking.pk))
+    sent("conference_cancelled", "conference_cancelled")
     return produced
 
 
