@@ -86,7 +86,11 @@ inbound: [handle(reply: InboundText) -> bool, ...]   (in registration order)
     handled once); the first that returns True has dealt with it. Handlers send any answer
     through the outbox, never in the webhook's response.
     conversations (conversations/replies.py) answers "1"/"2"/yes/no to the last event text
-    first, and a number no family has; its threads take the rest.
+    first, and a number no family has; its threads take the rest. A number several
+    families share is asked which family a text is for when more than one could be meant
+    (conversations/shared_number.py); the text is then handed on again, once, with
+    `recipient` naming the family chosen: handlers find families through
+    families.models.Family.objects.reached_at(), narrowed to that recipient.
 
 keypresses: [handle(press: InboundText) -> bool, ...]   (in registration order)
     A key pressed at the end of a call (Twilio <Gather>, messaging.views.voice_gather):
@@ -129,6 +133,10 @@ class InboundText:
     phone: str  # as the provider gave it (E.164)
     body: str
     sid: str  # the provider's MessageSid ("" when it gave none)
+    # The recipient key ("family:42") the sender said the text is for, when a number
+    # several families share was asked which one (conversations/shared_number.py); "" for
+    # a text as the provider delivered it.
+    recipient: str = ""
 
 
 # handle(InboundText) -> True when handled; asked in registration order
