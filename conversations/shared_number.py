@@ -31,7 +31,7 @@ from families.models import Family, normalised_phone
 from families.notices import family_language
 from messaging import outbox, registry
 from messaging.optout import number_hash
-from messaging.segments import gsm_friendly, segments, truncate
+from messaging.segments import gsm_friendly, segments, truncate, without_accents
 
 log = logging.getLogger("portal.conversations")
 
@@ -150,7 +150,8 @@ def question(listed: list[tuple[str, Family]]) -> str:
     """ "This phone gets messages for more than one family…" and a line per family, within
     two segments: in the families' language when they share one; else the opening in each
     of their languages, or in the first one's, or only the lines, each line in its family's
-    language. Long names are shortened before anything else goes."""
+    language: the first of these that fits, without the accents the GSM alphabet lacks if
+    that is enough, with names of up to 40 characters, then 24, then 14."""
     languages = list(dict.fromkeys(family_language(family) for _, family in listed))
 
     def opening(language: str) -> str:
@@ -172,7 +173,9 @@ def question(listed: list[tuple[str, Family]]) -> str:
         if len(languages) > 1:
             forms = [[*(opening(code) for code in languages), *lines], *forms, lines]
         for form in forms:
-            text = gsm_friendly("\n".join(form))
-            if segments(text) <= 2:
-                return text
+            text = "\n".join(form)
+            # Without the accents the GSM alphabet lacks when that is enough (as notices do).
+            for variant in (gsm_friendly(text), gsm_friendly(without_accents(text))):
+                if segments(variant) <= 2:
+                    return variant
     return truncate(gsm_friendly("\n".join(lines)), 2)
