@@ -3,7 +3,7 @@ ConversationsConfig.ready(), after the handler that turns "1"/"2" into an answer
 event). The families are those the number reaches (Family.objects.reached_at, as for every
 handler). A number several families share: the text joins the conversation of the only one
 that belongs to a school, or the phone is asked which family it is for
-(conversations/shared_number.py, RELIABILITY E13). A number no family has, or families
+(conversations/shared_number.py, RELIABILITY E14). A number no family has, or families
 without a school, are left to the next handler (return False)."""
 
 from conversations import services, shared_number

@@ -4,7 +4,7 @@ ConversationsConfig.ready() through families.personal_data).
 Erasure deletes the family's conversations (their messages and translations with them) and
 its interpreter call requests: what a family wrote is its own, and staff answers written to
 it name it by what they answer. So do the texts held from a number it shares with another
-family until the phone says which family they are for (HeldReply, RELIABILITY E13): they
+family until the phone says which family they are for (HeldReply, RELIABILITY E14): they
 may be this family's words."""
 
 from django.db.models import Q

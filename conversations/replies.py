@@ -15,7 +15,7 @@ know gets one short reply a day on where to sign up, and nothing is created for 
 
 Which family: the one the number reaches (Family.objects.reached_at, the same lookup for
 every handler). A number several families share is answered for the only family a reply
-can be for, or asked which family (conversations/shared_number.py, RELIABILITY E13).
+can be for, or asked which family (conversations/shared_number.py, RELIABILITY E14).
 """
 
 import re
@@ -232,7 +232,7 @@ def handle(text: registry.InboundText) -> bool:
 
 
 def handle_shared(text: registry.InboundText, families: list[Family]) -> bool:
-    """A text from a number several families share (RELIABILITY E13): a letter answering
+    """A text from a number several families share (RELIABILITY E14): a letter answering
     the question "which family?" applies what was held; a "1" or "2" is answered at once
     when only one of the families got an event text it can answer, else held and asked; a
     free text is left to the conversations (conversations/inbound.py decides there)."""

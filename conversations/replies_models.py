@@ -38,7 +38,7 @@ class UnknownNumberReply(models.Model):
 
 class HeldReply(models.Model):
     """A text from a number that several families share, held until the phone says which
-    family it is for (conversations/shared_number.py, RELIABILITY E13). Its words are
+    family it is for (conversations/shared_number.py, RELIABILITY E14). Its words are
     the family's: erased with either family, blanked once applied, and the row goes
     after KEEP_DAYS."""
 

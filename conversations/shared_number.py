@@ -1,5 +1,5 @@
 """A phone that several families share (a grandmother's phone for her daughters' families,
-a community worker's phone): which family does a text from it mean? RELIABILITY E13.
+a community worker's phone): which family does a text from it mean? RELIABILITY E14.
 
 Families are found by the number they texted from with Family.objects.reached_at() (the
 family whose login has the number and those registered to share it, normalised the same

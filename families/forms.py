@@ -360,7 +360,7 @@ class AssistedRegistrationForm(FamilyFieldsMixin, forms.Form):
     )
     # Asked on the form, by the box to tick, when the number already reaches a family: it
     # names no family (the other one may be another school's, which this staff member may
-    # not see). RELIABILITY E13.
+    # not see). RELIABILITY E14.
     SHARE_QUESTION = _(
         "This number already gets messages for another family. Both families will get their "
         "messages on this phone. Use it for this family too?"
@@ -399,7 +399,7 @@ class AssistedRegistrationForm(FamilyFieldsMixin, forms.Form):
             or Family.objects.active().filter(shared_phone=phone).exists()
         ):
             # Another family gets its messages on this phone: both may, once the staff
-            # member confirms it with the family here (RELIABILITY E13).
+            # member confirms it with the family here (RELIABILITY E14).
             if confirmed:
                 cleaned["share_phone"] = True
             else:

@@ -44,7 +44,7 @@ class FamilyQuerySet(models.QuerySet):
     def reached_at(self, phone: str):
         """The active families whose messages go to this number: the one whose login has it
         and those registered to share it (Family.shared_phone), oldest first, so the
-        letters a shared phone is asked to choose by stay the same (RELIABILITY E13). The
+        letters a shared phone is asked to choose by stay the same (RELIABILITY E14). The
         one way every part of the portal finds families by a number they texted from."""
         number = normalised_phone(phone)
         if not number:
@@ -95,7 +95,7 @@ class Family(models.Model):
     # A number another family's login already has (a grandmother's phone for two
     # daughters' families): staff confirmed at the desk that both families get their
     # messages on it. E.164, not unique, and no login: a code to log in goes only to the
-    # login that owns the number (RELIABILITY E13). Used when the family has no phone on a
+    # login that owns the number (RELIABILITY E14). Used when the family has no phone on a
     # login of its own.
     shared_phone = models.CharField(
         _("mobile phone shared with another family"),

@@ -58,7 +58,7 @@ def register_family_for(
     share_phone: the staff member confirmed that the family uses a phone another family
     already gets its messages on. The family then reaches it through Family.shared_phone,
     and the login (and its code to log in) stays with the family that has the number
-    (RELIABILITY E13); a number no login holds any more becomes this family's own.
+    (RELIABILITY E14); a number no login holds any more becomes this family's own.
 
     Raises IntegrityError if the phone or email belongs to another login (the form checks
     first; this is the rare case of two registrations at once)."""
@@ -303,7 +303,7 @@ def export_family(family: Family) -> dict:
             "last_active": family.last_active_at.isoformat(),
             "registered_with_help_of_partner": str(family.registered_by_partner or ""),
             "consent_recorded": family.consent_at.isoformat() if family.consent_at else None,
-            # A number shared with another family (no login of its own: RELIABILITY E13).
+            # A number shared with another family (no login of its own: RELIABILITY E14).
             "phone_shared_with_another_family": family.shared_phone or None,
         },
         "login": {

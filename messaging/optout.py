@@ -67,7 +67,7 @@ def first_word(body: str) -> str:
 
 def handle_reply(phone: str, body: str) -> str | None:
     """STOP or START from a number: per number, so a phone that several families share
-    (families.Family.shared_phone) stops or starts texts for all of them (RELIABILITY E13).
+    (families.Family.shared_phone) stops or starts texts for all of them (RELIABILITY E14).
     The number as we store it (E.164), however the provider wrote it."""
     phone = to_e164(phone) or phone.strip()
     word = first_word(body)

@@ -99,7 +99,8 @@ keypresses: [handle(press: InboundText) -> bool, ...]   (in registration order)
 
 Login codes are not here: they are sent within the request by outbox.send_at_once, with
 the text given, and never rendered again; so is the one reply a day to a number no family
-has (kind "unknown_number", conversations/replies.py).
+has (kind "unknown_number", conversations/replies.py), and the question to a phone several
+families share (kind "which_family", conversations/shared_number.py).
 """
 
 from collections.abc import Callable, Iterable

@@ -1,4 +1,4 @@
-"""A phone two families share (issue 15, "Reliability"; RELIABILITY E13): both families get
+"""A phone two families share (issue 15, "Reliability"; RELIABILITY E14): both families get
 their own texts on it, a reply that could be for either is held and the phone is asked
 which family, once, and the letter applies the held reply to that family only. Replies go
 through the signed webhook to the local server that speaks Twilio's API

@@ -1,5 +1,5 @@
 """Registering at the desk a family whose phone another family already gets its messages on
-(issue 15, "Reliability"; RELIABILITY E13): the form asks, names no family, keeps what was
+(issue 15, "Reliability"; RELIABILITY E14): the form asks, names no family, keeps what was
 typed, and once confirmed both families reach the phone while the login by code stays
 with the family that owns the number."""
 

@@ -197,7 +197,7 @@ def assist_form(school, **extra):
     return data
 
 
-# A number in use may be shared once the staff member confirms it (RELIABILITY E13,
+# A number in use may be shared once the staff member confirms it (RELIABILITY E14,
 # tests/families/test_shared_phone.py); without the confirmation it is not registered.
 @pytest.mark.parametrize(
     "contact",
