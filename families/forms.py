@@ -375,9 +375,12 @@ class AssistedRegistrationForm(FamilyFieldsMixin, forms.Form):
         self.fields["share_phone"] = forms.BooleanField(
             label=_("Yes, this family uses this phone too"), required=False
         )
-        self.fields["share_phone_asked"] = forms.CharField(
-            widget=forms.HiddenInput, required=False, initial="1"
-        )
+        self.fields["share_phone_asked"] = forms.CharField(widget=forms.HiddenInput, required=False)
+        if self.is_bound:
+            # A bound form shows what was posted, not the initial value: the page sent
+            # back must carry the mark itself.
+            self.data = self.data.copy()
+            self.data["share_phone_asked"] = "1"
         order = list(self.fields)
         order.remove("share_phone")
         order.insert(order.index("phone") + 1, "share_phone")
@@ -386,14 +389,11 @@ class AssistedRegistrationForm(FamilyFieldsMixin, forms.Form):
     def clean(self):
         cleaned = self.clean_contact(super().clean())
         phone, email = cleaned.get("phone") or "", cleaned.get("email") or ""
-        if self.errors:
-            return cleaned
-        # The family is here with the helper and gave this number: an unfinished sign-up
-        # holding it (perhaps their own, a minute ago) gives way at once (claims.release).
-        if email and claims.in_use(email=email, held_for=ZERO):
-            raise forms.ValidationError(self.CONTACT_IN_USE, code="contact_in_use")
         confirmed = bool(cleaned.get("share_phone"))
         cleaned["share_phone"] = False
+        # The family is here with the helper and gave this number: an unfinished sign-up
+        # holding it (perhaps their own, a minute ago) gives way at once (claims.release).
+        # Asked with the form's other problems, so the staff member sees them all at once.
         if phone and (
             claims.in_use(phone=phone, held_for=ZERO)
             or Family.objects.active().filter(shared_phone=phone).exists()
@@ -406,4 +406,6 @@ class AssistedRegistrationForm(FamilyFieldsMixin, forms.Form):
                 if "share_phone" not in self.fields:
                     self.offer_sharing()
                 self.add_error("share_phone", self.SHARE_QUESTION)
+        if not self.errors and email and claims.in_use(email=email, held_for=ZERO):
+            raise forms.ValidationError(self.CONTACT_IN_USE, code="contact_in_use")
         return cleaned

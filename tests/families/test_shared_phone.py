@@ -3,6 +3,8 @@
 typed, and once confirmed both families reach the phone while the login by code stays
 with the family that owns the number."""
 
+import re
+
 import pytest
 
 from accounts.models import User
@@ -44,6 +46,8 @@ def test_a_number_in_use_is_shared_only_after_a_clear_confirmation(
         "mensajes en este teléfono. ¿Usarlo también para esta familia?"
     ) in page
     assert 'href="#id_share_phone"' in page and 'name="share_phone"' in page
+    # The page remembers it asked (an unticked box sends nothing): the browser posts it back.
+    assert re.search(r'<input type="hidden" name="share_phone_asked" value="1"', page)
     # Nothing typed is lost, and the other family (another school's) is not named.
     assert 'value="Fatima ☺"' in page and 'value="212 555 0150"' in page
     assert "Lina" not in page
