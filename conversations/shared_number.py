@@ -37,7 +37,8 @@ log = logging.getLogger("portal.conversations")
 
 # How long a held text waits for the phone's letter; after that it is dropped unread.
 CHOICE_WINDOW = timedelta(hours=24)
-LETTERS = "ABCDEFGHJK"
+# No I or O: they read as 1 and 0, the answers to an event.
+LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
 # Letters a phone may type instead of the Latin one: its keyboard's look-alike (Cyrillic
 # and Greek А, В, С) or its alphabet's first letters (Arabic and Urdu alif, be, jim, dal).
 LOOK_ALIKES = {
@@ -93,9 +94,11 @@ def take_choice(text: registry.InboundText) -> bool:
         return HeldReply.objects.filter(
             number_hash=key, applied_at__gte=timezone.now() - CHOICE_WINDOW
         ).exists()
-    families = list(Family.objects.reached_at(text.phone))
+    families = list(Family.objects.reached_at(text.phone)[: len(LETTERS)])
     if index >= len(families):
-        return False
+        # A letter no family has ("C" for two): the question again, the letter dropped.
+        ask(normalised_phone(text.phone), list(held[-1].families.order_by("pk")))
+        return True
     family = families[index]
     now = timezone.now()
     for row in held:
@@ -131,10 +134,20 @@ def hold_and_ask(text: registry.InboundText, candidates: list[Family]) -> bool:
     if not created:
         return True
     row.families.set(candidates)
-    if waiting:
-        return True
-    letters = {family.pk: LETTERS[i] for i, family in enumerate(Family.objects.reached_at(phone))}
+    if not waiting:
+        ask(phone, candidates)
+    return True
+
+
+def ask(phone: str, candidates: list[Family]) -> None:
+    """Send the question "which family?" listing the candidates by their letters, at once
+    after the webhook's transaction commits (like the reply to an unknown number: what the
+    phone just sent waits for it). One question per text the phone sent at most."""
+    families = Family.objects.reached_at(phone)[: len(LETTERS)]
+    letters = {family.pk: letter for letter, family in zip(LETTERS, families, strict=False)}
     listed = [(letters[f.pk], f) for f in candidates if f.pk in letters]
+    if not listed:
+        return
     words = question(listed)
     language = family_language(listed[0][1])
     log.info("replies.shared_number_asked families=%s", len(listed))
@@ -143,7 +156,6 @@ def hold_and_ask(text: registry.InboundText, candidates: list[Family]) -> bool:
             kind="which_family", channel="sms", phone=phone, language=language, text=words
         )
     )
-    return True
 
 
 def question(listed: list[tuple[str, Family]]) -> str:

@@ -161,11 +161,6 @@ class Family(models.Model):
         return own or self.shared_phone or ""
 
     @property
-    def shares_phone(self) -> bool:
-        """Its number is another family's too (and logging in with it is not this family's)."""
-        return bool(self.shared_phone) and not (self.user_id and self.user.phone)
-
-    @property
     def email(self) -> str:
         return (self.user.email or "") if self.user_id else ""
 

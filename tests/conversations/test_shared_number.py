@@ -86,12 +86,17 @@ def test_a_1_asks_which_family_once_and_b_answers_for_b_only(
     assert not Rsvp.objects.exists()  # nothing answered before the phone said whose it was
 
     with django_capture_on_commit_callbacks(execute=True):
+        reply(client, PHONE, "C")  # no family has C: asked again, nothing applied
+    assert texts_to_provider(twilio) == [asked, asked]
+    assert not Rsvp.objects.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
         reply(client, PHONE, "b")
         reply(client, PHONE, "B")  # typed twice: applied once, no new question
     assert status_of(hamid, meeting) == Rsvp.Status.GOING
     assert status_of(maria, night) is None
     assert Rsvp.objects.count() == 1
-    assert len(texts_to_provider(twilio)) == 1
+    assert len(texts_to_provider(twilio)) == 2
     held = HeldReply.objects.get()
     assert (held.chosen, held.body) == (hamid, "")  # the words now live in the answer
 
@@ -154,13 +159,13 @@ def test_the_question_speaks_each_familys_language_within_two_segments(school_a,
 
 @pytest.mark.parametrize(
     "body, index",
-    [("A", 0), ("b", 1), (" B. ", 1), ("Ｂ", 1), ("в", 1), ("أ", 0), ("ب", 1), ("c", 2)],
+    [("A", 0), ("b", 1), (" B. ", 1), ("Ｂ", 1), ("в", 1), ("أ", 0), ("ب", 1), ("c", 2), ("J", 8)],
 )
 def test_a_letter_in_any_case_or_script_chooses(body, index):
     assert choice_of(body) == index
 
 
-@pytest.mark.parametrize("body", ["", "1", "AB", "Yes", "🙂", "\x00", "x" * 5000])
+@pytest.mark.parametrize("body", ["", "1", "AB", "Yes", "🙂", "\x00", "x" * 5000, "I", "O"])
 def test_anything_else_is_not_a_choice(body):
     assert choice_of(body) is None
 
