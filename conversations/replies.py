@@ -221,6 +221,8 @@ def handle(text: registry.InboundText) -> bool:
     """messaging.registry.inbound: a text the family sent. True when it was an answer (or
     a number we do not know); False leaves it to the next handler."""
     families = shared_number.families_for(text)
+    if not families and text.recipient:
+        return False  # the family chosen was erased meanwhile: not an unknown number
     if not families:
         return unknown_number(text.phone)
     if len(families) > 1:

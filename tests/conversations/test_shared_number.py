@@ -223,3 +223,20 @@ def test_export_and_erasure_take_the_shared_number_and_the_held_texts(
     assert not HeldReply.objects.exists()
     # The other family keeps its number and its texts.
     assert Family.objects.reached_at(PHONE).get() == maria
+
+
+def test_a_held_text_nobody_chose_for_goes_after_two_days(
+    client, maria, hamid, school_a, school_b, twilio
+):
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    from conversations import tasks
+
+    reply(client, PHONE, "Words nobody chose for")
+    assert tasks.purge_old_messages()["held"] == 0
+    with time_machine.travel(timezone.now() + timedelta(days=2, minutes=1)):
+        assert tasks.purge_old_messages()["held"] == 1
+    assert not database_hits(["Words nobody chose for"])
