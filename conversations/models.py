@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from conversations.announcements.models import Announcement, Version  # noqa: F401
-from conversations.replies_models import UnknownNumberReply  # noqa: F401 (answers by reply)
+from conversations.replies_models import HeldReply, UnknownNumberReply  # noqa: F401 (replies)
 from families.models import Feedback
 from portal.languages import LANGUAGES
 

@@ -3,9 +3,14 @@ ConversationsConfig.ready() through families.personal_data).
 
 Erasure deletes the family's conversations (their messages and translations with them) and
 its interpreter call requests: what a family wrote is its own, and staff answers written to
-it name it by what they answer."""
+it name it by what they answer. So do the texts held from a number it shares with another
+family until the phone says which family they are for (HeldReply, RELIABILITY E14): they
+may be this family's words."""
+
+from django.db.models import Q
 
 from conversations.models import CallbackRequest, Thread, ThreadMessage
+from conversations.replies_models import HeldReply
 from families import personal_data
 
 
@@ -43,7 +48,20 @@ def export_threads(family) -> dict:
             }
             for c in CallbackRequest.objects.filter(family=family).select_related("school")
         ],
+        "texts_held_from_a_shared_phone": [
+            {
+                "received": h.held_at.isoformat(),
+                "text": h.body,
+                "applied": h.applied_at.isoformat() if h.applied_at else None,
+                "for_this_family": h.chosen_id == family.pk if h.chosen_id else None,
+            }
+            for h in held_replies(family)
+        ],
     }
+
+
+def held_replies(family):
+    return HeldReply.objects.filter(Q(families=family) | Q(chosen=family)).distinct()
 
 
 def thread_rows(family) -> dict:
@@ -57,5 +75,6 @@ def thread_rows(family) -> dict:
 
 
 def erase_threads(family) -> None:
+    HeldReply.objects.filter(pk__in=held_replies(family).values("pk")).delete()
     CallbackRequest.objects.filter(family=family).delete()
     Thread.objects.filter(family=family).delete()

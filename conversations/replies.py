@@ -15,6 +15,10 @@ that reached the family within REPLY_WINDOW. A reply that is not a yes or a no, 
 has no event or meeting to answer, is not ours (False): the next handler (the family's
 thread) takes it. A number we do not know gets one short reply a day on where to sign up,
 and nothing is created for it.
+
+Which family: the one the number reaches (Family.objects.reached_at, the same lookup for
+every handler). A number several families share is answered for the only family a reply
+can be for, or asked which family (conversations/shared_number.py, RELIABILITY E14).
 """
 
 import re
@@ -29,7 +33,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from conversations import conference_replies
+from conversations import conference_replies, shared_number
 from conversations.replies_models import UnknownNumberReply
 from events import notices as event_notices
 from events import services
@@ -178,10 +182,10 @@ def answer_of(body: str) -> bool | None:
 
 
 def family_of(phone: str) -> Family | None:
-    # A number belongs to one login (accounts.User.phone is unique), so to one family.
-    if not phone:
-        return None
-    return Family.objects.active().filter(user__phone=phone).select_related("user").first()
+    """The one family this number reaches; None for a number no family has or one that
+    several families share (conversations/shared_number.py decides those)."""
+    families = list(Family.objects.reached_at(phone).select_related("user")[:2])
+    return families[0] if len(families) == 1 else None
 
 
 # What a "1" or "2" may answer: an event's texts, and a conference booking's (its
@@ -226,22 +230,55 @@ def party_for(family: Family, event: Event, going: bool) -> services.Party:
 def handle(text: registry.InboundText) -> bool:
     """messaging.registry.inbound: a text the family sent. True when it was an answer (or
     a number we do not know); False leaves it to the next handler."""
-    family = family_of(text.phone)
-    if family is None:
+    families = shared_number.families_for(text)
+    if not families and text.recipient:
+        return False  # the family chosen was erased meanwhile: not an unknown number
+    if not families:
         return unknown_number(text.phone)
+    if len(families) > 1:
+        return handle_shared(text, families)
     going = answer_of(text.body)
     if going is None:
         return False
-    return answer(family, going, ref=text.sid)
+    return answer(families[0], going, ref=text.sid)
+
+
+def handle_shared(text: registry.InboundText, families: list[Family]) -> bool:
+    """A text from a number several families share (RELIABILITY E14): a letter answering
+    the question "which family?" applies what was held; a "1" or "2" is answered at once
+    when only one of the families got an event or conference text it can answer, else held
+    and asked; a free text is left to the conversations (conversations/inbound.py decides
+    there)."""
+    if shared_number.take_choice(text):
+        return True
+    going = answer_of(text.body)
+    if going is None:
+        return False
+    waiting = [family for family in families if last_answerable_message(family) is not None]
+    if not waiting:
+        return False
+    if len(waiting) == 1:
+        return answer(waiting[0], going, ref=text.sid)
+    return shared_number.hold_and_ask(text, waiting)
 
 
 def handle_keypress(press: registry.InboundText) -> bool:
-    """messaging.registry.keypresses: the digit a family pressed at the end of a call."""
-    family = family_of(press.phone)
+    """messaging.registry.keypresses: the digit a family pressed at the end of a call. On a
+    number several families share, the call itself says whose it was: the outbox row that
+    the provider's CallSid names."""
+    families = shared_number.families_for(press)
+    if len(families) > 1:
+        call = press.sid.rsplit(":", 1)[0]
+        called = set(
+            Message.objects.filter(
+                provider_id=call, recipient__in=[f"family:{family.pk}" for family in families]
+            ).values_list("recipient", flat=True)
+        )
+        families = [family for family in families if f"family:{family.pk}" in called]
     going = {"1": True, "2": False}.get(press.body.strip())
-    if family is None or going is None:
+    if len(families) != 1 or going is None:
         return False
-    return answer(family, going, ref=press.sid)
+    return answer(families[0], going, ref=press.sid)
 
 
 def answer(family: Family, going: bool, *, ref: str) -> bool:

@@ -1,6 +1,8 @@
 """Upkeep of conversations, from beat: translations the provider failed to make are tried
 again; messages older than CONVERSATION_RETENTION_DAYS go (RELIABILITY F7), with the
-conversations left empty and the interpreter calls made that long ago."""
+conversations left empty and the interpreter calls made that long ago; texts held from a
+shared phone go after HeldReply.KEEP_DAYS, whether or not the phone chose (RELIABILITY
+E14)."""
 
 from datetime import timedelta
 
@@ -10,7 +12,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from conversations import services
-from conversations.models import CallbackRequest, Thread, ThreadMessage
+from conversations.models import CallbackRequest, HeldReply, Thread, ThreadMessage
 
 
 @shared_task(ignore_result=True)
@@ -29,4 +31,8 @@ def purge_old_messages() -> dict:
         .delete()
     )
     calls, _ = CallbackRequest.objects.filter(created_at__lt=cutoff).delete()
-    return {"messages": messages, "threads": empty, "calls": calls}
+    held_cutoff = timezone.now() - timedelta(days=HeldReply.KEEP_DAYS)
+    held = (
+        HeldReply.objects.filter(held_at__lt=held_cutoff).delete()[1].get(HeldReply._meta.label, 0)
+    )
+    return {"messages": messages, "threads": empty, "calls": calls, "held": held}

@@ -350,22 +350,62 @@ class AssistedRegistrationForm(FamilyFieldsMixin, forms.Form):
                 "consent",
             ]
         )
+        if self.is_bound and self.data.get("share_phone_asked"):
+            self.offer_sharing()
 
     # Says neither which of the two is taken nor by whom.
     CONTACT_IN_USE = _(
         "This number or email can't be used for a new family. If the family already has an "
         "account, ask them to log in."
     )
+    # Asked on the form, by the box to tick, when the number already reaches a family: it
+    # names no family (the other one may be another school's, which this staff member may
+    # not see). RELIABILITY E14.
+    SHARE_QUESTION = _(
+        "This number already gets messages for another family. Both families will get their "
+        "messages on this phone. Use it for this family too?"
+    )
 
     def clean_email(self):
         return (self.cleaned_data.get("email") or "").lower()
 
+    def offer_sharing(self):
+        """The box that says yes to sharing the number, shown once the number is found in
+        use (a hidden mark remembers that it was shown: an unticked box sends nothing)."""
+        self.fields["share_phone"] = forms.BooleanField(
+            label=_("Yes, this family uses this phone too"), required=False
+        )
+        self.fields["share_phone_asked"] = forms.CharField(widget=forms.HiddenInput, required=False)
+        if self.is_bound:
+            # A bound form shows what was posted, not the initial value: the page sent
+            # back must carry the mark itself.
+            self.data = self.data.copy()
+            self.data["share_phone_asked"] = "1"
+        order = list(self.fields)
+        order.remove("share_phone")
+        order.insert(order.index("phone") + 1, "share_phone")
+        self.order_fields(order)
+
     def clean(self):
         cleaned = self.clean_contact(super().clean())
+        phone, email = cleaned.get("phone") or "", cleaned.get("email") or ""
+        confirmed = bool(cleaned.get("share_phone"))
+        cleaned["share_phone"] = False
         # The family is here with the helper and gave this number: an unfinished sign-up
         # holding it (perhaps their own, a minute ago) gives way at once (claims.release).
-        if not self.errors and claims.in_use(
-            phone=cleaned.get("phone") or "", email=cleaned.get("email") or "", held_for=ZERO
+        # Asked with the form's other problems, so the staff member sees them all at once.
+        if phone and (
+            claims.in_use(phone=phone, held_for=ZERO)
+            or Family.objects.active().filter(shared_phone=phone).exists()
         ):
+            # Another family gets its messages on this phone: both may, once the staff
+            # member confirms it with the family here (RELIABILITY E14).
+            if confirmed:
+                cleaned["share_phone"] = True
+            else:
+                if "share_phone" not in self.fields:
+                    self.offer_sharing()
+                self.add_error("share_phone", self.SHARE_QUESTION)
+        if not self.errors and email and claims.in_use(email=email, held_for=ZERO):
             raise forms.ValidationError(self.CONTACT_IN_USE, code="contact_in_use")
         return cleaned

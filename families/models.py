@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from messaging.phones import to_e164
 from portal.languages import LANGUAGES
 
 # Short codes are typed by a person at the door: no 0/O, 1/I/L, or other look-alikes.
@@ -39,6 +40,23 @@ class FamilyQuerySet(models.QuerySet):
 
     def at_schools(self, schools):
         return self.filter(memberships__school__in=schools).distinct()
+
+    def reached_at(self, phone: str):
+        """The active families whose messages go to this number: the one whose login has it
+        and those registered to share it (Family.shared_phone), oldest first, so the
+        letters a shared phone is asked to choose by stay the same (RELIABILITY E14). The
+        one way every part of the portal finds families by a number they texted from."""
+        number = normalised_phone(phone)
+        if not number:
+            return self.none()
+        return self.active().filter(Q(user__phone=number) | Q(shared_phone=number)).order_by("pk")
+
+
+def normalised_phone(text: str) -> str:
+    """A number as we store it (E.164), however the provider or a person wrote it; a number
+    phonenumbers cannot read is kept as given, stripped, so it still matches itself."""
+    text = (text or "").strip()
+    return (to_e164(text) or text) if text else ""
 
 
 class Family(models.Model):
@@ -73,6 +91,19 @@ class Family(models.Model):
     )
     interpreter_language = models.CharField(
         _("interpreter language"), max_length=10, choices=LANGUAGES, blank=True
+    )
+    # A number another family's login already has (a grandmother's phone for two
+    # daughters' families): staff confirmed at the desk that both families get their
+    # messages on it. E.164, not unique, and no login: a code to log in goes only to the
+    # login that owns the number (RELIABILITY E14). Used when the family has no phone on a
+    # login of its own.
+    shared_phone = models.CharField(
+        _("mobile phone shared with another family"),
+        max_length=20,
+        null=True,
+        blank=True,
+        db_index=True,
+        editable=False,
     )
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -125,7 +156,9 @@ class Family(models.Model):
 
     @property
     def phone(self) -> str:
-        return (self.user.phone or "") if self.user_id else ""
+        """Where its texts and calls go: its login's number, or the number it shares."""
+        own = (self.user.phone or "") if self.user_id else ""
+        return own or self.shared_phone or ""
 
     @property
     def email(self) -> str:

@@ -51,17 +51,26 @@ def register_family(
 
 @transaction.atomic
 def register_family_for(
-    *, staff: User, partner=None, school, phone="", email="", **values
+    *, staff: User, partner=None, school, phone="", email="", share_phone=False, **values
 ) -> Family:
     """Assisted registration: a login only if the family has a phone or an email.
+
+    share_phone: the staff member confirmed that the family uses a phone another family
+    already gets its messages on. The family then reaches it through Family.shared_phone,
+    and the login (and its code to log in) stays with the family that has the number
+    (RELIABILITY E14); a number no login holds any more becomes this family's own.
 
     Raises IntegrityError if the phone or email belongs to another login (the form checks
     first; this is the rare case of two registrations at once)."""
     from families import claims
 
     user = None
+    shared = ""
     if phone or email:
         claims.release(phone=phone, email=email, held_for=timedelta(0))
+        if phone and share_phone and claims.holders(phone=phone).exists():
+            phone, shared = "", phone
+    if phone or email:
         # The helper sat with the family and typed the number the family gave them, so it
         # counts as confirmed: the family can log in with a code from the first day.
         user = User.objects.create_user(
@@ -75,6 +84,9 @@ def register_family_for(
     family = register_family(
         user=user, registered_by=staff, partner=partner, consent=True, **values
     )
+    if shared:
+        family.shared_phone = shared
+        family.save(update_fields=["shared_phone"])
     Membership.objects.create(
         family=family,
         school=school,
@@ -89,13 +101,7 @@ def register_family_for(
     # number".
     notify(
         family,
-        lambda: (
-            gettext(
-                "Welcome! To see your family pass, open the school portal, choose Log in and "
-                "type this number: we send you a code. Your school: %(school)s."
-            )
-            % {"school": school.name}
-        ),
+        lambda: welcome_text(school, shares_phone=bool(shared)),
         email_text=lambda: (
             gettext(
                 "Welcome! Your school: %(school)s. To see your family pass, open the school "
@@ -105,6 +111,20 @@ def register_family_for(
         ),
     )
     return family
+
+
+def welcome_text(school, *, shares_phone: bool) -> str:
+    """The welcome by text after an assisted registration, read in the family's language."""
+    if shares_phone:
+        # Logging in with this number is the other family's: this one keeps its paper pass.
+        return gettext(
+            "Welcome! This phone now also gets the school's messages for your family. Keep "
+            "the family pass the school gave you. Your school: %(school)s."
+        ) % {"school": school.name}
+    return gettext(
+        "Welcome! To see your family pass, open the school portal, choose Log in and type "
+        "this number: we send you a code. Your school: %(school)s."
+    ) % {"school": school.name}
 
 
 def join_school(*, family: Family, school, via: str) -> Membership:
@@ -283,6 +303,8 @@ def export_family(family: Family) -> dict:
             "last_active": family.last_active_at.isoformat(),
             "registered_with_help_of_partner": str(family.registered_by_partner or ""),
             "consent_recorded": family.consent_at.isoformat() if family.consent_at else None,
+            # A number shared with another family (no login of its own: RELIABILITY E14).
+            "phone_shared_with_another_family": family.shared_phone or None,
         },
         "login": {
             "name": user.name if user else None,
@@ -362,6 +384,7 @@ def erase_family(family: Family, *, actor: User | None = None) -> None:
     family.passes.all().delete()
     family.display_name = ""
     family.user = None
+    family.shared_phone = None
     family.registered_by = None
     family.wants_interpreter = False
     family.interpreter_language = ""

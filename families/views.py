@@ -315,6 +315,7 @@ def assist(request):
                 school=data["school"],
                 phone=data.get("phone") or "",
                 email=data.get("email") or "",
+                share_phone=data.get("share_phone", False),
                 **form.family_values(),
             )
         except IntegrityError:  # another registration took the number a moment ago

@@ -5,6 +5,7 @@ import unicodedata
 from django.conf import settings
 
 from messaging.models import SmsOptOut
+from messaging.phones import to_e164
 
 # What families reply to stop texts, in our 15 languages (carriers also honour English STOP).
 # By language: en, sq, ar, bn, zh-hans/zh-hant, tl, fr, ht, ko, ru, es, uk, ur, uz.
@@ -65,6 +66,10 @@ def first_word(body: str) -> str:
 
 
 def handle_reply(phone: str, body: str) -> str | None:
+    """STOP or START from a number: per number, so a phone that several families share
+    (families.Family.shared_phone) stops or starts texts for all of them (RELIABILITY E14).
+    The number as we store it (E.164), however the provider wrote it."""
+    phone = to_e164(phone) or phone.strip()
     word = first_word(body)
     if word in STOP_WORDS:
         SmsOptOut.objects.get_or_create(number_hash=number_hash(phone))

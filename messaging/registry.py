@@ -100,6 +100,12 @@ inbound_email: [handle(reply: InboundEmail) -> bool, ...]   (in registration ord
     Asked inside the transaction that records the email's Message-Id once; the first that
     returns True has dealt with it. conversations (conversations/email_replies.py) puts it
     in the family's thread with the school.
+    conversations (conversations/replies.py) answers "1"/"2"/yes/no to the last event text
+    first, and a number no family has; its threads take the rest. A number several
+    families share is asked which family a text is for when more than one could be meant
+    (conversations/shared_number.py); the text is then handed on again, once, with
+    `recipient` naming the family chosen: handlers find families through
+    families.models.Family.objects.reached_at(), narrowed to that recipient.
 
 keypresses: [handle(press: InboundText) -> bool, ...]   (in registration order)
     A key pressed at the end of a call (Twilio <Gather>, messaging.views.voice_gather):
@@ -109,7 +115,8 @@ keypresses: [handle(press: InboundText) -> bool, ...]   (in registration order)
 
 Login codes are not here: they are sent within the request by outbox.send_at_once, with
 the text given, and never rendered again; so is the one reply a day to a number no family
-has (kind "unknown_number", conversations/replies.py).
+has (kind "unknown_number", conversations/replies.py), and the question to a phone several
+families share (kind "which_family", conversations/shared_number.py).
 """
 
 from collections.abc import Callable, Iterable
@@ -143,6 +150,10 @@ class InboundText:
     phone: str  # as the provider gave it (E.164)
     body: str
     sid: str  # the provider's MessageSid ("" when it gave none)
+    # The recipient key ("family:42") the sender said the text is for, when a number
+    # several families share was asked which one (conversations/shared_number.py); "" for
+    # a text as the provider delivered it.
+    recipient: str = ""
 
 
 # handle(InboundText) -> True when handled; asked in registration order
