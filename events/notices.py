@@ -108,7 +108,9 @@ def answer_saved(rsvp: Rsvp, previous_status: str | None) -> None:
         cancel_reminders(rsvp)
     if rsvp.status == previous_status and rsvp.status != Rsvp.Status.GOING:
         return
-    stamp = f":{timezone.now().timestamp():.0f}"
+    # To the microsecond: "going", "not going", "going" again within one second (a reply
+    # by text right after the site) is two confirmations, not one kept from the first.
+    stamp = f":{timezone.now().timestamp():.6f}"
     if rsvp.status == Rsvp.Status.GOING and previous_status != Rsvp.Status.GOING:
         outbox.enqueue(
             recipient=recipient,
