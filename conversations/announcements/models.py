@@ -174,6 +174,16 @@ class Announcement(OrganisedBySchoolOrDistrict, models.Model):
             )
         return other.district_id == self.district_id
 
+    def is_locked(self, now=None) -> bool:
+        """Sent (its sending starts and ends in one transaction, under the row's lock), or
+        scheduled and due: what families received, or are about to, is what the record
+        shows, so its text and versions are no longer edited (the admin shows them
+        read-only and refuses a forged POST)."""
+        if self.status == self.Status.SENT:
+            return True
+        now = now or timezone.now()
+        return self.status == self.Status.SCHEDULED and bool(self.send_at and self.send_at <= now)
+
     @property
     def kind(self) -> str:
         return "announcement_urgent" if self.urgent else "announcement"
