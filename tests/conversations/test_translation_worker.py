@@ -26,7 +26,7 @@ def wait_for(check, seconds=60):
 
 
 def test_the_worker_translates_what_the_pages_never_wait_for(
-    client, parent, staff_a, libretranslate, worker_env, settings
+    client, parent, staff_a, libretranslate, worker_env, settings  # noqa: F811 (the fixture)
 ):
     import redis
 
