@@ -26,12 +26,17 @@ def wait_for(check, seconds=60):
 
 
 def test_the_worker_translates_what_the_pages_never_wait_for(
-    client, parent, staff_a, libretranslate, worker_env, settings  # noqa: F811 (the fixture)
+    client,
+    parent,
+    staff_a,
+    libretranslate,
+    settings,
+    request,
 ):
     import redis
 
     redis.Redis.from_url(settings.REDIS_URL).flushdb()  # no task left by another test
-    env, _ = worker_env
+    env, _ = request.getfixturevalue("worker_env")
     env = {
         **env,
         "TRANSLATION_BACKEND": "libretranslate",
