@@ -31,6 +31,9 @@ SAME_MESSAGE_WINDOW = timedelta(minutes=1)
 # Messages per translation task: each may wait the provider's whole timeout, and a task
 # must end well within CELERY_TASK_SOFT_TIME_LIMIT.
 TRANSLATE_BATCH = 10
+# How long a request may wait to hand the translation task to the broker (Redis, on the
+# same network); past it the language stays owed and retry_translations gets it.
+BROKER_CONNECT_SECONDS = 1
 
 
 def staff_language() -> str:
@@ -64,10 +67,17 @@ def translate_after_commit(message_ids) -> None:
     def publish():
         from conversations.tasks import translate_messages
 
+        app = translate_messages.app
+        # One try, no reconnection loop: with the broker down the default publish waits
+        # about six seconds on kombu's retries, inside the family's request.
+        options = {**(app.conf.broker_transport_options or {}), "max_retries": 0}
         try:
-            for start in range(0, len(ids), TRANSLATE_BATCH):
-                chunk = ids[start : start + TRANSLATE_BATCH]
-                translate_messages.apply_async((chunk,), retry=False)
+            with app.connection_for_write(
+                connect_timeout=BROKER_CONNECT_SECONDS, transport_options=options
+            ) as connection:
+                for start in range(0, len(ids), TRANSLATE_BATCH):
+                    chunk = ids[start : start + TRANSLATE_BATCH]
+                    translate_messages.apply_async((chunk,), retry=False, connection=connection)
         except (OSError, OperationalError) as error:
             log.warning(
                 "translation task not started; retry_translations will do it",

@@ -267,3 +267,25 @@ def test_a_failing_provider_is_asked_once_per_task_not_once_per_message(
     assert len(libretranslate.received) == tries + 1
     libretranslate.fail(None)
     assert services.retry_translations() == 5
+
+
+def test_with_the_broker_down_the_message_is_kept_and_the_retry_translates_it(
+    client, parent, libretranslate, django_capture_on_commit_callbacks, caplog
+):
+    # RELIABILITY E2: the task cannot be started; the family's POST still succeeds and the
+    # language stays owed for the beat task (which runs once Redis is back).
+    app = translate_messages.app
+    broker = app.conf.broker_url
+    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens there
+    try:
+        client.force_login(parent.user)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post("/ht/my/messages/", {"text": "Pitit mwen malad"})
+    finally:
+        app.conf.broker_url = broker
+    assert response.status_code == 302
+    assert "translation task not started" in caplog.text
+    message = ThreadMessage.objects.get()
+    assert (message.text, message.translation_missing) == ("Pitit mwen malad", ["en"])
+    assert not libretranslate.received
+    assert services.retry_translations() == 1
