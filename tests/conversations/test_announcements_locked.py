@@ -112,3 +112,23 @@ def test_another_schools_staff_still_get_nothing(client, staff_b, school_a):
     assert REFUSED not in response.content.decode()
     assert response.status_code in (302, 404)
     assert Announcement.objects.get().versions.get(language="en").title == TEXTS["en"][0]
+
+
+def test_a_scheduled_one_the_beat_could_not_send_is_staffs_to_fix(client, staff_a, school_a):
+    # Scheduled, then a version marked for review again: the beat leaves it scheduled
+    # (services.send_due) and staff must be able to approve it, an hour later too.
+    announcement = scheduled(school_a, 60)
+    Version.objects.filter(announcement=announcement, language="es").update(needs_review=True)
+    Announcement.objects.filter(pk=announcement.pk).update(
+        send_at=timezone.now() - timedelta(hours=1)
+    )
+    assert services.send_due() == 0
+    client.force_login(staff_a)
+    page = client.get(change_url(announcement)).content.decode()
+    assert editable(page)
+    versions = list(announcement.versions.order_by("language"))
+    data = form(school_a, existing=versions)
+    del data["versions-1-needs_review"]  # the Spanish version, approved by a person
+    response = client.post(change_url(announcement), data)
+    assert response.status_code == 302
+    assert not Version.objects.filter(needs_review=True).exists()  # approved by the save
