@@ -7,12 +7,21 @@ Kinds rendered here (context: {"message": <ThreadMessage pk>}):
                          family's language when a machine translated it ("Translated by
                          machine"), else as written ("Not translated yet"); within two
                          segments, ending with a link to the conversation when it does not fit
+
+The answer's translation is made by conversations.tasks.translate_messages, started when it
+was written. When the notice is sent first (the task still queued), the renderer, in the
+send task, translates it itself; when the provider fails the original goes, with the note,
+and is never held back.
 """
+
+from datetime import timedelta
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 
+from conversations import services
 from conversations.models import ThreadMessage
 from families.notices import fit_notice
 from messaging import registry
@@ -20,6 +29,11 @@ from messaging.outbox import Rendered, email_html
 from messaging.translation import backend_name
 
 KINDS = ("conversation_answer",)
+# An answer younger than this, not yet in the family's language, is translated by the
+# renderer: its translation task may not have run yet. An older one had its task and the
+# retry's: the provider is failing, and the original goes without waiting on it again (a
+# batch of notices held through the night would otherwise wait one timeout each).
+TRANSLATE_WHEN_YOUNGER_THAN = timedelta(minutes=10)
 
 
 def register() -> None:
@@ -32,7 +46,6 @@ def thread_link(thread_id: int) -> str:
 
 
 def render(message, recipient) -> Rendered:
-    # Reads only: the translation was made (or found missing) when the answer was written.
     answer = (
         ThreadMessage.objects.select_related("thread__school")
         .filter(pk=message.context.get("message"))
@@ -41,6 +54,13 @@ def render(message, recipient) -> Rendered:
     if answer is None:
         raise ValueError("the answer is gone")
     school = answer.thread.school
+    if (
+        recipient.language != answer.language
+        and recipient.language not in answer.translations
+        and answer.created_at > timezone.now() - TRANSLATE_WHEN_YOUNGER_THAN
+    ):
+        # In the worker: it may wait on the provider, a family's page never does.
+        services.translate_into(answer, [recipient.language])
     text, translated = answer.in_language(recipient.language)
     if translated:
         note = gettext("Translated by machine.")

@@ -1,8 +1,10 @@
-"""Upkeep of conversations, from beat: translations the provider failed to make are tried
-again; messages older than CONVERSATION_RETENTION_DAYS go (RELIABILITY F7), with the
-conversations left empty and the interpreter calls made that long ago; texts held from a
-shared phone go after HeldReply.KEEP_DAYS, whether or not the phone chose (RELIABILITY
-E14)."""
+"""Translating conversations' messages, never in a request: translate_messages is started
+when a message is written (or a page is read in a language it was never read in), with the
+messages' ids only. Upkeep, from beat: translations still owed (the provider failed, or the
+task was never started) are tried again; messages older than CONVERSATION_RETENTION_DAYS
+go (RELIABILITY F7), with the conversations left empty and the interpreter calls made that
+long ago; texts held from a shared phone go after HeldReply.KEEP_DAYS, whether or not
+the phone chose (RELIABILITY E14)."""
 
 from datetime import timedelta
 
@@ -13,6 +15,14 @@ from django.utils import timezone
 
 from conversations import services
 from conversations.models import CallbackRequest, HeldReply, Thread, ThreadMessage
+
+
+@shared_task(ignore_result=True)
+def translate_messages(message_ids: list[int]) -> int:
+    """Translate these messages into the languages they are owed; a message read or
+    translated meanwhile is owed nothing more and costs no call."""
+    rows = ThreadMessage.objects.filter(pk__in=message_ids).exclude(translation_missing=[])
+    return services.translate_owed(rows.order_by("created_at", "pk"))
 
 
 @shared_task(ignore_result=True)

@@ -1,4 +1,6 @@
 import logging
+import re
+import unicodedata
 
 from anymail.exceptions import AnymailConfigurationError
 from anymail.webhooks.mailgun import MailgunInboundWebhookView
@@ -26,6 +28,37 @@ def signed_by_provider(request) -> bool:
     )
 
 
+# What the provider's fields can hold. A signed request can still carry junk (a bug of the
+# provider's, a phone sending raw bytes): a NUL cannot be stored at all (PostgreSQL refuses
+# it, the webhook answered 500 and the provider retried), other control characters and huge
+# values are nothing a family wrote. Each field is cleaned or refused here, before anything
+# reaches the database or the apps above.
+SID = re.compile(r"[A-Za-z0-9]{1,64}")
+KEYS = re.compile(r"[0-9*#]{1,8}")
+# A phone number as the provider writes it (E.164), or a short code.
+PHONE = re.compile(r"\+?[0-9]{3,16}")
+# A text is 1600 characters at most at the provider (ten segments); more is not a text.
+BODY_MAX = 1600
+# Kept in a text: its line breaks and tabs; every other control character goes.
+KEPT_CONTROLS = {"\n", "\r", "\t"}
+
+
+def field(request, name: str, shape: re.Pattern) -> str:
+    """The field when it has the shape the provider gives it, else "" (as if absent)."""
+    value = request.POST.get(name, "").strip()
+    return value if shape.fullmatch(value) else ""
+
+
+def text_field(request, name: str) -> str:
+    """A text as the family wrote it, without control characters (NUL among them), cut to
+    what the provider can deliver."""
+    value = request.POST.get(name, "")[: BODY_MAX * 2]
+    value = "".join(
+        c for c in value if c in KEPT_CONTROLS or unicodedata.category(c) not in ("Cc", "Cs")
+    )
+    return value[:BODY_MAX]
+
+
 @csrf_exempt  # called by the SMS provider, which signs every request instead
 @require_POST
 def inbound_sms(request):
@@ -33,14 +66,17 @@ def inbound_sms(request):
     handlers the apps above registered (messaging.registry.inbound)."""
     if not signed_by_provider(request):
         return HttpResponseForbidden("bad signature")
-    sid = request.POST.get("MessageSid", "")
+    sid = field(request, "MessageSid", SID)
+    phone = field(request, "From", PHONE)
+    if not phone:
+        # No number we could answer or match to a family: nothing to act on.
+        return HttpResponse("<Response/>", content_type="text/xml")
     with transaction.atomic():
         # The provider delivers again when our answer was slow or lost: act once per message.
         if not sid or InboundSms.first_delivery(sid):
-            phone, body = request.POST.get("From", ""), request.POST.get("Body", "")
-            # A NUL byte cannot be stored (PostgreSQL refuses it) and means nothing in a
-            # text: dropped, so the rest of the message still reaches the school.
-            body = body.replace("\x00", "")
+            # Control characters (a NUL among them) are dropped, not the message: the rest
+            # of it still reaches the school.
+            body = text_field(request, "Body")
             if not optout.handle_reply(phone, body):
                 registry.hand_on_inbound(registry.InboundText(phone=phone, body=body, sid=sid))
     # An empty TwiML answer: nothing is sent back, since a reply of ours would be one more
@@ -57,10 +93,12 @@ def voice_gather(request):
     message of its own, through the outbox."""
     if not signed_by_provider(request):
         return HttpResponseForbidden("bad signature")
-    call, digits = request.POST.get("CallSid", ""), request.POST.get("Digits", "")[:8]
+    # Keys a phone cannot press, or more than our <Gather> asks for, are not a family's
+    # answer: nothing is recorded, and the call ends as for no key at all.
+    call, digits = field(request, "CallSid", SID), field(request, "Digits", KEYS)
     # Our call went to the family: the provider's "To" is the family's number.
-    phone = request.POST.get("To", "")
-    if call and digits:
+    phone = field(request, "To", PHONE)
+    if call and digits and phone:
         sid = f"{call[:50]}:{digits}"
         with transaction.atomic():
             if InboundSms.first_delivery(sid):

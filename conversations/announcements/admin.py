@@ -8,6 +8,7 @@ or the translation is refused.
 """
 
 from django.contrib import admin, messages
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -72,6 +73,41 @@ class AnnouncementAdmin(SchoolOrDistrictScope, ScopedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("versions")
+
+    def has_change_permission(self, request, obj=None):
+        # Sent, or scheduled and due: the page shows it read-only, versions included (the
+        # inlines follow this through ScopedInline), without the buttons.
+        if obj is not None and obj.is_locked():
+            return False
+        return super().has_change_permission(request, obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method != "POST" or object_id is None or not str(object_id).isdigit():
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        with transaction.atomic():
+            # The row's lock, held until this edit is saved: a send under way (services.send
+            # holds it too) finishes first and the edit is then refused; an edit saved first
+            # is what goes out.
+            current = Announcement.objects.select_for_update().filter(pk=object_id).first()
+            if (
+                current is not None
+                and current.is_locked()
+                and self.has_view_permission(request, current)
+            ):
+                # A forged POST, or a page left open while it went out: nothing is saved.
+                self.message_user(
+                    request,
+                    gettext(
+                        "This announcement has been sent, or is being sent: families "
+                        "received this text, so it can no longer be changed. To correct it, "
+                        "write a new announcement."
+                    ),
+                    messages.ERROR,
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:conversations_announcement_change", args=[current.pk])
+                )
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

@@ -8,6 +8,8 @@ who received an announcement is in the outbox's messages (messaging.Message, kin
 "announcement" and "announcement_urgent", context {"announcement": <pk>}).
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -19,6 +21,9 @@ from django.utils.translation import gettext_lazy as _
 from portal.languages import LANGUAGES
 from schools.models import OrganisedBySchoolOrDistrict
 
+# The beat sends a due scheduled announcement within a minute; one still unsent this long
+# after its time is stuck (Announcement.is_locked).
+DUE_GRACE = timedelta(minutes=5)
 # A text is two SMS segments at most: the body is kept short enough to go whole in most
 # languages, and a longer one ends with a link to the family's page.
 BODY_MAX = 1000
@@ -173,6 +178,20 @@ class Announcement(OrganisedBySchoolOrDistrict, models.Model):
                 other.school_id is None and other.district_id == self.school.district_id
             )
         return other.district_id == self.district_id
+
+    def is_locked(self, now=None) -> bool:
+        """Sent (its sending starts and ends in one transaction, under the row's lock), or
+        scheduled and due: what families received, or are about to, is what the record
+        shows, so its text and versions are no longer edited (the admin shows them
+        read-only and refuses a forged POST). A scheduled one still unsent DUE_GRACE after
+        its time was refused by the beat (a version waits for review, services.send_due)
+        and waits for staff: it is theirs to fix again."""
+        if self.status == self.Status.SENT:
+            return True
+        if self.status != self.Status.SCHEDULED or self.send_at is None:
+            return False
+        now = now or timezone.now()
+        return now - DUE_GRACE <= self.send_at <= now
 
     @property
     def kind(self) -> str:
