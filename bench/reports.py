@@ -464,8 +464,8 @@ def main():
     alongside = f"pgbench -c {args.clients}" + (f" + {args.alongside}" if args.alongside else "")
     print()
     print(
-        "| page | served | quiet median ms | p95 | load | loaded median ms | p95 | load "
-        "| running at the same time when loaded | < 250 ms loaded |"
+        "| page | served | median ms without pgbench | p95 | load | median ms with pgbench | p95 "
+        "| load | running at the same time (with pgbench) | < 250 ms with pgbench |"
     )
     print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |")
     for mode in ("computed", "snapshot"):
