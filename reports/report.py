@@ -231,6 +231,17 @@ class Report:
         return linked
 
     @shared
+    def events_held(self) -> dict:
+        """Events held by school, this period and the previous one (not about people, so
+        not suppressed): kept in the snapshot with the rest, one query fewer per page."""
+        return q.events_held_by_school(self.scope, self.period)
+
+    @shared
+    def partners(self) -> dict[str, int]:
+        """Active community partners, this period and the previous one (not suppressed)."""
+        return q.active_partners(self.scope, self.period)
+
+    @shared
     def interpreter_calls(self) -> dict[str, tuple[int, int]]:
         """Calls with an interpreter asked for and made, by language (not yet suppressed:
         reports.pages.languages suppresses the table on its own)."""

@@ -6,7 +6,6 @@ from django.utils.translation import gettext as _
 
 from messaging.models import Message
 from reports import charts
-from reports import queries as q
 from reports.pages.common import language_name, report_page, respond, rtl
 from reports.report import report_for
 from reports.scope import LANGUAGE_KEYS
@@ -17,8 +16,7 @@ from reports.tables import Cell, Table, change
 def _key_figures(report, scope, period) -> Table:
     fam, rsvp, need, rem = report.family, report.rsvp, report.help, report.reminders.entry
     previous = period.previous()
-    events = q.events_held_by_school(scope, period)
-    partners = q.active_partners(scope, period)
+    events, partners = report.events_held, report.partners
     rsvps_total, attended_total = rsvp("going", "all"), rsvp("attended", "all")
     before_going = report.rsvps.entry(("before", "going"))
     before_attended = report.rsvps.entry(("before", "attended"))

@@ -3,7 +3,6 @@ RSVPs, attendance and interpreter requests; sortable by any column."""
 
 from django.utils.translation import gettext as _
 
-from reports import queries as q
 from reports.pages.common import query, report_page, respond
 from reports.report import report_for
 from reports.scope import Scope
@@ -24,7 +23,7 @@ def _school_rows(scope, report):
 @report_page("schools")
 def schools(request, scope, form, period):
     report = report_for(request, scope, period)
-    events = q.events_held_by_school(scope, period)
+    events = report.events_held
     table = Table(
         "schools",
         _("Schools"),

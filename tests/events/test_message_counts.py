@@ -7,16 +7,17 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from celery.exceptions import SoftTimeLimitExceeded
 from django.db import transaction
 from django.utils import timezone
 
 from events import notices, services
-from events.models import Event, MessageCount
+from events.models import Event, MessageCount, Rsvp
 from events.services import Party
 from events.tasks import purge_past_events
-from messaging import outbox
+from messaging import outbox, sms
 from messaging.models import Message
-from messaging.tasks import claim, expire_leases
+from messaging.tasks import claim, deliver_batch, expire_leases
 from tests.conftest import deliver_now
 from tests.events.conftest import make_event
 from tests.families.conftest import make_family
@@ -224,3 +225,69 @@ def test_on_sqlite_migrate_keeps_the_triggers_a_table_rebuild_drops(tmp_path):
     assert triggers() == set()  # what a later migration's rebuild does
     manage("migrate", "--verbosity=0")
     assert triggers() == TRIGGERS
+
+
+class TakesTheThirdTextThenTimesOut(sms.LocmemBackend):
+    """A provider that takes every text; on the third the send task's soft time limit ends
+    the batch before the provider's answer is written down: that text is in doubt."""
+
+    calls = 0
+
+    def send(self, to, text):
+        provider_id = super().send(to, text)
+        type(self).calls += 1
+        if type(self).calls == 3:
+            raise SoftTimeLimitExceeded
+        return provider_id
+
+
+def test_a_batch_cut_short_counts_each_text_once(school_a, settings, monkeypatch):
+    """The reports' reminders per channel read these counts: a batch that stops in the
+    middle, its task run again, and the lease's end leave "sent" equal to the texts the
+    provider took and recorded, the one in doubt "unknown", none counted twice."""
+    event = make_event(school_a, starts_at=timezone.now() + timedelta(days=3))
+    families = [
+        make_family(f"P{i}", school_a, phone=f"+1212555013{i}", language="es") for i in range(5)
+    ]
+    Rsvp.objects.bulk_create(Rsvp(event=event, family=f, status="going") for f in families)
+    messages = Message.objects.bulk_create(
+        Message(
+            recipient=f"family:{f.pk}",
+            channel="sms",
+            language="es",
+            kind="reminder",
+            context={"event": event.pk},
+            due_at=timezone.now() - timedelta(minutes=1),
+            idempotency_key=f"cut-short:{f.pk}",
+        )
+        for f in families
+    )
+    ids = [m.pk for m in messages]
+    assert_exact()
+    assert counts() == {(event.pk, "reminder", "sms", "queued"): 5}
+    settings.SMS_BACKEND = f"{__name__}.TakesTheThirdTextThenTimesOut"
+    monkeypatch.setattr(sms, "outbox", [])
+    monkeypatch.setattr(TakesTheThirdTextThenTimesOut, "calls", 0)
+
+    with pytest.raises(SoftTimeLimitExceeded):
+        deliver_batch(ids)
+    # Two recorded, the third in doubt (still "sending"), the last two back in the queue.
+    assert_exact()
+    assert counts() == {
+        (event.pk, "reminder", "sms", "sent"): 2,
+        (event.pk, "reminder", "sms", "sending"): 1,
+        (event.pk, "reminder", "sms", "queued"): 2,
+    }
+    # The broker hands the task out again (acks_late): only the two queued are sent.
+    assert sorted(deliver_batch(ids).values()) == ["sent", "sent"]
+    deliver_batch(ids)  # and once more: nothing left to claim, nothing counted
+    assert_exact()
+    with time_machine.travel(timezone.now() + timedelta(minutes=11)):
+        assert expire_leases() == 1
+    assert_exact()
+    assert counts() == {
+        (event.pk, "reminder", "sms", "sent"): 4,
+        (event.pk, "reminder", "sms", "unknown"): 1,
+    }
+    phones = [text["to"] for text in sms.outbox]
+    assert len(phones) == len(set(phones)) == 5  # no family texted twice
