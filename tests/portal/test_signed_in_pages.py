@@ -361,3 +361,49 @@ def test_a_cookie_copied_before_a_sign_out_during_a_redis_outage_stays_signed_ou
     # ... and the copy is gone for good.
     assert cache.get("django.contrib.sessions.cached_db" + key) is None
     assert thief.get("/en/my/").status_code == 302
+
+
+def _fill_my_page(family, school, events):
+    """A family with something in each list My page reads by itself: answers, a
+    conversation with unread answers, an announcement and a calendar address."""
+    from django.utils import timezone
+
+    from conversations.models import Thread
+    from events.models import CalendarFeed
+    from tests.conversations.conftest import make_announcement
+
+    for number in range(events):
+        answer(family, make_event(school, title=f"Evening {number}", capacity=50))
+    Thread.objects.create(family=family, school=school, unread_by_family=2)
+    make_announcement(school, status="sent", sent_at=timezone.now())
+    return CalendarFeed.objects.create(family=family)
+
+
+@pytest.mark.parametrize("events", [1, 8])
+def test_my_page_reads_only_the_lists_that_have_something(
+    school_a, events, django_assert_max_num_queries
+):
+    """An empty list costs no query of its own; a full one is read whole, in one query
+    whatever its size, and each family sees only its own rows."""
+    rina = make_family("ZZR Rina", school_a, phone="+12125550172")
+    omar = make_family("ZZO Omar", school_a, phone="+12125550173")
+    feed = _fill_my_page(rina, school_a, events)
+    rina_client, omar_client = signed_in(rina), signed_in(omar)
+    for client in (rina_client, omar_client):
+        client.get("/en/my/")  # the session, Django's own caches
+    # The session, the user, their roles, the family, which lists have anything, its
+    # schools, the school's announcements and their texts; for Rina her answers and her
+    # conversations too. Before: 11 and 11, an empty list cost a query of its own.
+    with django_assert_max_num_queries(8):
+        omar_page = omar_client.get("/en/my/").content.decode()
+    with django_assert_max_num_queries(10):
+        rina_page = rina_client.get("/en/my/").content.decode()
+    assert f"Evening {events - 1}" in rina_page and "2 new answers" in rina_page
+    assert "School closed today" in rina_page and feed.token in rina_page
+    assert "You have not answered any event yet." not in rina_page
+    # Omar's school sent the same announcement; nothing else of Rina's is his.
+    assert "School closed today" in omar_page
+    assert "Evening 0" not in omar_page and "2 new answers" not in omar_page
+    assert feed.token not in omar_page and "ZZR Rina" not in omar_page
+    assert "You have not answered any event yet." in omar_page
+    assert "No messages yet." in omar_page
