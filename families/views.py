@@ -39,9 +39,11 @@ def family_required(view):
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        family = Family.objects.active().select_related("user").filter(user=request.user).first()
+        family = Family.objects.active().filter(user=request.user).first()
         if family is None:
             return redirect("families:setup")
+        # The user is the one already read for the request: no join to read it again.
+        family.user = request.user
         request.family = family
         return view(request, *args, **kwargs)
 

@@ -58,17 +58,24 @@ def school_detail(request, slug):
     )
     guides = in_reader_language(school.guides.published())
     language = translation.get_language()
+
     # No join to the school: the cards read only its time zone, and every event listed is
     # this school's own or its district's (no school). Each joined row cost a second model
     # and its columns' SQL: about 1.5 ms of CPU per page (bench/signed_cpu.py).
-    events = list(
-        in_reader_language(Event.objects.published().upcoming().for_school(school).with_places())[
-            :20
-        ]
-    )
-    for event in events:
-        if event.school_id == school.pk:
-            event.school = school
+    # Read only when the cards are not in the cache (a callable: the template calls it
+    # inside their part, which every answer retires with the places left it shows).
+    @cache
+    def events():
+        found = list(
+            in_reader_language(
+                Event.objects.published().upcoming().for_school(school).with_places()
+            )[:20]
+        )
+        for event in found:
+            if event.school_id == school.pk:
+                event.school = school
+        return found
+
     committees = in_reader_language(
         Committee.objects.filter(status=Status.PUBLISHED).filter(
             Q(school=school) | Q(school__isnull=True, district_id=school.district_id)

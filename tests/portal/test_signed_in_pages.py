@@ -64,9 +64,9 @@ def test_a_signed_in_school_page_stays_flat_with_its_events(
     family = make_family("ZZS Sara", school_a, phone="+12125550171")
     client = signed_in(family)
     assert f"Evening {events - 1}" in client.get(school_a.get_absolute_url()).content.decode()
-    # The session, the user, their roles, the school, the family's membership and the
-    # events (never from the cache: their cards say how many places are left).
-    with django_assert_max_num_queries(6):
+    # The session, the user, their roles, the school and the family's membership: the
+    # events' cards come from the cache (an answer retires them, see below). Before: 6.
+    with django_assert_max_num_queries(5):
         page = client.get(school_a.get_absolute_url()).content.decode()
     assert f"Evening {events - 1}" in page
     assert "Your family belongs to this school." in page
@@ -407,3 +407,29 @@ def test_my_page_reads_only_the_lists_that_have_something(
     assert feed.token not in omar_page and "ZZR Rina" not in omar_page
     assert "You have not answered any event yet." in omar_page
     assert "No messages yet." in omar_page
+
+
+def test_places_left_on_a_signed_in_school_page_change_with_each_answer(school_a):
+    """The cached cards are retired by every change that alters what they hold: an answer,
+    a cancellation, the event's title, place and capacity."""
+    event = make_event(school_a, title="Spring fair", capacity=5)
+    rina = make_family("ZZR Rina", school_a, phone="+12125550172")
+    omar = make_family("ZZO Omar", school_a, phone="+12125550173")
+    client = signed_in(omar)
+    url = school_a.get_absolute_url()
+
+    def cards():
+        page = client.get(url).content.decode()
+        return page[page.index("<h2>Events</h2>") :]
+
+    assert "5 places left" in cards() and "5 places left" in cards()  # the second cached
+    answer(rina, event, adults=3)
+    assert "2 places left" in cards()
+    answer(rina, event, going=False)
+    assert "5 places left" in cards()
+    event.title_en, event.place_en, event.capacity = "Autumn fair", "Gym", 8
+    event.save()
+    page = cards()
+    assert "Autumn fair" in page and "Gym" in page and "8 places left" in page
+    answer(omar, event, adults=8)
+    assert "Full — waiting list" in cards()
