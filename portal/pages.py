@@ -21,7 +21,7 @@ from families import services as family_services
 from families.forms import PassCodeForm
 from families.models import Family, FamilyPass, Membership
 from families.views import family_required, front_desk_required
-from portal.languages import in_reader_language
+from portal.languages import in_reader_language, only_in_reader_language
 from portal.page_cache import public_page
 from schools.models import District, School, Status
 from signups import services as signup_services
@@ -123,11 +123,13 @@ def _sections(family, now) -> dict:
     empty list then costs no query of its own (each list's query, with its joins and
     translated columns, cost about 1 ms of CPU to build, bench/signed_cpu.py)."""
     sql, params = _sections_sql()
-    given = {NO_FAMILY: family.pk, SOME_TIME: now}
+    # The time as the database's adapter gave it in the SQL's parameters (SQLite: text).
+    adapt = connection.ops.adapt_datetimefield_value
+    given = {NO_FAMILY: family.pk, adapt(SOME_TIME): adapt(now)}
     with connection.cursor() as cursor:
         cursor.execute(sql, [given.get(value, value) for value in params])
         row = cursor.fetchone()
-        return dict(zip((column.name for column in cursor.description), row, strict=True))
+        return dict(zip((column[0] for column in cursor.description), row, strict=True))
 
 
 @cache
@@ -173,16 +175,21 @@ def family_home(request):
     family = request.family
     now = timezone.now()
     has = _sections(family, now)
-    # Only the reader's language's columns of the schools and events named (and English).
-    memberships = in_reader_language(
-        family.memberships.select_related("school").order_by("school__name"), "school"
+    # Only the fields shown, in the reader's language (and English).
+    memberships = only_in_reader_language(
+        family.memberships.select_related("school").order_by("school__name"),
+        "status",
+        "school__name",
+        "school__slug",
     )
     answers = []
     if has["has_answers"]:
-        answers = in_reader_language(
+        answers = only_in_reader_language(
             _answers(family, now).select_related("event__school").order_by("event__starts_at"),
-            "event",
-            "event__school",
+            "status",
+            "event__title",
+            "event__starts_at",
+            "event__school__time_zone",
         )[:20]
     # Its meetings with teachers (conference days), soonest first.
     bookings = []
