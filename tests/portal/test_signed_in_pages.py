@@ -433,3 +433,31 @@ def test_places_left_on_a_signed_in_school_page_change_with_each_answer(school_a
     assert "Autumn fair" in page and "Gym" in page and "8 places left" in page
     answer(omar, event, adults=8)
     assert "Full — waiting list" in cards()
+
+
+@pytest.mark.parametrize("answers", [1, 12])
+def test_a_signed_in_event_page_stays_flat_with_its_answers(
+    school_a, answers, django_assert_max_num_queries
+):
+    """A school's event and a district's (its district named in the cached part, read only
+    when the part is made): the same few queries however many families answered."""
+    from tests.conftest import make_school
+
+    district_event = make_event(school_a, title="District fair", capacity=100)
+    district_event.school = None
+    district_event.save()
+    school_event = make_event(school_a, title="Spring fair", capacity=100)
+    other = make_school(school_a.district, "other-school", "Other School")
+    for number in range(answers):
+        family = make_family(f"ZZF {number}", other)
+        for event in (district_event, school_event):
+            services.rsvp(family=family, event=event, party=services.Party(True, 1))
+    rina = make_family("ZZR Rina", school_a, phone="+12125550172")
+    client = signed_in(rina)
+    for event, crumb in ((district_event, school_a.district.name), (school_event, "Spring fair")):
+        first = client.get(event.get_absolute_url()).content.decode()
+        assert crumb in first and f"{100 - answers} places left" in first
+        # The session, the user, their roles, the event, the family, its answer.
+        with django_assert_max_num_queries(6):
+            again = client.get(event.get_absolute_url()).content.decode()
+        assert crumb in again and f"{100 - answers} places left" in again
