@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/signed_cpu.py [--requests 50] [--database portal_bench_pages]
                                          [--profile "my page (en)"] [--lines 40]
+                                         [--pages "my page"]
 
 No server and no network: Django's test client sends each page --requests times with a
 family's session (the caches warm, as under load) and the process's own CPU time
@@ -17,6 +18,7 @@ import argparse
 import cProfile
 import os
 import pstats
+import re
 import statistics
 import sys
 import time
@@ -51,6 +53,7 @@ def main() -> None:
     parser.add_argument("--profile", default="")
     parser.add_argument("--lines", type=int, default=40)
     parser.add_argument("--match", default="", help="with --profile: only functions matching")
+    parser.add_argument("--pages", default="", help="only the pages whose name matches (regex)")
     args = parser.parse_args()
     ensure_database(args.database)
     setup_django(bench_env(args.database, page_bench.REDIS_DB))
@@ -65,6 +68,8 @@ def main() -> None:
     signed = Client(SERVER_NAME="127.0.0.1", HTTP_X_FORWARDED_PROTO="https", HTTP_COOKIE=cookie)
     anonymous = Client(SERVER_NAME="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
     targets = [(n, p) for n, p, s in page_bench.pages("signed-in") if s or n == "bare view"]
+    if args.pages:
+        targets = [(n, p) for n, p in targets if n == "bare view" or re.search(args.pages, n)]
     for n, path in targets:
         client = signed if n != "bare view" else anonymous
         for _ in range(3):

@@ -4,8 +4,8 @@ import zoneinfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import F, Q, Sum
+from django.db.models.expressions import RawSQL
 from django.templatetags.tz import do_timezone
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +13,12 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.languages import LANGUAGES
 from schools.models import LanguageListField, OrganisedBySchoolOrDistrict, TranslatedContent
+
+# The people holding a place at the event of the row (EventQuerySet.with_places).
+HOLDING_SQL = (
+    'SELECT COALESCE(SUM("adults" + "children"), 0) FROM "events_rsvp" '
+    'WHERE "event_id" = "events_event"."id" AND "status" = %s'
+)
 
 
 class EventQuerySet(models.QuerySet):
@@ -24,14 +30,15 @@ class EventQuerySet(models.QuerySet):
 
     def with_places(self):
         """Each event with the people holding a place, counted in the same query: a page of
-        cards costs no extra query for its "places left" (Event.places_left)."""
-        holding = (
-            Rsvp.objects.filter(event=OuterRef("pk"), status=Rsvp.Status.GOING)
-            .values("event")
-            .annotate(n=Sum(F("adults") + F("children")))
-            .values("n")
-        )
-        return self.annotate(people_holding=Coalesce(Subquery(holding), 0))
+        cards costs no extra query for its "places left" (Event.places_left).
+
+        Written in SQL: the same count as a Subquery of a grouped queryset cost about 2 ms
+        of CPU to build on every event page and school page (bench/signed_cpu.py), more
+        than the rest of the event's query. It names the event's own table, so it is for a
+        queryset of events read as it is (not inside another query's subquery)."""
+        # Our own constant SQL; the one value (the status) is a parameter.
+        holding = RawSQL(HOLDING_SQL, (Rsvp.Status.GOING,), output_field=models.IntegerField())  # noqa: S611
+        return self.annotate(people_holding=holding)
 
     def for_school(self, school):
         """A school's own events and its district's events for all schools."""

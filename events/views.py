@@ -22,7 +22,10 @@ from portal.page_cache import public_page
 
 
 def _event_or_404(request, pk, events=Event.objects) -> Event:
-    event = get_object_or_404(events.select_related("school", "district").with_places(), pk=pk)
+    # The school gives the times their zone; the district is named only on a district
+    # event's page, inside its cached part: read then, not joined on every visit (a joined
+    # row and its columns cost CPU to build, bench/signed_cpu.py).
+    event = get_object_or_404(events.select_related("school").with_places(), pk=pk)
     if event.status == Event.Status.DRAFT and not can_manage(request.user, event):
         raise Http404
     return event
@@ -43,7 +46,7 @@ def detail(request, pk):
     steps, and a step two posted alone, twice, or after the event filled up is simply an
     answer under the usual rules (services.rsvp)."""
     # The page shows one language (English where a text is missing): only those columns.
-    event = _event_or_404(request, pk, in_reader_language(Event.objects, "school", "district"))
+    event = _event_or_404(request, pk, in_reader_language(Event.objects, "school"))
     family = _family(request)
     if family is None and request.method == "POST":
         return redirect(f"{reverse('account_login')}?next={event.get_absolute_url()}")

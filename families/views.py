@@ -28,7 +28,7 @@ from families.forms import (
 from families.models import Family, FamilyPass, Membership
 from families.qr import pass_qr_svg
 from messaging.translation import provider_name as translation_provider
-from portal.languages import in_reader_language
+from portal.languages import only_in_reader_language
 from schools.access import assist_schools, front_desk_schools, partners_for
 from schools.models import School
 
@@ -39,9 +39,11 @@ def family_required(view):
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        family = Family.objects.active().select_related("user").filter(user=request.user).first()
+        family = Family.objects.active().filter(user=request.user).first()
         if family is None:
             return redirect("families:setup")
+        # The user is the one already read for the request: no join to read it again.
+        family.user = request.user
         request.family = family
         return view(request, *args, **kwargs)
 
@@ -136,10 +138,12 @@ def family_pass(request):
         return redirect("families:pass")
     if current is None:
         return render(request, "families/pass_cancelled.html", {"family": family})
-    schools = in_reader_language(
+    # Only the names shown, in the reader's language (and English).
+    schools = only_in_reader_language(
         School.objects.filter(
             memberships__family=family, memberships__status=Membership.Status.CONFIRMED
-        )
+        ),
+        "name",
     )
     return render(
         request,

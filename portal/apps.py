@@ -23,7 +23,7 @@ class PortalConfig(AppConfig):
     def ready(self):
         from accounts import landing
         from portal import front_door
-        from portal.page_cache import content_changed
+        from portal.page_cache import content_changed, places_changed
 
         landing.register(front_door.url_for)
 
@@ -37,3 +37,7 @@ class PortalConfig(AppConfig):
             sender=apps.get_model("events.Event").partners.through,
             dispatch_uid="page-cache-m2m-event-partners",
         )
+        # Places left: every answer retires the parts that show them (and only those).
+        rsvp = apps.get_model("events.Rsvp")
+        post_save.connect(places_changed, sender=rsvp, dispatch_uid="page-cache-places")
+        post_delete.connect(places_changed, sender=rsvp, dispatch_uid="page-cache-d-places")

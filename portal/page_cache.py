@@ -36,6 +36,9 @@ TOKEN_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]+(")')
 TOKEN_SLOT = b"\\1\x00csrf\x00\\2"
 
 GENERATION_KEY = "page-cache:generation"
+# Bumped by every change to an answer (events.Rsvp): the parts that say how many places
+# are left are kept under it too, beside the content's generation.
+PLACES_KEY = "page-cache:places"
 log = logging.getLogger("portal.page_cache")
 
 
@@ -51,12 +54,19 @@ def content_changed(**kwargs) -> None:
     transaction.on_commit(_bump)
 
 
-def _bump() -> None:
+def places_changed(**kwargs) -> None:
+    """Signal receiver for answers: retire the parts that show places left (an answer, a
+    cancellation, a move up from the waiting list), now and at commit, as content_changed."""
+    _bump(PLACES_KEY)
+    transaction.on_commit(lambda: _bump(PLACES_KEY))
+
+
+def _bump(counter: str = GENERATION_KEY) -> None:
     try:
         try:
-            cache.incr(GENERATION_KEY)
+            cache.incr(counter)
         except ValueError:
-            cache.add(GENERATION_KEY, 2, timeout=None)
+            cache.add(counter, 2, timeout=None)
     except CACHE_DOWN as error:
         log.warning("page_cache.unavailable error=%s", type(error).__name__)
 
@@ -73,18 +83,22 @@ def _cacheable_request(request) -> bool:
 
 def _key(request) -> str:
     path = hashlib.sha256(request.path.encode()).hexdigest()[:32]
-    return f"page-cache:v2:{translation.get_language()}:{path}"
+    return f"page-cache:v3:{translation.get_language()}:{path}"
 
 
-def _current(key: str):
+def _current(key: str, counters=(GENERATION_KEY,)):
     """(the current generation, the entry stored under key if rendered in it, else None).
-    One round trip: an entry is stored with the generation it was rendered in, and an older
-    one is a miss."""
-    found = cache.get_many([GENERATION_KEY, key])
-    generation = found.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        generation = cache.get(GENERATION_KEY, 1)
+    One round trip: an entry is stored with the generation it was rendered in (the value
+    of each counter), and an older one is a miss."""
+    found = cache.get_many([*counters, key])
+    generation = []
+    for counter in counters:
+        value = found.get(counter)
+        if value is None:
+            cache.add(counter, 1, timeout=None)
+            value = cache.get(counter, 1)
+        generation.append(value)
+    generation = tuple(generation)
     cached = found.get(key)
     return generation, cached if isinstance(cached, tuple) and cached[0] == generation else None
 
@@ -132,16 +146,18 @@ def _from_cache(request, content: bytes, content_type: str) -> HttpResponse:
     return HttpResponse(content, content_type=content_type)
 
 
-def public_part(request, name: str, render) -> str:
+def public_part(request, name: str, render, places: bool = False) -> str:
     """A part of a page that is the same for every visitor of this address in this
     language, from the cache; render() makes it when the cache has none of this
-    generation."""
+    generation. A part that shows places left (places=True) is also retired by every
+    change to an answer."""
     if not getattr(settings, "PAGE_CACHE_SECONDS", 0):
         return render()
     path = hashlib.sha256(request.path.encode()).hexdigest()[:32]
-    key = f"page-part:v1:{translation.get_language()}:{path}:{name}"
+    key = f"page-part:v2:{translation.get_language()}:{path}:{name}"
+    counters = (GENERATION_KEY, PLACES_KEY) if places else (GENERATION_KEY,)
     try:
-        generation, cached = _current(key)
+        generation, cached = _current(key, counters)
     except CACHE_DOWN as error:
         log.warning("page_cache.unavailable error=%s", type(error).__name__)
         return render()

@@ -2,23 +2,26 @@
 that no app imports one above it; portal/urls.py adds each to its app's URL namespace, so
 its address and its name ("schools:school", "families:home") stay the app's."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from functools import cache
 
-from django.db.models import Q
+from django.db import connection
+from django.db.models import Exists, Q, Subquery
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from committees.models import Committee
+from conversations.announcements.models import Announcement
 from conversations.announcements.views import for_family as recent_announcements
 from conversations.models import Thread
 from events.access import can_run_door
 from events.models import CalendarFeed, Event, Rsvp
 from families import services as family_services
 from families.forms import PassCodeForm
-from families.models import FamilyPass, Membership
+from families.models import Family, FamilyPass, Membership
 from families.views import family_required, front_desk_required
-from portal.languages import in_reader_language
+from portal.languages import in_reader_language, only_in_reader_language
 from portal.page_cache import public_page
 from schools.models import District, School, Status
 from signups import services as signup_services
@@ -55,17 +58,24 @@ def school_detail(request, slug):
     )
     guides = in_reader_language(school.guides.published())
     language = translation.get_language()
+
     # No join to the school: the cards read only its time zone, and every event listed is
     # this school's own or its district's (no school). Each joined row cost a second model
     # and its columns' SQL: about 1.5 ms of CPU per page (bench/signed_cpu.py).
-    events = list(
-        in_reader_language(Event.objects.published().upcoming().for_school(school).with_places())[
-            :20
-        ]
-    )
-    for event in events:
-        if event.school_id == school.pk:
-            event.school = school
+    # Read only when the cards are not in the cache (a callable: the template calls it
+    # inside their part, which every answer retires with the places left it shows).
+    @cache
+    def events():
+        found = list(
+            in_reader_language(
+                Event.objects.published().upcoming().for_school(school).with_places()
+            )[:20]
+        )
+        for event in found:
+            if event.school_id == school.pk:
+                event.school = school
+        return found
+
     committees = in_reader_language(
         Committee.objects.filter(status=Status.PUBLISHED).filter(
             Q(school=school) | Q(school__isnull=True, district_id=school.district_id)
@@ -101,50 +111,117 @@ def _membership_status(user, school) -> str | None:
 # A family's own page: its schools and its answers to events
 
 
+# The values _sections_sql is built with, replaced by the family's and the time's at each
+# request: no family has this id and no time is this one.
+NO_FAMILY = -1
+SOME_TIME = datetime(1901, 1, 1, tzinfo=UTC)
+
+
+def _sections(family, now) -> dict:
+    """Which of My page's lists have anything, and the calendar address's token, in one
+    query. Most families have no meetings, shifts, conversations or announcements: an
+    empty list then costs no query of its own (each list's query, with its joins and
+    translated columns, cost about 1 ms of CPU to build, bench/signed_cpu.py)."""
+    sql, params = _sections_sql()
+    # The time as the database's adapter gave it in the SQL's parameters (SQLite: text).
+    adapt = connection.ops.adapt_datetimefield_value
+    given = {NO_FAMILY: family.pk, adapt(SOME_TIME): adapt(now)}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [given.get(value, value) for value in params])
+        row = cursor.fetchone()
+        return dict(zip((column[0] for column in cursor.description), row, strict=True))
+
+
+@cache
+def _sections_sql() -> tuple[str, list]:
+    """The SQL of the sections query, built once per process: building it (five subqueries,
+    four of them in the announcements' audience) cost more CPU than the rest of the page's
+    queries (about 5 ms a request). Each test is the list's own filter, made with
+    placeholders that _sections swaps for the family and the time, so a list is read
+    whenever it would show a row (tests/portal/test_signed_in_pages.py)."""
+    family, now = Family(pk=NO_FAMILY), SOME_TIME
+    query = Family.objects.filter(pk=family.pk).values(
+        has_answers=Exists(_answers(family, now)),
+        has_bookings=Exists(signup_services.upcoming_bookings(family, now)),
+        has_threads=Exists(Thread.objects.filter(family=family)),
+        has_volunteering=Exists(_volunteering(family, now)),
+        has_announcements=Exists(Announcement.objects.sent().for_family(family)),
+        # Made only when the family asks for it (a POST): opening this page writes
+        # nothing (A4). A family has one feed at most.
+        feed_token=Subquery(CalendarFeed.objects.filter(family=family).values("token")[:1]),
+    )
+    sql, params = query.query.get_compiler(connection=connection).as_sql()
+    return sql, list(params)
+
+
+def _answers(family, now):
+    return Rsvp.objects.filter(
+        family=family,
+        status__in=[Rsvp.Status.GOING, Rsvp.Status.WAITLISTED],
+        event__ends_at__gte=now,
+    )
+
+
+def _volunteering(family, now):
+    return VolunteerSignup.objects.filter(
+        family=family,
+        status__in=[VolunteerSignup.Status.GOING, VolunteerSignup.Status.WAITLISTED],
+        shift__ends_at__gte=now,
+    )
+
+
 @family_required
 def family_home(request):
     family = request.family
-    # Only the reader's language's columns of the schools and events named (and English).
-    memberships = in_reader_language(
-        family.memberships.select_related("school").order_by("school__name"), "school"
+    now = timezone.now()
+    has = _sections(family, now)
+    # Only the fields shown, in the reader's language (and English).
+    memberships = only_in_reader_language(
+        family.memberships.select_related("school").order_by("school__name"),
+        "status",
+        "school__name",
+        "school__slug",
     )
-    answers = in_reader_language(
-        Rsvp.objects.filter(
-            family=family,
-            status__in=[Rsvp.Status.GOING, Rsvp.Status.WAITLISTED],
-            event__ends_at__gte=timezone.now(),
-        )
-        .select_related("event__school")
-        .order_by("event__starts_at"),
-        "event",
-        "event__school",
-    )[:20]
+    answers = []
+    if has["has_answers"]:
+        answers = only_in_reader_language(
+            _answers(family, now).select_related("event__school").order_by("event__starts_at"),
+            "status",
+            "event__title",
+            "event__starts_at",
+            "event__school__time_zone",
+        )[:20]
     # Its meetings with teachers (conference days), soonest first.
-    bookings = list(signup_services.upcoming_bookings(family)[:20])
+    bookings = []
+    if has["has_bookings"]:
+        bookings = list(signup_services.upcoming_bookings(family, now)[:20])
     # Its conversations with its schools (a text too long to send whole links to one).
-    threads = in_reader_language(
-        Thread.objects.filter(family=family).select_related("school").order_by("-last_message_at"),
-        "school",
-    )[:20]
-    # The shifts it signed up to help at, coming or waiting, soonest first.
-    volunteering = in_reader_language(
-        VolunteerSignup.objects.filter(
-            family=family,
-            status__in=[VolunteerSignup.Status.GOING, VolunteerSignup.Status.WAITLISTED],
-            shift__ends_at__gte=timezone.now(),
-        )
-        .select_related("shift__opportunity__school")
-        .order_by("shift__starts_at"),
-        "shift__opportunity",
-        "shift__opportunity__school",
-    )[:20]
     # One conversation per school: these are all of them, and their unread answers.
-    threads = list(threads)
+    threads = []
+    if has["has_threads"]:
+        threads = list(
+            in_reader_language(
+                Thread.objects.filter(family=family)
+                .select_related("school")
+                .order_by("-last_message_at"),
+                "school",
+            )[:20]
+        )
+    # The shifts it signed up to help at, coming or waiting, soonest first.
+    volunteering = []
+    if has["has_volunteering"]:
+        volunteering = in_reader_language(
+            _volunteering(family, now)
+            .select_related("shift__opportunity__school")
+            .order_by("shift__starts_at"),
+            "shift__opportunity",
+            "shift__opportunity__school",
+        )[:20]
     # The latest announcements, whole on their own page (conversations/announcements).
-    announcements = recent_announcements(family, translation.get_language(), 3)
-    # Made only when the family asks for it (a POST): opening this page writes nothing (A4).
-    # Only its token is shown: no model to build (a family has one feed at most).
-    feed_token = CalendarFeed.objects.filter(family=family).values_list("token", flat=True).first()
+    announcements = []
+    if has["has_announcements"]:
+        announcements = recent_announcements(family, translation.get_language(), 3)
+    feed_token = has["feed_token"]
     # Until a school confirms the family, the page leads with the next step: joining, and
     # how long the schools it asked usually take to answer.
     memberships = list(memberships)

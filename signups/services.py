@@ -301,9 +301,9 @@ def withdraw_offer(*, family: Family, school) -> bool:
     return True
 
 
-def upcoming_bookings(family: Family):
+def upcoming_bookings(family: Family, now=None):
     return (
-        Booking.objects.filter(family=family, slot__ends_at__gte=timezone.now())
+        Booking.objects.filter(family=family, slot__ends_at__gte=now or timezone.now())
         .exclude(slot__day__status=ConferenceDay.Status.CANCELLED)
         .select_related("slot__day__school", "host", "interpreter")
         .order_by("starts_at")
