@@ -35,8 +35,10 @@ def signed_by_provider(request) -> bool:
 # reaches the database or the apps above.
 SID = re.compile(r"[A-Za-z0-9]{1,64}")
 KEYS = re.compile(r"[0-9*#]{1,8}")
-# A phone number as the provider writes it (E.164), or a short code.
-PHONE = re.compile(r"\+?[0-9]{3,16}")
+# A phone number as the provider writes it (E.164), a short code, or written as a person
+# does ("+1 (212) 555-0123": a provider or a test console may pass it on so); the handlers
+# normalise it (families.models.Family.objects.reached_at).
+PHONE = re.compile(r"\+?[0-9(][0-9 ().\-]{2,30}")
 # A text is 1600 characters at most at the provider (ten segments); more is not a text.
 BODY_MAX = 1600
 # Kept in a text: its line breaks and tabs; every other control character goes.

@@ -219,6 +219,12 @@ class SentryStandIn(BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers["Content-Length"]))
         if self.headers.get("Content-Encoding") == "gzip":
             body = gzip.decompress(body)
+        elif self.headers.get("Content-Encoding") == "br":
+            # The SDK compresses with brotli when the package is installed (locust, which
+            # make bench installs, brings it).
+            import brotli
+
+            body = brotli.decompress(body)
         type(self).received.append((self.path, body.decode("utf-8")))
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
