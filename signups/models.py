@@ -158,6 +158,13 @@ class ConferenceDay(models.Model):
                 "Families have booked meetings on this day, so its date, first start and "
                 "minutes per meeting cannot change. Cancel this day and make a new one."
             )
+        if self._cancelled_with_meetings():
+            # Its families were told the meeting is off (signups.notices.school_cancelled)
+            # and to book another time: published again, their meetings would come back
+            # without a word or a reminder, and a second cancel would tell no one.
+            errors["status"] = _(
+                "The families with meetings this day were told it is cancelled. Make a new day."
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -170,6 +177,13 @@ class ConferenceDay(models.Model):
             return False
         now = {"date": self.date, "starts": self.starts, "slot_minutes": self.slot_minutes}
         return now != before and Booking.objects.filter(slot__day_id=self.pk).exists()
+
+    def _cancelled_with_meetings(self) -> bool:
+        if self.pk is None or self.status == self.Status.CANCELLED:
+            return False
+        was = ConferenceDay.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+        booked = Booking.objects.filter(slot__day_id=self.pk)
+        return was == self.Status.CANCELLED and booked.exists()
 
     @property
     def time_zone(self):

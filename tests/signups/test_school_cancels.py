@@ -225,3 +225,28 @@ def test_the_cancelled_text_fits_two_segments_with_a_long_name(school_a, languag
     # Never cut before the link: the teacher's name gives way first.
     assert f"/{link_prefix(language)}/schools/" in text or "/my/" in text, (language, text)
     assert "Ms. Alex" in text, (language, text)
+
+
+def test_a_cancelled_day_with_meetings_is_not_published_again(client, staff_a, booked):
+    """The families were told the meeting is off and to book another time: published again,
+    their meetings would be back on their page with no reminder, and a second cancel would
+    tell no one (the text's key names the booking). Staff make a new day instead."""
+    day, bookings = booked
+    client.force_login(staff_a)
+    save_day(client, day, status="cancelled")
+    day.refresh_from_db()
+    response = client.post(
+        f"/admin/signups/conferenceday/{day.pk}/change/", day_form(day, status="published")
+    )
+    assert response.status_code == 200
+    assert "Make a new day" in response.content.decode()
+    day.refresh_from_db()
+    assert day.status == ConferenceDay.Status.CANCELLED
+    assert not services.upcoming_bookings(bookings["es"].family).exists()
+    # A day cancelled before anyone booked may be published again.
+    empty = make_day(day.school, on=day.date + timedelta(days=1))
+    save_day(client, empty, status="cancelled")
+    empty.refresh_from_db()
+    save_day(client, empty, status="published")
+    empty.refresh_from_db()
+    assert empty.status == ConferenceDay.Status.PUBLISHED
