@@ -265,6 +265,29 @@ def cancel_all(family: Family) -> int:
     return upcoming.delete()[0]
 
 
+def replace_interpreter(interpreters) -> None:
+    """These interpreters will not come (a parent erased their data): each meeting still to
+    come they were booked for gets another free interpreter of its language, or none. The
+    slot's lock, then the interpreters' (as a booking, which takes its family's lock first
+    and this never takes): no deadlock."""
+    upcoming = Booking.objects.filter(interpreter__in=interpreters, starts_at__gt=timezone.now())
+    for booking_id in upcoming.order_by("pk").values_list("pk", flat=True):
+        with transaction.atomic():
+            booking = Booking.objects.filter(pk=booking_id).first()
+            slot = _locked_slot(booking.slot_id) if booking else None
+            booking = Booking.objects.filter(pk=booking_id).first()
+            if slot is None or booking is None:
+                continue  # cancelled meanwhile
+            # Not offered again: the interpreters going are left out of the free ones.
+            Interpreter.objects.filter(pk=booking.interpreter_id).update(approved=False)
+            try:
+                replacement = _reserve_interpreter(slot.day, slot, booking.interpreter_language)
+            except ValidationError:
+                replacement = None
+            booking.interpreter = replacement
+            booking.save(update_fields=["interpreter"])
+
+
 def offer_to_interpret(*, family: Family, school, languages: list[str], note: str) -> Interpreter:
     """A parent's offer, from their page: kept unapproved until staff approve it. A second
     offer changes the first (and needs approving again if the languages changed)."""
