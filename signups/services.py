@@ -79,8 +79,11 @@ def _locked_slot(slot_id: int) -> Slot | None:
 def _overlapping(slot: Slot):
     """Bookings whose meeting overlaps this slot's, on any of the school's days: two days on
     one date may have different slot lengths, so "the same start" is not enough for a
-    person who can be in one meeting at a time."""
-    return Booking.objects.filter(starts_at__lt=slot.ends_at, slot__ends_at__gt=slot.starts_at)
+    person who can be in one meeting at a time. A cancelled day's meetings hold no one (its
+    families were told to book another time, maybe on the day made instead)."""
+    return Booking.objects.filter(
+        starts_at__lt=slot.ends_at, slot__ends_at__gt=slot.starts_at
+    ).exclude(slot__day__status=ConferenceDay.Status.CANCELLED)
 
 
 def free_interpreter_ids(day: ConferenceDay, slot: Slot, language: str) -> list[int]:

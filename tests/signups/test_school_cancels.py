@@ -250,3 +250,26 @@ def test_a_cancelled_day_with_meetings_is_not_published_again(client, staff_a, b
     save_day(client, empty, status="published")
     empty.refresh_from_db()
     assert empty.status == ConferenceDay.Status.PUBLISHED
+
+
+def test_after_a_cancelled_day_its_families_book_the_same_time_on_the_new_day(
+    client, staff_a, school_a
+):
+    """Told "book another time", the family books on the day staff made instead, at the same
+    hour and with the same interpreter: its cancelled meeting holds neither the family nor
+    the interpreter at that time."""
+    day = make_day(school_a, interpreters=[("bn",)])
+    family = make_family("ZZC Rahim", school_a, phone="+12125550186", language="bn")
+    before = book(day, family, language="bn")
+    client.force_login(staff_a)
+    save_day(client, day, status="cancelled")
+    new_day = make_day(school_a, on=day.date, interpreters=[], place="Gym")
+    Availability.objects.create(
+        day=new_day, interpreter=before.interpreter, starts=new_day.starts, ends=new_day.ends
+    )
+    slot = new_day.slots.get(host__name="Teacher 0", starts_at=before.starts_at)
+    assert slot in services.offered_slots(slot.host, "bn", family)
+    after = services.book(
+        family=family, slot_id=slot.pk, request=services.Request(interpreter_language="bn")
+    )
+    assert after.slot == slot and after.interpreter == before.interpreter
