@@ -123,6 +123,10 @@ def test_staff_make_a_day_and_its_times_come_from_the_hours_and_breaks(client, s
         {"booking_deadline_0": "2031-03-05"},
         {"date": "not a date"},
         {"place_en": "x" * 5000},
+        {"place_ar": "x" * 5000},
+        {"place_en": "Library\x00"},
+        {"slot_minutes": "9" * 30},
+        {"starts": "25:00"},
     ],
 )
 def test_the_day_form_refuses_bad_input_with_a_message(client, staff_a, school_a, bad):
