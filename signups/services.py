@@ -9,7 +9,8 @@ the first's meeting at that time; two families racing for one slot queue on the 
 families at the same time with different hosts who both need Bengali queue on the Bengali
 interpreters, and the second sees the first's booking once it has the lock. The same
 order everywhere means no deadlock: only a booking takes the family's lock, and always
-before any row lock (a cancellation takes the slot's alone). The database's constraints
+before any row lock (a cancellation takes the slot's alone; staff cancelling a day take its
+slots' locks, lowest id first, and no other). The database's constraints
 (signups.models.Booking) say the same again, so a path that forgot the lock fails loudly
 instead of booking twice. A lock held longer than LOCK_TIMEOUT_MS answers "busy, try
 again"; every refusal is a ValidationError with a message in the family's language.
@@ -153,6 +154,9 @@ def _book_locked(family: Family, slot_id: int, request: Request) -> Booking:
     if slot is None:
         raise ValidationError(GONE, code="gone")
     day = slot.day
+    # Read again now the slot is ours: staff cancelling the day hold its slots' locks, and
+    # the slot's query read the day as it was before it waited for them (day_cancelled).
+    day.status = ConferenceDay.objects.filter(pk=day.pk).values_list("status", flat=True).get()
     if not day.is_open:
         raise ValidationError(CLOSED, code="closed")
     holder = Booking.objects.filter(slot=slot).first()
@@ -245,6 +249,20 @@ def school_cancelled(bookings) -> int:
     for booking in upcoming:
         notices.school_cancelled(booking)
         told += 1
+    return told
+
+
+def day_cancelled(day: ConferenceDay) -> int:
+    """Staff cancelled this day (ConferenceDayAdmin.save_model, in the admin's transaction,
+    its status saved): its families are told, and its interpreters are free at those times
+    again (one meeting per interpreter and start is a constraint) for the day made instead.
+    Its slots are locked first, lowest id first: a booking being written holds its slot's
+    lock, so it is committed, and told, before the families are read; one that comes after
+    waits for this transaction and then sees the day cancelled (_book_locked)."""
+    if not _skipped():
+        list(Slot.objects.select_for_update().filter(day=day).order_by("pk").values_list("pk"))
+    told = school_cancelled(Booking.objects.filter(slot__day=day))
+    Booking.objects.filter(slot__day=day).update(interpreter=None)
     return told
 
 
