@@ -111,7 +111,7 @@ class ConferenceDayAdmin(ScopedAdmin, TabbedTranslationAdmin):
         super().save_model(request, obj, form, change)
         if change and "status" in form.changed_data and obj.status == obj.Status.CANCELLED:
             # The families with a meeting this day are told, once each (signups.notices).
-            told = services.school_cancelled(Booking.objects.filter(slot__day=obj))
+            told = services.day_cancelled(obj)
             if told:
                 self.message_user(
                     request,

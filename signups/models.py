@@ -10,7 +10,7 @@ import zoneinfo
 from datetime import datetime, timedelta
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.templatetags.tz import do_timezone
 from django.urls import reverse
@@ -158,6 +158,13 @@ class ConferenceDay(models.Model):
                 "Families have booked meetings on this day, so its date, first start and "
                 "minutes per meeting cannot change. Cancel this day and make a new one."
             )
+        if self._cancelled_with_meetings():
+            # Its families were told the meeting is off (signups.notices.school_cancelled)
+            # and to book another time: published again, their meetings would come back
+            # without a word or a reminder, and a second cancel would tell no one.
+            errors["status"] = _(
+                "The families with meetings this day were told it is cancelled. Make a new day."
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -170,6 +177,13 @@ class ConferenceDay(models.Model):
             return False
         now = {"date": self.date, "starts": self.starts, "slot_minutes": self.slot_minutes}
         return now != before and Booking.objects.filter(slot__day_id=self.pk).exists()
+
+    def _cancelled_with_meetings(self) -> bool:
+        if self.pk is None or self.status == self.Status.CANCELLED:
+            return False
+        was = ConferenceDay.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+        booked = Booking.objects.filter(slot__day_id=self.pk)
+        return was == self.Status.CANCELLED and booked.exists()
 
     @property
     def time_zone(self):
@@ -201,10 +215,17 @@ class ConferenceDay(models.Model):
             start = end
         return times
 
+    @transaction.atomic
     def make_slots(self) -> int:
-        """Slots for every host, for the times not made yet; slots already made (booked or
-        not) are kept. Returns how many were made."""
+        """Slots for every host, for the times not made yet; a time no longer in the day (a
+        break added, the end sooner) goes unless a family booked it (it was told that time).
+        Returns how many were made."""
         times = self.slot_times()
+        # Locked before they are counted: a family booking one of them holds its lock, and
+        # its booking is then seen; one that comes after finds the time gone.
+        gone = self.slots.exclude(starts_at__in=[start for start, _end in times])
+        gone = list(gone.select_for_update().values_list("pk", flat=True))
+        Slot.objects.filter(pk__in=gone, bookings__isnull=True).delete()
         made = 0
         for host in self.hosts.all():
             have = set(host.slots.values_list("starts_at", flat=True))

@@ -5,7 +5,9 @@
 its offer to interpret. Erasure: the meetings still to come go (their messages not yet sent
 with them); those held stay for the counts without the child's name, class or phone; the
 offer goes; an offer already booked for meetings stays as "(erased)" with no note, so
-the schedules staff printed still add up.
+the schedules staff printed still add up. Meetings still to come that the parent was to
+interpret at get another free interpreter of their language, or none (then their page
+and reminders no longer say one will be there).
 """
 
 from django.utils.translation import gettext
@@ -60,6 +62,9 @@ def named_rows(family) -> dict:
 def erase(family) -> None:
     services.cancel_all(family)
     offers = Interpreter.objects.filter(family=family)
+    # The meetings to come this parent was to interpret at: they will not be there, so
+    # the family's page and reminders must stop promising them.
+    services.replace_interpreter(offers)
     # Bookings of other families may name this parent as their interpreter (PROTECT): the
     # row stays, without the name or the note, and is no longer used.
     booked = offers.filter(bookings__isnull=False).distinct()

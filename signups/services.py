@@ -9,7 +9,8 @@ the first's meeting at that time; two families racing for one slot queue on the 
 families at the same time with different hosts who both need Bengali queue on the Bengali
 interpreters, and the second sees the first's booking once it has the lock. The same
 order everywhere means no deadlock: only a booking takes the family's lock, and always
-before any row lock (a cancellation takes the slot's alone). The database's constraints
+before any row lock (a cancellation takes the slot's alone; staff cancelling a day take its
+slots' locks, lowest id first, and no other). The database's constraints
 (signups.models.Booking) say the same again, so a path that forgot the lock fails loudly
 instead of booking twice. A lock held longer than LOCK_TIMEOUT_MS answers "busy, try
 again"; every refusal is a ValidationError with a message in the family's language.
@@ -79,8 +80,11 @@ def _locked_slot(slot_id: int) -> Slot | None:
 def _overlapping(slot: Slot):
     """Bookings whose meeting overlaps this slot's, on any of the school's days: two days on
     one date may have different slot lengths, so "the same start" is not enough for a
-    person who can be in one meeting at a time."""
-    return Booking.objects.filter(starts_at__lt=slot.ends_at, slot__ends_at__gt=slot.starts_at)
+    person who can be in one meeting at a time. A cancelled day's meetings hold no one (its
+    families were told to book another time, maybe on the day made instead)."""
+    return Booking.objects.filter(
+        starts_at__lt=slot.ends_at, slot__ends_at__gt=slot.starts_at
+    ).exclude(slot__day__status=ConferenceDay.Status.CANCELLED)
 
 
 def free_interpreter_ids(day: ConferenceDay, slot: Slot, language: str) -> list[int]:
@@ -150,6 +154,9 @@ def _book_locked(family: Family, slot_id: int, request: Request) -> Booking:
     if slot is None:
         raise ValidationError(GONE, code="gone")
     day = slot.day
+    # Read again now the slot is ours: staff cancelling the day hold its slots' locks, and
+    # the slot's query read the day as it was before it waited for them (day_cancelled).
+    day.status = ConferenceDay.objects.filter(pk=day.pk).values_list("status", flat=True).get()
     if not day.is_open:
         raise ValidationError(CLOSED, code="closed")
     holder = Booking.objects.filter(slot=slot).first()
@@ -245,6 +252,20 @@ def school_cancelled(bookings) -> int:
     return told
 
 
+def day_cancelled(day: ConferenceDay) -> int:
+    """Staff cancelled this day (ConferenceDayAdmin.save_model, in the admin's transaction,
+    its status saved): its families are told, and its interpreters are free at those times
+    again (one meeting per interpreter and start is a constraint) for the day made instead.
+    Its slots are locked first, lowest id first: a booking being written holds its slot's
+    lock, so it is committed, and told, before the families are read; one that comes after
+    waits for this transaction and then sees the day cancelled (_book_locked)."""
+    if not _skipped():
+        list(Slot.objects.select_for_update().filter(day=day).order_by("pk").values_list("pk"))
+    told = school_cancelled(Booking.objects.filter(slot__day=day))
+    Booking.objects.filter(slot__day=day).update(interpreter=None)
+    return told
+
+
 def booking_deleted(sender, instance: Booking, origin=None, **kwargs) -> None:
     """pre_delete of a Booking (SignupsConfig.ready): a booking deleted with its slot, its
     teacher or its day (in the admin, or anywhere) is a meeting the school called off. The
@@ -263,6 +284,29 @@ def cancel_all(family: Family) -> int:
         notices.cancel_reminders(booking)
     Booking.objects.filter(family=family).update(child_name="", child_class="", phone="")
     return upcoming.delete()[0]
+
+
+def replace_interpreter(interpreters) -> None:
+    """These interpreters will not come (a parent erased their data): each meeting still to
+    come they were booked for gets another free interpreter of its language, or none. The
+    slot's lock, then the interpreters' (as a booking, which takes its family's lock first
+    and this never takes): no deadlock."""
+    upcoming = Booking.objects.filter(interpreter__in=interpreters, starts_at__gt=timezone.now())
+    for booking_id in upcoming.order_by("pk").values_list("pk", flat=True):
+        with transaction.atomic():
+            booking = Booking.objects.filter(pk=booking_id).first()
+            slot = _locked_slot(booking.slot_id) if booking else None
+            booking = Booking.objects.filter(pk=booking_id).first()
+            if slot is None or booking is None:
+                continue  # cancelled meanwhile
+            # Not offered again: the interpreters going are left out of the free ones.
+            Interpreter.objects.filter(pk=booking.interpreter_id).update(approved=False)
+            try:
+                replacement = _reserve_interpreter(slot.day, slot, booking.interpreter_language)
+            except ValidationError:
+                replacement = None
+            booking.interpreter = replacement
+            booking.save(update_fields=["interpreter"])
 
 
 def offer_to_interpret(*, family: Family, school, languages: list[str], note: str) -> Interpreter:

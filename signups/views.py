@@ -41,7 +41,8 @@ def _may_book(family, school) -> bool:
 
 def _pk(value) -> int | None:
     value = (value or "")[:12]
-    return int(value) if value.isdigit() else None
+    # ASCII digits only: "²" or "①" are digits to isdigit() but not to int().
+    return int(value) if value.isascii() and value.isdigit() else None
 
 
 @require_http_methods(["GET", "POST"])

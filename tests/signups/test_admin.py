@@ -5,7 +5,7 @@ change nothing of it (RELIABILITY C1)."""
 import pytest
 
 from signups import services
-from signups.models import ConferenceDay, Interpreter, Slot
+from signups.models import Booking, ConferenceDay, Interpreter, Slot
 from tests.families.conftest import make_family
 from tests.signups.conftest import make_day
 
@@ -123,6 +123,10 @@ def test_staff_make_a_day_and_its_times_come_from_the_hours_and_breaks(client, s
         {"booking_deadline_0": "2031-03-05"},
         {"date": "not a date"},
         {"place_en": "x" * 5000},
+        {"place_ar": "x" * 5000},
+        {"place_en": "Library\x00"},
+        {"slot_minutes": "9" * 30},
+        {"starts": "25:00"},
     ],
 )
 def test_the_day_form_refuses_bad_input_with_a_message(client, staff_a, school_a, bad):
@@ -163,3 +167,31 @@ def test_staff_approve_a_parents_offer(client, staff_a, school_a):
     assert response.status_code == 302
     offer.refresh_from_db()
     assert offer.approved
+
+
+def test_a_break_added_later_takes_its_times_off_but_keeps_a_booked_one(client, staff_a, booked):
+    """Staff add a break (or end the day sooner) after the times were made: the times it
+    covers are no longer offered; one a family already booked stays (it was told it)."""
+    from tests.signups.test_school_cancels import day_form
+
+    day, booking = booked
+    host = booking.host
+    client.force_login(staff_a)
+    times = [s.local_start.strftime("%H:%M") for s in services.offered_slots(host, "")]
+    assert times == ["15:15", "15:30", "15:45"]  # 15:00 is booked
+    form = day_form(
+        day,
+        place_en=day.place,
+        **{
+            "breaks-TOTAL_FORMS": "1",
+            "breaks-0-starts": "15:00",
+            "breaks-0-ends": "15:30",
+            "ends": "15:45",
+        },
+    )
+    response = client.post(f"/admin/signups/conferenceday/{day.pk}/change/", form)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    # 15:00 is the booking's own (kept, offered to its family only); 15:15 is in the break,
+    # 15:45 after the new end.
+    assert [s.local_start.strftime("%H:%M") for s in services.offered_slots(host, "")] == ["15:30"]
+    assert Booking.objects.filter(pk=booking.pk).exists()

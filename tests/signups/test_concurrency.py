@@ -11,17 +11,20 @@ slot or an interpreter twice, so this harness would notice a missing lock."""
 import contextlib
 import random
 import threading
+import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import translation
 
 from families.services import register_family
+from messaging.models import Message
 from signups import services
-from signups.models import Booking, Slot
+from signups.models import Booking, ConferenceDay, Slot
+from tests.families.conftest import make_family
 from tests.signups.conftest import make_day
 
 pytestmark = [pytest.mark.pg, pytest.mark.django_db(transaction=True)]
@@ -239,3 +242,75 @@ def test_a_familys_bookings_moves_and_cancellations_at_once_never_deadlock(schoo
     outcomes = run_together(calls)
     assert [o for k, o in outcomes if k == "error"] == []
     assert families_in_two_meetings_at_once(day) == set()
+
+
+def in_thread(work):
+    def run():
+        try:
+            work()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+def cancel_the_day(day, then=lambda: None):
+    """What the admin does when staff set the day to cancelled, in one transaction."""
+    with transaction.atomic():
+        row = ConferenceDay.objects.get(pk=day.pk)
+        row.status = ConferenceDay.Status.CANCELLED
+        row.save()
+        services.day_cancelled(row)
+        then()
+
+
+def test_a_day_cancelled_while_a_family_books_it_tells_that_family(school_a):
+    """The family's booking is being written when staff cancel the day: once it is in,
+    the family is told, like the families who booked before."""
+    day = make_day(school_a)
+    family = make_family("ZZK Ana", school_a, phone="+12125550171", language="es")
+    slot = Slot.objects.filter(day=day).order_by("starts_at").first()
+    booking_written = threading.Event()
+
+    def book():
+        with transaction.atomic():
+            services.book(family=family, slot_id=slot.pk, request=services.Request())
+            booking_written.set()
+            time.sleep(0.5)  # staff cancel the day meanwhile
+
+    booking = in_thread(book)
+    booking_written.wait(5)
+    cancelling = in_thread(lambda: cancel_the_day(day))
+    booking.join()
+    cancelling.join()
+    assert Booking.objects.filter(family=family).exists()
+    told = Message.objects.filter(kind="conference_cancelled", recipient=f"family:{family.pk}")
+    assert told.count() == 1
+
+
+def test_a_family_booking_while_staff_cancel_the_day_is_refused(school_a):
+    day = make_day(school_a)
+    family = make_family("ZZK Omar", school_a, phone="+12125550172", language="ar")
+    slot = Slot.objects.filter(day=day).order_by("starts_at").first()
+    cancelled = threading.Event()
+    outcomes = []
+
+    def book():
+        cancelled.wait(5)
+        translation.activate("ar")
+        try:
+            services.book(family=family, slot_id=slot.pk, request=services.Request())
+            outcomes.append("booked")
+        except ValidationError as refusal:
+            outcomes.append(refusal.code)
+
+    cancelling = in_thread(
+        lambda: cancel_the_day(day, then=lambda: (cancelled.set(), time.sleep(0.5)))
+    )
+    booking = in_thread(book)
+    cancelling.join()
+    booking.join()
+    assert outcomes == ["closed"]
+    assert not Booking.objects.filter(family=family).exists()

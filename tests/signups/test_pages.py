@@ -182,6 +182,11 @@ HOSTILE = [
     {"phone": "+" + "9" * 500, "by_phone": "on"},
     {"host": "abc"},
     {"host": "9" * 40},
+    # Digits to str.isdigit() that int() refuses (superscripts, circled), and digits of
+    # another script that it takes.
+    {"host": "\u00b2"},
+    {"host": "\u2460"},
+    {"host": "\u0661"},
 ]
 
 

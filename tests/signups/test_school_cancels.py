@@ -225,3 +225,51 @@ def test_the_cancelled_text_fits_two_segments_with_a_long_name(school_a, languag
     # Never cut before the link: the teacher's name gives way first.
     assert f"/{link_prefix(language)}/schools/" in text or "/my/" in text, (language, text)
     assert "Ms. Alex" in text, (language, text)
+
+
+def test_a_cancelled_day_with_meetings_is_not_published_again(client, staff_a, booked):
+    """The families were told the meeting is off and to book another time: published again,
+    their meetings would be back on their page with no reminder, and a second cancel would
+    tell no one (the text's key names the booking). Staff make a new day instead."""
+    day, bookings = booked
+    client.force_login(staff_a)
+    save_day(client, day, status="cancelled")
+    day.refresh_from_db()
+    response = client.post(
+        f"/admin/signups/conferenceday/{day.pk}/change/", day_form(day, status="published")
+    )
+    assert response.status_code == 200
+    assert "Make a new day" in response.content.decode()
+    day.refresh_from_db()
+    assert day.status == ConferenceDay.Status.CANCELLED
+    assert not services.upcoming_bookings(bookings["es"].family).exists()
+    # A day cancelled before anyone booked may be published again.
+    empty = make_day(day.school, on=day.date + timedelta(days=1))
+    save_day(client, empty, status="cancelled")
+    empty.refresh_from_db()
+    save_day(client, empty, status="published")
+    empty.refresh_from_db()
+    assert empty.status == ConferenceDay.Status.PUBLISHED
+
+
+def test_after_a_cancelled_day_its_families_book_the_same_time_on_the_new_day(
+    client, staff_a, school_a
+):
+    """Told "book another time", the family books on the day staff made instead, at the same
+    hour and with the same interpreter: its cancelled meeting holds neither the family nor
+    the interpreter at that time."""
+    day = make_day(school_a, interpreters=[("bn",)])
+    family = make_family("ZZC Rahim", school_a, phone="+12125550186", language="bn")
+    before = book(day, family, language="bn")
+    client.force_login(staff_a)
+    save_day(client, day, status="cancelled")
+    new_day = make_day(school_a, on=day.date, interpreters=[], place="Gym")
+    Availability.objects.create(
+        day=new_day, interpreter=before.interpreter, starts=new_day.starts, ends=new_day.ends
+    )
+    slot = new_day.slots.get(host__name="Teacher 0", starts_at=before.starts_at)
+    assert slot in services.offered_slots(slot.host, "bn", family)
+    after = services.book(
+        family=family, slot_id=slot.pk, request=services.Request(interpreter_language="bn")
+    )
+    assert after.slot == slot and after.interpreter == before.interpreter
