@@ -81,7 +81,7 @@ class ThreadAdmin(ScopedAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         thread = None
-        if str(object_id).isdigit():
+        if str(object_id).isdecimal():
             thread = self.get_queryset(request).select_related("family", "school")
             thread = thread.filter(pk=object_id).first()
         extra_context = dict(extra_context or {})
@@ -103,7 +103,7 @@ class ThreadAdmin(ScopedAdmin):
         return response
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
-        if str(object_id).isdigit() and Thread.objects.filter(pk=object_id).exists():
+        if str(object_id).isdecimal() and Thread.objects.filter(pk=object_id).exists():
             AuditEvent.record(request.user, "view", Thread(pk=object_id), allowed=False)
         return super()._get_obj_does_not_exist_redirect(request, opts, object_id)
 
@@ -166,7 +166,7 @@ class CallbackRequestAdmin(ScopedAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
-        if str(object_id).isdigit():
+        if str(object_id).isdecimal():
             AuditEvent.record(
                 request.user,
                 "view",

@@ -318,7 +318,7 @@ class EventAdmin(SchoolOrDistrictScope, ScopedAdmin, TabbedTranslationAdmin):
             elif action == "resend":
                 message_id = request.POST.get("message", "")
                 message = Message.objects.filter(
-                    pk=int(message_id) if message_id.isdigit() else 0, context__event=event.pk
+                    pk=int(message_id) if message_id.isdecimal() else 0, context__event=event.pk
                 ).first()
                 if message is not None and notices.resend(message):
                     self.message_user(request, _("Queued again."), messages.SUCCESS)

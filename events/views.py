@@ -258,7 +258,7 @@ def _door_action(request, event, code_form, walk_in_form):
         rsvp_id = request.POST.get("rsvp", "")
         row = get_object_or_404(
             Rsvp.objects.select_related("family"),
-            pk=int(rsvp_id) if rsvp_id.isdigit() else 0,
+            pk=int(rsvp_id) if rsvp_id.isdecimal() else 0,
             event=event,
         )
         name = str(row.family)

@@ -54,13 +54,13 @@ class FamilyAdmin(ScopedAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
-        family = Family.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
+        family = Family.objects.filter(pk=object_id).first() if str(object_id).isdecimal() else None
         if family is not None:
             AuditEvent.record(request.user, "view", family, allowed=response.status_code == 200)
         return response
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
-        if str(object_id).isdigit() and Family.objects.filter(pk=object_id).exists():
+        if str(object_id).isdecimal() and Family.objects.filter(pk=object_id).exists():
             AuditEvent.record(request.user, "view", Family(pk=object_id), allowed=False)
         return super()._get_obj_does_not_exist_redirect(request, opts, object_id)
 

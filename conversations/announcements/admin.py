@@ -82,7 +82,7 @@ class AnnouncementAdmin(SchoolOrDistrictScope, ScopedAdmin):
         return super().has_change_permission(request, obj)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        if request.method != "POST" or object_id is None or not str(object_id).isdigit():
+        if request.method != "POST" or object_id is None or not str(object_id).isdecimal():
             return super().changeform_view(request, object_id, form_url, extra_context)
         with transaction.atomic():
             # The row's lock, held until this edit is saved: a send under way (services.send

@@ -101,6 +101,9 @@ def test_door_refuses_a_bad_pass_code_clearly(client, event_a, front_desk_a):
         {"form": "walk_in", "name": "<script>alert(1)</script>", "language": "ar", "people": 999},
         {"form": "arrived", "rsvp": "abc"},
         {"form": "arrived", "rsvp": "999999"},
+        # Digits to str.isdigit(), not to int(): a 500 until the check read isdecimal().
+        {"form": "arrived", "rsvp": "²"},
+        {"form": "undo", "rsvp": "①"},
         {"form": "code", "code": ""},
         {"form": "nonsense"},
     ],

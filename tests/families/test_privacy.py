@@ -221,3 +221,11 @@ def test_anonymous_feedback_keeps_no_family_link(client, x, school_a):
     )
     feedback = Feedback.objects.get(text="Anonymous please")
     assert feedback.family is None and feedback.language == "en"
+
+
+@pytest.mark.parametrize("odd", ["²", "①", "9" * 30])
+def test_an_odd_family_id_in_the_admin_address_is_no_error(client, staff_a, odd):
+    # "²" is a digit to str.isdigit() but not a number to int(): the admin answered 500.
+    client.force_login(staff_a)
+    for path in (f"/admin/families/family/{odd}/change/", f"/admin/families/family/{odd}/delete/"):
+        assert client.get(path).status_code in (302, 403, 404)
