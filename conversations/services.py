@@ -20,9 +20,10 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from conversations.models import CallbackRequest, Thread, ThreadMessage
-from families.models import Family
+from families.models import Family, Membership
 from messaging import outbox
 from messaging.translation import TranslationError, backend_name, translate
+from schools.models import School
 
 log = logging.getLogger("portal.conversations")
 
@@ -41,6 +42,14 @@ def staff_language() -> str:
     portal's own (English). A family's message is translated into it as it arrives (by the
     task started on commit), so the inbox usually opens with the translation already there."""
     return settings.LANGUAGE_CODE
+
+
+def schools_of(family):
+    """The open schools a family may write to: those it belongs to or asked to join, not one
+    that declined it or that it left. The memberships are one subquery: an exclude() across
+    the schools' memberships would drop a school that declined any other family."""
+    joined = Membership.objects.filter(family=family).exclude(status=Membership.Status.DECLINED)
+    return School.objects.active().filter(pk__in=joined.values("school_id"))
 
 
 def thread_for(family, school) -> Thread:
