@@ -376,3 +376,24 @@ def test_outlooks_html_quote_is_left_out():
         )
 
     assert text_of(Message()) == "See you there."
+
+
+def test_an_old_reply_address_does_not_reach_a_school_the_family_left(
+    client, family, school_a, school_b
+):
+    """The family moved from school A to school B; a reply to one of school A's old emails
+    is the family's words to the school it belongs to now, never school A's inbox (its
+    staff no longer see the family)."""
+    from families.models import Membership
+
+    (address,) = email_from_school(family, school_a).reply_to
+    mailgun_post(client, address, "Gracias por todo.")
+    Membership.objects.filter(family=family, school=school_a).delete()
+    Membership.objects.create(family=family, school=school_b, status="confirmed")
+    mailgun_post(client, address, "Ya estamos en la escuela nueva.")
+    latest = ThreadMessage.objects.get(text="Ya estamos en la escuela nueva.")
+    assert latest.thread.school == school_b
+    # A family that left and belongs to no school any more: the reply is dropped.
+    Membership.objects.filter(family=family).delete()
+    mailgun_post(client, address, "¿Hola?")
+    assert not ThreadMessage.objects.filter(text="¿Hola?").exists()
