@@ -14,12 +14,13 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from conversations.models import CallbackRequest, Thread, ThreadMessage
+from families.locks import TRANSLATIONS
 from families.models import Family, Membership
 from messaging import outbox
 from messaging.translation import TranslationError, backend_name, translate
@@ -187,6 +188,28 @@ def translate_into(message: ThreadMessage, languages) -> bool:
     nothing is sent and nothing is owed (readers get the interpreter button instead)."""
     if backend_name() == "none":
         return True
+    with transaction.atomic():
+        # The message's task and its answer's notice start together on commit, and a task
+        # may be delivered twice: with several workers each would pay the provider for the
+        # same text. One run at a time per message (an advisory lock, not the row: a page
+        # that records a language as owed never waits on the provider); the next one reads
+        # what the first made and asks only for what is still missing.
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_advisory_xact_lock(%s::integer, %s::integer)",
+                    [TRANSLATIONS, message.pk],
+                )
+        made_meanwhile = (
+            ThreadMessage.objects.filter(pk=message.pk).values_list("translations", flat=True)
+        ).first()
+        if made_meanwhile is None:
+            return True  # deleted meanwhile (retention, erasure): nothing to translate
+        message.translations = {**message.translations, **made_meanwhile}
+        return _translate_into(message, languages)
+
+
+def _translate_into(message: ThreadMessage, languages) -> bool:
     made, failed = {}, []
     for language in dict.fromkeys(languages):
         if not language or language == message.language or language in message.translations:
