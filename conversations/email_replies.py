@@ -9,11 +9,16 @@ where a free text by SMS goes: the conversation the family last wrote in, else i
 confirmed school, among the schools it belongs to now. A family since erased, or one with
 no school, gets nothing: the reply is dropped."""
 
+import logging
+
 from conversations import services
 from conversations.models import MAX_LENGTH, Thread, ThreadMessage
 from families.models import Family, Membership
+from families.services import may_send_feedback
 from messaging import registry
 from schools.models import School
+
+log = logging.getLogger("portal.conversations")
 
 
 def register() -> None:
@@ -56,6 +61,12 @@ def handle(reply: registry.InboundEmail) -> bool:
         return False
     text = reply.body.strip()[:MAX_LENGTH]
     if not text:
+        return False
+    # An email costs its sender nothing, and anyone the family forwarded one to holds the
+    # address: replies count in the family's hourly cap of messages to schools, as on the
+    # site, so they cannot fill the inbox (nor the translation bill).
+    if not may_send_feedback(f"family:{family.pk}"):
+        log.info("email reply dropped", extra={"reason": "over the family's hourly cap"})
         return False
     # In the family's language, as it chose it: staff read it translated like any other.
     services.write_from_family(

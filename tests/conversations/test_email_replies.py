@@ -397,3 +397,17 @@ def test_an_old_reply_address_does_not_reach_a_school_the_family_left(
     Membership.objects.filter(family=family).delete()
     mailgun_post(client, address, "¿Hola?")
     assert not ThreadMessage.objects.filter(text="¿Hola?").exists()
+
+
+def test_a_flood_of_replies_is_capped_like_the_familys_messages_on_the_site(
+    client, family, school_a, settings, libretranslate
+):
+    """Anyone holding one reply address (a forwarded email) could otherwise fill the
+    school's inbox, and have each message translated at our cost, for free: replies count
+    in the family's hourly cap of messages to schools (FEEDBACK_MAX_PER_HOUR), as on the
+    site."""
+    settings.FEEDBACK_MAX_PER_HOUR = 3
+    (address,) = email_from_school(family, school_a).reply_to
+    for n in range(6):
+        assert mailgun_post(client, address, f"Mensaje número {n}").status_code == 200
+    assert ThreadMessage.objects.count() == 3
