@@ -3,16 +3,22 @@
 the Message-Id recorded once are messaging/email_replies.py's).
 
 The school is the one the email was from (its renderer says: events, meetings, answers,
-announcements). An email about no school (a welcome, a notice, a district's announcement)
-is answered where a free text by SMS goes: the conversation the family last wrote in, else
-its first confirmed school. A family since erased, or one with no school, gets nothing:
-the reply is dropped."""
+announcements), while the family still belongs to it. An email about no school (a welcome,
+a notice, a district's announcement), or from a school the family has left, is answered
+where a free text by SMS goes: the conversation the family last wrote in, else its first
+confirmed school, among the schools it belongs to now. A family since erased, or one with
+no school, gets nothing: the reply is dropped."""
+
+import logging
 
 from conversations import services
 from conversations.models import MAX_LENGTH, Thread, ThreadMessage
 from families.models import Family, Membership
+from families.services import may_send_feedback
 from messaging import registry
 from schools.models import School
+
+log = logging.getLogger("portal.conversations")
 
 
 def register() -> None:
@@ -20,16 +26,22 @@ def register() -> None:
 
 
 def school_for(family: Family, school_id: int | None) -> School | None:
+    # Only a school the family still belongs to (services.schools_of): a reply to an old
+    # email of a school it left goes where a reply about no school goes, never to the
+    # inbox of staff who no longer see the family.
+    schools = services.schools_of(family)
     if school_id is not None:
-        school = School.objects.filter(pk=school_id).first()
+        school = schools.filter(pk=school_id).first()
         if school is not None:
             return school
-    thread = Thread.objects.filter(family=family).select_related("school")
+    thread = Thread.objects.filter(family=family, school__in=schools).select_related("school")
     thread = thread.order_by("-last_message_at").first()
     if thread is not None:
         return thread.school
     membership = (
-        Membership.objects.filter(family=family, status=Membership.Status.CONFIRMED)
+        Membership.objects.filter(
+            family=family, status=Membership.Status.CONFIRMED, school__in=schools
+        )
         .select_related("school")
         .order_by("pk")
         .first()
@@ -49,6 +61,12 @@ def handle(reply: registry.InboundEmail) -> bool:
         return False
     text = reply.body.strip()[:MAX_LENGTH]
     if not text:
+        return False
+    # An email costs its sender nothing, and anyone the family forwarded one to holds the
+    # address: replies count in the family's hourly cap of messages to schools, as on the
+    # site, so they cannot fill the inbox (nor the translation bill).
+    if not may_send_feedback(f"family:{family.pk}"):
+        log.info("email reply dropped", extra={"reason": "over the family's hourly cap"})
         return False
     # In the family's language, as it chose it: staff read it translated like any other.
     services.write_from_family(

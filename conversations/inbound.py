@@ -17,12 +17,17 @@ def register() -> None:
 
 
 def school_for(family: Family):
-    """The school it last wrote with; else the first school that confirmed it; else None."""
-    thread = Thread.objects.filter(family=family).order_by("-last_message_at").first()
+    """The school it last wrote with; else the first school that confirmed it; else None.
+    Only schools it still belongs to (services.schools_of): never one it left."""
+    schools = services.schools_of(family)
+    thread = Thread.objects.filter(family=family, school__in=schools)
+    thread = thread.select_related("school").order_by("-last_message_at").first()
     if thread is not None and thread.school is not None:
         return thread.school
     membership = (
-        Membership.objects.filter(family=family, status=Membership.Status.CONFIRMED)
+        Membership.objects.filter(
+            family=family, status=Membership.Status.CONFIRMED, school__in=schools
+        )
         .select_related("school")
         .order_by("pk")
         .first()

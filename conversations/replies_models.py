@@ -50,6 +50,9 @@ class HeldReply(models.Model):
     body = models.TextField(max_length=5000, blank=True)
     # The families it may be for; their order by pk gives the letters A, B, ...
     families = models.ManyToManyField("families.Family", related_name="+")
+    # The letters of the question it was asked with ({"A": family pk, ...}): a letter back
+    # means that family even when another family of the number is erased meanwhile.
+    letters = models.JSONField(default=dict, blank=True)
     held_at = models.DateTimeField(default=timezone.now)
     chosen = models.ForeignKey(
         "families.Family", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -14,15 +14,17 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from conversations.models import CallbackRequest, Thread, ThreadMessage
-from families.models import Family
+from families.locks import TRANSLATIONS
+from families.models import Family, Membership
 from messaging import outbox
 from messaging.translation import TranslationError, backend_name, translate
+from schools.models import School
 
 log = logging.getLogger("portal.conversations")
 
@@ -41,6 +43,14 @@ def staff_language() -> str:
     portal's own (English). A family's message is translated into it as it arrives (by the
     task started on commit), so the inbox usually opens with the translation already there."""
     return settings.LANGUAGE_CODE
+
+
+def schools_of(family):
+    """The open schools a family may write to: those it belongs to or asked to join, not one
+    that declined it or that it left. The memberships are one subquery: an exclude() across
+    the schools' memberships would drop a school that declined any other family."""
+    joined = Membership.objects.filter(family=family).exclude(status=Membership.Status.DECLINED)
+    return School.objects.active().filter(pk__in=joined.values("school_id"))
 
 
 def thread_for(family, school) -> Thread:
@@ -178,6 +188,28 @@ def translate_into(message: ThreadMessage, languages) -> bool:
     nothing is sent and nothing is owed (readers get the interpreter button instead)."""
     if backend_name() == "none":
         return True
+    with transaction.atomic():
+        # The message's task and its answer's notice start together on commit, and a task
+        # may be delivered twice: with several workers each would pay the provider for the
+        # same text. One run at a time per message (an advisory lock, not the row: a page
+        # that records a language as owed never waits on the provider); the next one reads
+        # what the first made and asks only for what is still missing.
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_advisory_xact_lock(%s::integer, %s::integer)",
+                    [TRANSLATIONS, message.pk],
+                )
+        made_meanwhile = (
+            ThreadMessage.objects.filter(pk=message.pk).values_list("translations", flat=True)
+        ).first()
+        if made_meanwhile is None:
+            return True  # deleted meanwhile (retention, erasure): nothing to translate
+        message.translations = {**message.translations, **made_meanwhile}
+        return _translate_into(message, languages)
+
+
+def _translate_into(message: ThreadMessage, languages) -> bool:
     made, failed = {}, []
     for language in dict.fromkeys(languages):
         if not language or language == message.language or language in message.translations:

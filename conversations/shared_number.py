@@ -13,7 +13,8 @@ written for the family chosen (InboundText.recipient), through the same handlers
 "1" answers that family's event, a free text joins that family's conversation.
 
 Letters follow the order in which the families were registered, over every family of
-the number, so they stay the same from one question to the next.
+the number, so they stay the same from one question to the next; each held text keeps the
+letters of its question (HeldReply.letters), so a family erased meanwhile shifts nothing.
 """
 
 import logging
@@ -94,12 +95,18 @@ def take_choice(text: registry.InboundText) -> bool:
         return HeldReply.objects.filter(
             number_hash=key, applied_at__gte=timezone.now() - CHOICE_WINDOW
         ).exists()
-    families = list(Family.objects.reached_at(text.phone)[: len(LETTERS)])
-    if index >= len(families):
-        # A letter no family has ("C" for two): the question again, the letter dropped.
-        ask(normalised_phone(text.phone), list(held[-1].families.order_by("pk")))
+    # The letters the question was asked with: another family of the number erased, or
+    # its login given another number, since then would shift the letters of now.
+    asked = held[0].letters or letters_of(text.phone)
+    chosen = asked.get(LETTERS[index])
+    family = Family.objects.reached_at(text.phone).filter(pk=chosen).first() if chosen else None
+    if family is None:
+        # A letter no family has ("C" for two), or a family no longer at this number: the
+        # question again, with the letters of now, the letter dropped.
+        current = letters_of(text.phone)
+        _pending(key).update(letters=current)
+        ask(normalised_phone(text.phone), list(held[-1].families.order_by("pk")), current)
         return True
-    family = families[index]
     now = timezone.now()
     for row in held:
         body = row.body
@@ -126,26 +133,33 @@ def hold_and_ask(text: registry.InboundText, candidates: list[Family]) -> bool:
     # Held texts nobody chose for go after KEEP_DAYS (the question is forgotten with them).
     old = timezone.now() - timedelta(days=HeldReply.KEEP_DAYS)
     HeldReply.objects.filter(held_at__lt=old).delete()
-    waiting = _pending(key).exists()
+    waiting = _pending(key).first()
+    # A text held while the question waits keeps the letters that question gave.
+    letters = waiting.letters if waiting is not None else letters_of(phone)
     row, created = HeldReply.objects.get_or_create(
         sid=(text.sid or uuid.uuid4().hex)[:64],
-        defaults={"number_hash": key, "body": text.body[:5000]},
+        defaults={"number_hash": key, "body": text.body[:5000], "letters": letters},
     )
     if not created:
         return True
     row.families.set(candidates)
-    if not waiting:
-        ask(phone, candidates)
+    if waiting is None:
+        ask(phone, candidates, letters)
     return True
 
 
-def ask(phone: str, candidates: list[Family]) -> None:
+def letters_of(phone: str) -> dict[str, int]:
+    """{"A": family pk, ...} over every family of the number, oldest first."""
+    families = Family.objects.reached_at(phone).values_list("pk", flat=True)[: len(LETTERS)]
+    return dict(zip(LETTERS, families, strict=False))
+
+
+def ask(phone: str, candidates: list[Family], letters: dict[str, int]) -> None:
     """Send the question "which family?" listing the candidates by their letters, at once
     after the webhook's transaction commits (like the reply to an unknown number: what the
     phone just sent waits for it). One question per text the phone sent at most."""
-    families = Family.objects.reached_at(phone)[: len(LETTERS)]
-    letters = {family.pk: letter for letter, family in zip(LETTERS, families, strict=False)}
-    listed = [(letters[f.pk], f) for f in candidates if f.pk in letters]
+    by_family = {pk: letter for letter, pk in letters.items()}
+    listed = [(by_family[f.pk], f) for f in candidates if f.pk in by_family]
     if not listed:
         return
     words = question(listed)

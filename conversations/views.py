@@ -11,10 +11,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from conversations import services
 from conversations.forms import CallbackForm, MessageForm
 from conversations.models import Thread
-from families.models import Membership
 from families.services import may_send_feedback
 from families.views import family_required
-from schools.models import School
 
 # A family sees its newest messages; a very long conversation shows its latest ones.
 SHOWN = 100
@@ -22,12 +20,7 @@ SHOWN = 100
 
 def _schools(family):
     """The schools a family may write to: those it belongs to or asked to join."""
-    return (
-        School.objects.active()
-        .filter(memberships__family=family)
-        .exclude(memberships__status=Membership.Status.DECLINED)
-        .order_by("name")
-    )
+    return services.schools_of(family).order_by("name")
 
 
 def _too_many(form):

@@ -101,6 +101,7 @@ def seat_in_line(waiting, free: int, going) -> list:
 # Advisory lock namespaces (the first of pg_advisory_xact_lock's two keys): one per kind of
 # thing locked, so a family's id never collides with another table's.
 FAMILY_BOOKINGS = 16
+TRANSLATIONS = 17  # one conversation message's translation (conversations.services)
 
 
 def lock_family(family_id: int, *, switch: str) -> None:

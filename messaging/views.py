@@ -14,6 +14,7 @@ from twilio.request_validator import RequestValidator
 
 from messaging import optout, registry
 from messaging.models import InboundSms
+from messaging.phones import to_e164
 
 log = logging.getLogger("portal.messaging")
 
@@ -35,10 +36,9 @@ def signed_by_provider(request) -> bool:
 # reaches the database or the apps above.
 SID = re.compile(r"[A-Za-z0-9]{1,64}")
 KEYS = re.compile(r"[0-9*#]{1,8}")
-# A phone number as the provider writes it (E.164), a short code, or written as a person
-# does ("+1 (212) 555-0123": a provider or a test console may pass it on so); the handlers
-# normalise it (families.models.Family.objects.reached_at).
-PHONE = re.compile(r"\+?[0-9(][0-9 ().\-]{2,30}")
+# A phone number as the provider writes it (E.164), or a short code; the spaces, dashes,
+# dots and brackets a number written another way carries are read too (see phone_field).
+PHONE = re.compile(r"\+?[0-9][0-9 ().\-]{2,24}")
 # A text is 1600 characters at most at the provider (ten segments); more is not a text.
 BODY_MAX = 1600
 # Kept in a text: its line breaks and tabs; every other control character goes.
@@ -49,6 +49,14 @@ def field(request, name: str, shape: re.Pattern) -> str:
     """The field when it has the shape the provider gives it, else "" (as if absent)."""
     value = request.POST.get(name, "").strip()
     return value if shape.fullmatch(value) else ""
+
+
+def phone_field(request, name: str) -> str:
+    """A number in E.164 when it is one ("+1 (212) 555-0123" is "+12125550123"), so every
+    handler, STOP and the once-a-day answer to an unknown number see one number one way;
+    a short code as given; else ""."""
+    value = field(request, name, PHONE)
+    return (to_e164(value) or value) if value else ""
 
 
 def text_field(request, name: str) -> str:
@@ -69,7 +77,7 @@ def inbound_sms(request):
     if not signed_by_provider(request):
         return HttpResponseForbidden("bad signature")
     sid = field(request, "MessageSid", SID)
-    phone = field(request, "From", PHONE)
+    phone = phone_field(request, "From")
     if not phone:
         # No number we could answer or match to a family: nothing to act on.
         return HttpResponse("<Response/>", content_type="text/xml")
@@ -99,7 +107,7 @@ def voice_gather(request):
     # answer: nothing is recorded, and the call ends as for no key at all.
     call, digits = field(request, "CallSid", SID), field(request, "Digits", KEYS)
     # Our call went to the family: the provider's "To" is the family's number.
-    phone = field(request, "To", PHONE)
+    phone = phone_field(request, "To")
     if call and digits and phone:
         sid = f"{call[:50]}:{digits}"
         with transaction.atomic():

@@ -376,3 +376,38 @@ def test_outlooks_html_quote_is_left_out():
         )
 
     assert text_of(Message()) == "See you there."
+
+
+def test_an_old_reply_address_does_not_reach_a_school_the_family_left(
+    client, family, school_a, school_b
+):
+    """The family moved from school A to school B; a reply to one of school A's old emails
+    is the family's words to the school it belongs to now, never school A's inbox (its
+    staff no longer see the family)."""
+    from families.models import Membership
+
+    (address,) = email_from_school(family, school_a).reply_to
+    mailgun_post(client, address, "Gracias por todo.")
+    Membership.objects.filter(family=family, school=school_a).delete()
+    Membership.objects.create(family=family, school=school_b, status="confirmed")
+    mailgun_post(client, address, "Ya estamos en la escuela nueva.")
+    latest = ThreadMessage.objects.get(text="Ya estamos en la escuela nueva.")
+    assert latest.thread.school == school_b
+    # A family that left and belongs to no school any more: the reply is dropped.
+    Membership.objects.filter(family=family).delete()
+    mailgun_post(client, address, "¿Hola?")
+    assert not ThreadMessage.objects.filter(text="¿Hola?").exists()
+
+
+def test_a_flood_of_replies_is_capped_like_the_familys_messages_on_the_site(
+    client, family, school_a, settings, libretranslate
+):
+    """Anyone holding one reply address (a forwarded email) could otherwise fill the
+    school's inbox, and have each message translated at our cost, for free: replies count
+    in the family's hourly cap of messages to schools (FEEDBACK_MAX_PER_HOUR), as on the
+    site."""
+    settings.FEEDBACK_MAX_PER_HOUR = 3
+    (address,) = email_from_school(family, school_a).reply_to
+    for n in range(6):
+        assert mailgun_post(client, address, f"Mensaje número {n}").status_code == 200
+    assert ThreadMessage.objects.count() == 3

@@ -93,3 +93,19 @@ def test_a_text_with_a_nul_byte_joins_the_conversation_without_it(client, signed
 
     reply(client, "+12125550177", "Bonjou\x00 mwen la")
     assert ThreadMessage.objects.get().text == "Bonjou mwen la"
+
+
+def test_a_free_text_after_the_family_moved_schools_reaches_its_new_school(
+    parent, school_a, school_b
+):
+    """The conversation it last wrote in is school A's; the family has since left A for B:
+    the text goes to B, never to A's staff, who no longer see the family."""
+    from families.models import Membership
+
+    assert handle(InboundText(phone="+12125550177", body="Mèsi pou tout", sid="SM5"))
+    Membership.objects.filter(family=parent, school=school_a).delete()
+    Membership.objects.create(family=parent, school=school_b, status="confirmed")
+    assert handle(InboundText(phone="+12125550177", body="Nou nan nouvo lekòl la", sid="SM6"))
+    assert ThreadMessage.objects.get(text="Nou nan nouvo lekòl la").thread.school == school_b
+    Membership.objects.filter(family=parent).delete()
+    assert not handle(InboundText(phone="+12125550177", body="Alo?", sid="SM7"))

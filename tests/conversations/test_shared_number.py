@@ -240,3 +240,25 @@ def test_a_held_text_nobody_chose_for_goes_after_two_days(
     with time_machine.travel(timezone.now() + timedelta(days=2, minutes=1)):
         assert tasks.purge_old_messages()["held"] == 1
     assert not database_hits(["Words nobody chose for"])
+
+
+def test_a_letter_keeps_meaning_the_family_the_question_named(
+    client, school_a, school_b, twilio, django_capture_on_commit_callbacks
+):
+    """Three families on one phone; the question names B for Hamid and C for Lin. The first
+    family is erased before the phone answers "B": B is still Hamid, never Lin (the letters
+    of now would have shifted)."""
+    maria = make_family("Maria", school_a, phone=PHONE)
+    hamid, lin = sharing("Hamid", school_b), sharing("Lin", school_a)
+    meeting, night = make_event(school_b), make_event(school_a, title="Lin's night")
+    texted_about(hamid, meeting)
+    texted_about(lin, night)
+    with django_capture_on_commit_callbacks(execute=True):
+        reply(client, PHONE, "1")
+    (asked,) = texts_to_provider(twilio)
+    assert "Reply B for: Hamid" in asked and "Reply C for: Lin" in asked
+    erase_family(maria)
+    with django_capture_on_commit_callbacks(execute=True):
+        reply(client, PHONE, "B")
+    assert status_of(hamid, meeting) == Rsvp.Status.GOING
+    assert status_of(lin, night) is None

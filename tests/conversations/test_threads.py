@@ -286,3 +286,15 @@ def test_a_familys_message_is_taken_while_redis_is_down(client, parent, school_a
         caches.close_all()
     assert response.status_code == 302
     assert thread.messages.get().text == "Pitit mwen malad jodi a"
+
+
+def test_a_school_that_declined_another_family_still_hears_from_its_own(client, parent, school_a):
+    """Declining one family's request to join (an unknown name at the desk) keeps the
+    school in every other family's choice of schools to write to."""
+    from families.models import Membership
+
+    stranger = make_family("ZZS Stranger", school_a, phone="+12125550179", confirmed=False)
+    Membership.objects.filter(family=stranger).update(status=Membership.Status.DECLINED)
+    response = write(client, parent, "Bonjou")
+    assert response.status_code == 302
+    assert Thread.objects.get(family=parent).school == school_a
