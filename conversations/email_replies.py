@@ -11,9 +11,9 @@ no school, gets nothing: the reply is dropped."""
 
 import logging
 
-from conversations import services
-from conversations.models import MAX_LENGTH, Thread, ThreadMessage
-from families.models import Family, Membership
+from conversations import inbound, services
+from conversations.models import MAX_LENGTH, ThreadMessage
+from families.models import Family
 from families.services import may_send_feedback
 from messaging import registry
 from schools.models import School
@@ -34,19 +34,7 @@ def school_for(family: Family, school_id: int | None) -> School | None:
         school = schools.filter(pk=school_id).first()
         if school is not None:
             return school
-    thread = Thread.objects.filter(family=family, school__in=schools).select_related("school")
-    thread = thread.order_by("-last_message_at").first()
-    if thread is not None:
-        return thread.school
-    membership = (
-        Membership.objects.filter(
-            family=family, status=Membership.Status.CONFIRMED, school__in=schools
-        )
-        .select_related("school")
-        .order_by("pk")
-        .first()
-    )
-    return membership.school if membership is not None else None
+    return inbound.school_for(family)  # where a free text by SMS would go
 
 
 def handle(reply: registry.InboundEmail) -> bool:
