@@ -81,6 +81,20 @@ class AnnouncementAdmin(SchoolOrDistrictScope, ScopedAdmin):
             return False
         return super().has_change_permission(request, obj)
 
+    def has_delete_permission(self, request, obj=None):
+        # What families received stays on record (and its texts still queued are counted):
+        # a sent or due announcement is not deleted, from its page or from the list.
+        if obj is not None and obj.is_locked():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        # The list's "delete selected" asks only the model's permission: the confirmation
+        # page names the sent ones as kept and deletes nothing.
+        protected = [*protected, *(str(obj) for obj in objs if obj.is_locked())]
+        return deleted, counts, perms_needed, protected
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method != "POST" or object_id is None or not str(object_id).isdecimal():
             return super().changeform_view(request, object_id, form_url, extra_context)

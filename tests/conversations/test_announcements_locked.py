@@ -132,3 +132,22 @@ def test_a_scheduled_one_the_beat_could_not_send_is_staffs_to_fix(client, staff_
     response = client.post(change_url(announcement), data)
     assert response.status_code == 302
     assert not Version.objects.filter(needs_review=True).exists()  # approved by the save
+
+
+def test_a_sent_announcement_is_not_deleted_from_its_page_or_the_list(client, staff_a, school_a):
+    announcement = sent(school_a)
+    draft = make_announcement(school_a)
+    client.force_login(staff_a)
+    delete_url = change_url(announcement).replace("/change/", "/delete/")
+    assert client.post(delete_url, {"post": "yes"}).status_code == 403
+    # From the list: the confirmation page names it as kept (not an error page).
+    response = client.post(
+        "/admin/conversations/announcement/",
+        {"action": "delete_selected", "_selected_action": [announcement.pk], "post": "yes"},
+    )
+    assert response.status_code == 200 and "Cannot delete" in response.content.decode()
+    assert Announcement.objects.filter(pk=announcement.pk).exists()
+    assert Message.objects.filter(kind="announcement").count() == 2
+    # A draft is still the school's to delete.
+    client.post(change_url(draft).replace("/change/", "/delete/"), {"post": "yes"})
+    assert not Announcement.objects.filter(pk=draft.pk).exists()
