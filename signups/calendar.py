@@ -21,10 +21,13 @@ def booking_calendar(booking, url: str) -> bytes:
     entry.add("dtstamp", timezone.now())
     entry.add("dtstart", booking.slot.local_start)
     entry.add("dtend", booking.slot.local_end)
-    entry.add(
-        "summary",
-        gettext("Meeting with %(host)s") % {"host": booking.host.name} + f" · {day.school.name}",
-    )
+    summary = gettext("Meeting with %(host)s") % {"host": booking.host.name}
+    if day.status == day.Status.CANCELLED:
+        # A file saved before the school called the day off, opened again, updates the
+        # entry (same UID) to cancelled, as an event's does.
+        summary = gettext("Cancelled: meeting with %(host)s") % {"host": booking.host.name}
+        entry.add("status", "CANCELLED")
+    entry.add("summary", summary + f" · {day.school.name}")
     if booking.by_phone:
         place = gettext("by phone")
     else:

@@ -231,6 +231,16 @@ def test_the_calendar_file_is_the_familys_own(client, school_a, day_a, parent):
     assert client.get(f"/en/my/meetings/{booking.pk}.ics").status_code == 404
 
 
+def test_the_calendar_file_of_a_day_the_school_cancelled_says_so(client, school_a, day_a, parent):
+    booking = services.book(
+        family=parent, slot_id=slots_of(first_host(day_a))[0].pk, request=services.Request()
+    )
+    type(day_a).objects.filter(pk=day_a.pk).update(status="cancelled")
+    client.force_login(parent.user)
+    body = client.get(f"/es/my/meetings/{booking.pk}.ics").content.decode()
+    assert "STATUS:CANCELLED" in body and "Cancelada: reunión con Teacher 0" in body
+
+
 def test_a_parents_offer_is_used_only_once_approved(client, school_a, parent):
     client.force_login(parent.user)
     response = client.post("/en/my/interpret/", {"school": school_a.pk, "languages": ["bn", "ar"]})
