@@ -332,14 +332,16 @@ def offer_to_interpret(*, family: Family, school, languages: list[str], note: st
 
 
 def withdraw_offer(*, family: Family, school) -> bool:
-    """A parent takes back their offer; an interpreter already booked stays for those
-    meetings until staff change them (the booking keeps its interpreter)."""
+    """A parent takes back their offer. Past meetings keep them (the reports count them);
+    meetings still to come get another free interpreter of their language, or none, so no
+    page or reminder promises a parent who said they will not come."""
     offer = Interpreter.objects.filter(school=school, family=family).first()
     if offer is None:
         return False
     if offer.bookings.exists():
         offer.approved = False
         offer.save(update_fields=["approved"])
+        replace_interpreter([offer])
     else:
         offer.delete()
     return True

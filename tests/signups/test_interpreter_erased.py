@@ -65,3 +65,13 @@ def test_another_free_interpreter_takes_the_meeting(school_a):
     booking.refresh_from_db()
     assert booking.interpreter.name == "Interpreter 0"
     assert "An interpreter in" in my_page(family)
+
+
+def test_a_parent_who_withdraws_their_offer_is_no_longer_promised(school_a):
+    # Staff cannot change a booking's interpreter in the admin (bookings are read-only
+    # there): withdrawing used to leave the parent promised to this family.
+    day, helper, family, booking = helper_booked(school_a, others=[])
+    assert services.withdraw_offer(family=helper, school=school_a)
+    booking.refresh_from_db()
+    assert booking.interpreter is None and booking.interpreter_language == "bn"
+    assert "An interpreter in" not in my_page(family)
