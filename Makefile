@@ -27,11 +27,7 @@ install: $(BIN)/.installed
 messages: install
 	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv -v0
 
-# The demo's guides are read aloud by espeak-ng (seed_demo), so each can be listened to.
 run: messages audio
-	@command -v espeak-ng >/dev/null || { echo "Installing espeak-ng (to record the demo guides)…"; \
-		$(APT_INSTALL) espeak-ng >/dev/null; \
-		else echo "No espeak-ng: the demo guides will have no recordings (sudo apt-get install espeak-ng)." >&2; fi; }
 	@mkdir -p var/broker
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput -v0
 	DEBUG=1 $(BIN)/python manage.py seed_demo
@@ -57,6 +53,11 @@ audio:
 	@command -v ffmpeg >/dev/null || { echo "Installing ffmpeg (recordings are kept as Opus)…"; \
 		$(APT_INSTALL) ffmpeg >/dev/null; \
 		else echo "No ffmpeg: recordings will be kept as uploaded (sudo apt-get install ffmpeg)." >&2; fi; }
+	@# The demo's guides are read aloud by espeak-ng (seed_demo), so each can be listened
+	@# to; tests/portal/test_demo_recordings.py checks it.
+	@command -v espeak-ng >/dev/null || { echo "Installing espeak-ng (to record the demo guides)…"; \
+		$(APT_INSTALL) espeak-ng >/dev/null; \
+		else echo "No espeak-ng: the demo guides will have no recordings (sudo apt-get install espeak-ng)." >&2; fi; }
 
 # tests/portal/test_nginx.py starts the shipped proxy configuration (deploy/nginx.conf) with
 # Debian's nginx and a throwaway certificate from openssl; skipped without them (not in CI).
