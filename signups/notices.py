@@ -258,26 +258,41 @@ def render(message: Message, recipient) -> outbox.Rendered:
         "place": place,
         "host": booking.host.name,
     }
-    school = day.school.name
-    meeting = gettext("Parent-teacher meeting")
-    subject = f"{school}: {meeting}"
+    return rendered(
+        sms,
+        long_text,
+        link=link,
+        school=day.school.name,
+        school_id=day.school_id,
+        host=booking.host.name,
+        when=long_when,
+        place=place,
+        voice_question=press_line(booking, message.kind),
+    )
+
+
+def rendered(sms, long_text, *, link, school, school_id, host, when, place, voice_question=""):
+    """A meeting's text as every channel carries it: the e-mail's subject and card, the
+    call's script (the link left out of what is read aloud)."""
+    subject = f"{school}: {gettext('Parent-teacher meeting')}"
+    spoken = long_text.replace(link, "").strip()
     return outbox.Rendered(
         sms=sms,
         email_subject=subject,
         email_body=long_text,
         email_html=outbox.email_html(
             subject=subject,
-            headline=long_text.replace(link, "").strip(),
+            headline=spoken,
             school=school,
-            title=booking.host.name,
-            when=long_when,
+            title=host,
+            when=when,
             place=place,
             description="",
             link=link,
         ),
-        voice_script=f"{school}. {long_text.replace(link, '').strip()}",
-        school_id=day.school_id,
-        voice_question=press_line(booking, message.kind),
+        voice_script=f"{school}. {spoken}",
+        school_id=school_id,
+        voice_question=voice_question,
     )
 
 
@@ -319,23 +334,13 @@ def render_cancelled(message: Message) -> outbox.Rendered:
 
     sms = fit(write, context["host"], variants)
     long_text = write(context["host"], long_when, links[0])
-    school = context.get("school", "")
-    meeting = gettext("Parent-teacher meeting")
-    subject = f"{school}: {meeting}"
-    return outbox.Rendered(
-        sms=sms,
-        email_subject=subject,
-        email_body=long_text,
-        email_html=outbox.email_html(
-            subject=subject,
-            headline=long_text.replace(links[0], "").strip(),
-            school=school,
-            title=context["host"],
-            when=long_when,
-            place="",
-            description="",
-            link=links[0],
-        ),
-        voice_script=f"{school}. {long_text.replace(links[0], '').strip()}",
+    return rendered(
+        sms,
+        long_text,
+        link=links[0],
+        school=context.get("school", ""),
         school_id=context.get("school_id"),
+        host=context["host"],
+        when=long_when,
+        place="",
     )
