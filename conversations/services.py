@@ -24,6 +24,7 @@ from families.locks import TRANSLATIONS
 from families.models import Family, Membership
 from messaging import outbox
 from messaging.translation import TranslationError, backend_name, translate
+from portal import page_cache
 from schools.models import School
 
 log = logging.getLogger("portal.conversations")
@@ -318,6 +319,8 @@ def mark_read_by_family(thread: Thread) -> None:
     if thread.unread_by_family:
         Thread.objects.filter(pk=thread.pk).update(unread_by_family=0)
         thread.unread_by_family = 0
+        # My page counts the new answers.
+        page_cache.people_changed([thread.family.user_id])
 
 
 def unread_for_family(family) -> int:
@@ -355,6 +358,7 @@ def close_callback(request_row: CallbackRequest, *, by) -> None:
     CallbackRequest.objects.filter(pk=request_row.pk, status=CallbackRequest.Status.OPEN).update(
         status=CallbackRequest.Status.DONE, done_at=timezone.now(), done_by=by
     )
+    page_cache.people_changed([request_row.family.user_id])
 
 
 def retry_translations(limit: int = 200) -> int:

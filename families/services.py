@@ -15,6 +15,7 @@ from accounts.models import AuditEvent, User
 from families import personal_data
 from families.models import Channel, Family, FamilyPass, Feedback, Membership, PassCheck
 from messaging import outbox
+from portal import page_cache
 
 log = logging.getLogger("portal.families")
 
@@ -163,12 +164,16 @@ def decide_membership(membership: Membership, *, confirm: bool) -> None:
 def reissue_pass(family: Family) -> FamilyPass:
     """A new pass; the old one reads "not valid" from this moment."""
     family.passes.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
-    return FamilyPass.objects.create(family=family)
+    return FamilyPass.objects.create(family=family)  # its save retires the family's pages
 
 
 def revoke_pass(family_pass: FamilyPass) -> None:
     FamilyPass.objects.filter(pk=family_pass.pk, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
+    )
+    # The kept pass page would still show the code the desk now refuses.
+    page_cache.people_changed(
+        Family.objects.filter(pk=family_pass.family_id).values_list("user_id", flat=True)
     )
 
 

@@ -29,6 +29,7 @@ from families.models import Family, FamilyPass, Membership
 from families.qr import pass_qr_svg
 from messaging.translation import provider_name as translation_provider
 from portal.languages import only_in_reader_language
+from portal.page_cache import personal_page
 from schools.access import assist_schools, front_desk_schools, partners_for
 from schools.models import School
 
@@ -126,6 +127,7 @@ def join(request):
     return render(request, "families/join.html", {"form": form})
 
 
+@personal_page
 @family_required
 def family_pass(request):
     family = request.family

@@ -15,6 +15,15 @@ the header's links): for them, `public_part` keeps the parts every visitor sees 
 template's `{% public_part %}` block), under the same generation and for as long, so a
 staff edit retires them with the pages. A part depends only on the address, the language
 and public content, and never holds a form (a part with a CSRF token is not stored).
+
+Most parents read signed in, so a signed-in family's own pages (the event, school and guide
+pages with their answer, My page, the pass) are kept too, whole, for that person alone
+(`family_page`, and `public_page` for a signed-in visitor): under the content's generation,
+the places' when the page shows places left, and a counter of the person's own
+(`people_changed`) that every change to their rows bumps. portal.apps connects it to every
+model that points at a person or a family; an app that writes such rows with update() calls
+people_changed itself. Staff pages are never kept: their roles and second factor live in
+more places than their rows.
 """
 
 import contextlib
@@ -36,6 +45,8 @@ TOKEN_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]+(")')
 TOKEN_SLOT = b"\\1\x00csrf\x00\\2"
 
 GENERATION_KEY = "page-cache:generation"
+# One per signed-in person (their user id): bumped by every change to their rows.
+PERSON_KEY = "page-cache:person:{}"
 # Bumped by every change to an answer (events.Rsvp): the parts that say how many places
 # are left are kept under it too, beside the content's generation.
 PLACES_KEY = "page-cache:places"
@@ -59,6 +70,17 @@ def places_changed(**kwargs) -> None:
     cancellation, a move up from the waiting list), now and at commit, as content_changed."""
     _bump(PLACES_KEY)
     transaction.on_commit(lambda: _bump(PLACES_KEY))
+
+
+def people_changed(user_ids) -> None:
+    """Retire the kept pages of these people (user ids; None is skipped), now and once the
+    change is committed, as content_changed."""
+    counters = [PERSON_KEY.format(pk) for pk in set(user_ids) if pk is not None]
+    if not counters or not getattr(settings, "PAGE_CACHE_SECONDS", 0):
+        return
+    for counter in counters:
+        _bump(counter)
+    transaction.on_commit(lambda: [_bump(counter) for counter in counters])
 
 
 def _bump(counter: str = GENERATION_KEY) -> None:
@@ -103,13 +125,19 @@ def _current(key: str, counters=(GENERATION_KEY,)):
     return generation, cached if isinstance(cached, tuple) and cached[0] == generation else None
 
 
-def public_page(view):
-    """Serve the view's page from the shared cache to visitors without a login."""
+def public_page(view=None, *, places: bool = False):
+    """Serve the view's page from the shared cache to visitors without a login, and a
+    signed-in family's own copy to them (personal_page). places=True: the page shows places
+    left, so for a signed-in family every answer retires it too (the anonymous page keeps
+    those figures in a part of its own)."""
+    if view is None:
+        return lambda view: public_page(view, places=places)
+    personal = personal_page(view, places=places)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not getattr(settings, "PAGE_CACHE_SECONDS", 0) or not _cacheable_request(request):
-            return view(request, *args, **kwargs)
+            return personal(request, *args, **kwargs)
         key = _key(request)
         try:
             generation, cached = _current(key)
@@ -137,6 +165,67 @@ def public_page(view):
         return response
 
     return wrapper
+
+
+def personal_page(view=None, *, places: bool = False):
+    """Serve a signed-in family its own page as it was last rendered for it, while nothing
+    it shows has changed: the content (GENERATION_KEY), their own rows (their PERSON_KEY)
+    and, with places=True, the answers of everyone (PLACES_KEY). Kept PAGE_CACHE_SECONDS
+    at most, which bounds what time alone changes (an answer deadline passing)."""
+    if view is None:
+        return lambda view: personal_page(view, places=places)
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not getattr(settings, "PAGE_CACHE_SECONDS", 0) or not _personal_request(request):
+            return view(request, *args, **kwargs)
+        person = request.user.pk
+        path = hashlib.sha256(request.path.encode()).hexdigest()[:32]
+        key = f"page-cache:personal:v1:{person}:{translation.get_language()}:{path}"
+        counters = (GENERATION_KEY, PERSON_KEY.format(person))
+        if places:
+            counters += (PLACES_KEY,)
+        try:
+            generation, cached = _current(key, counters)
+        except CACHE_DOWN as error:
+            log.warning("page_cache.unavailable error=%s", type(error).__name__)
+            return view(request, *args, **kwargs)
+        if cached is not None:
+            return _from_cache(request, cached[1], cached[2])
+        response = view(request, *args, **kwargs)
+        # Only a plain read: a page that set a cookie, showed a message or changed the
+        # session is this request's alone, and the person must still be the same one.
+        if (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not request.session.modified
+            and request.user.pk == person
+        ):
+            # The form's token is put back fresh at each serving, as for public pages.
+            content = TOKEN_FIELD.sub(TOKEN_SLOT, response.content)
+            value = (generation, content, response["Content-Type"])
+            with contextlib.suppress(*CACHE_DOWN):
+                cache.set(key, value, settings.PAGE_CACHE_SECONDS)
+        return response
+
+    return wrapper
+
+
+def _personal_request(request) -> bool:
+    """A signed-in family reading a page: a GET without a query and no message waiting.
+    Staff are never served a kept page: what their pages show hangs on their roles, their
+    second factor and their session, not only on rows that point at them."""
+    user = request.user
+    return (
+        request.method in ("GET", "HEAD")
+        and not request.GET
+        and user.is_authenticated
+        and not user.is_staff
+        and not user.is_superuser
+        and "messages" not in request.COOKIES
+        and "_messages" not in request.session
+    )
 
 
 def _from_cache(request, content: bytes, content_type: str) -> HttpResponse:

@@ -22,7 +22,7 @@ from families.forms import PassCodeForm
 from families.models import Family, FamilyPass, Membership
 from families.views import family_required, front_desk_required
 from portal.languages import in_reader_language, only_in_reader_language
-from portal.page_cache import public_page
+from portal.page_cache import personal_page, public_page
 from schools.models import District, School, Status
 from signups import services as signup_services
 from signups.volunteering.models import VolunteerSignup
@@ -48,7 +48,7 @@ def district_detail(request, slug):
 # The school page
 
 
-@public_page
+@public_page(places=True)
 def school_detail(request, slug):
     """A school's guides, its coming events and the committees a family may join."""
     # The page shows one language (English where a text is missing): only those columns.
@@ -170,6 +170,7 @@ def _volunteering(family, now):
     )
 
 
+@personal_page
 @family_required
 def family_home(request):
     family = request.family

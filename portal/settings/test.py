@@ -53,7 +53,9 @@ SMS_BACKEND = os.environ.get("SMS_BACKEND", "messaging.sms.LocmemBackend")
 VOICE_BACKEND = "messaging.sms.LocmemVoiceBackend"
 # Tests run at any hour: quiet hours are tested on their own (tests/messaging/test_outbox.py).
 QUIET_HOURS = None
-# Pages render afresh in tests; tests/portal/test_page_cache.py turns the cache on.
-PAGE_CACHE_SECONDS = 0
+# Pages render afresh in tests; tests/portal/test_page_cache.py and test_personal_pages.py
+# turn the cache on. TEST_PAGE_CACHE_SECONDS runs the whole suite with it on: every test
+# that reads a page after a change then also checks that the change retired the kept page.
+PAGE_CACHE_SECONDS = int(os.environ.get("TEST_PAGE_CACHE_SECONDS", "0"))
 # Report figures are computed afresh; tests/reports/test_report_cache.py turns the cache on.
 REPORTS_CACHE_SECONDS = int(os.environ.get("REPORTS_CACHE_SECONDS", "0"))
