@@ -22,7 +22,6 @@ from events import notices
 from events.models import Event, Rsvp, WalkIn
 from families import locks
 from families.models import Family, FamilyPass, Membership
-from portal import page_cache
 
 log = logging.getLogger("portal.events")
 
@@ -170,12 +169,9 @@ def _promote(event: Event) -> list[Rsvp]:
         return []
     if event.capacity is None:
         # The places were taken off (no limit): everyone waiting is seated at once.
-        waiting = list(
-            Rsvp.objects.filter(event=event, status=Rsvp.Status.WAITLISTED).select_related("family")
-        )
+        waiting = list(Rsvp.objects.filter(event=event, status=Rsvp.Status.WAITLISTED))
+        # No signal for them: the event's own save (set_capacity) retires the kept pages.
         Rsvp.objects.filter(pk__in=[r.pk for r in waiting]).update(status=Rsvp.Status.GOING)
-        # No save, so no signal: their pages say "waiting" until retired here.
-        page_cache.people_changed(r.family.user_id for r in waiting)
         return waiting
     free = event.capacity - _people_going(event)
     _race_window()
