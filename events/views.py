@@ -291,7 +291,7 @@ def _door_action(request, event, code_form, walk_in_form):
     return None
 
 
-@public_page
+@public_page(places=True)
 def district_events(request, slug):
     from schools.models import District
 

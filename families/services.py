@@ -456,7 +456,13 @@ def _forget_in_cache(user: User) -> None:
     needles |= {fingerprint(v) for v in values}
     user_suffix = f":user:{user.pk}"
     try:
-        delete_keys(lambda key: key.endswith(user_suffix) or any(n in key for n in needles))
+        delete_keys(
+            lambda key: (
+                key.endswith(user_suffix)
+                or any(n in key for n in needles)
+                or page_cache.is_persons_key(key, user.pk)
+            )  # their kept pages: name, answers
+        )
     except (RedisError, OSError) as error:
         # Never a reason to keep the rest: these counters expire within a day anyway.
         log.warning("erase.cache_unavailable error=%s", type(error).__name__)

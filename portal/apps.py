@@ -60,6 +60,22 @@ class PortalConfig(AppConfig):
         post_save.connect(places_changed, sender=rsvp, dispatch_uid="page-cache-places")
         post_delete.connect(places_changed, sender=rsvp, dispatch_uid="page-cache-d-places")
         _watch_people()
+        # My page tells a family waiting to join how long the school usually takes to answer:
+        # every request to that school, and every answer, changes the figure.
+        membership = apps.get_model("families.Membership")
+        post_save.connect(_waiting_told, sender=membership, dispatch_uid="people-waiting")
+        post_delete.connect(_waiting_told, sender=membership, dispatch_uid="people-d-waiting")
+
+
+def _waiting_told(sender, instance, **kwargs):
+    from portal.page_cache import people_changed
+
+    if settings.PAGE_CACHE_SECONDS:
+        people_changed(
+            sender.objects.filter(
+                school_id=instance.school_id, status=sender.Status.REQUESTED
+            ).values_list("family__user_id", flat=True)
+        )
 
 
 def owner_fields(model) -> list:

@@ -128,11 +128,11 @@ def _current(key: str, counters=(GENERATION_KEY,)):
 def public_page(view=None, *, places: bool = False):
     """Serve the view's page from the shared cache to visitors without a login, and a
     signed-in family's own copy to them (personal_page). places=True: the page shows places
-    left, so for a signed-in family every answer retires it too (the anonymous page keeps
-    those figures in a part of its own)."""
+    left, so every answer retires it too."""
     if view is None:
         return lambda view: public_page(view, places=places)
     personal = personal_page(view, places=places)
+    counters = (GENERATION_KEY, PLACES_KEY) if places else (GENERATION_KEY,)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -140,7 +140,7 @@ def public_page(view=None, *, places: bool = False):
             return personal(request, *args, **kwargs)
         key = _key(request)
         try:
-            generation, cached = _current(key)
+            generation, cached = _current(key, counters)
         except CACHE_DOWN as error:
             log.warning("page_cache.unavailable error=%s", type(error).__name__)
             return view(request, *args, **kwargs)
@@ -212,6 +212,12 @@ def personal_page(view=None, *, places: bool = False):
     return wrapper
 
 
+def is_persons_key(key: str, user_id: int) -> bool:
+    """Whether this cache key holds a page kept for this person, or their counter (an
+    erasure deletes them with the rest of the person's keys)."""
+    return f"page-cache:personal:v1:{user_id}:" in key or key.endswith(PERSON_KEY.format(user_id))
+
+
 def _personal_request(request) -> bool:
     """A signed-in family reading a page: a GET without a query and no message waiting.
     Staff are never served a kept page: what their pages show hangs on their roles, their
@@ -223,7 +229,8 @@ def _personal_request(request) -> bool:
         and user.is_authenticated
         and not user.is_staff
         and not user.is_superuser
-        and "messages" not in request.COOKIES
+        # A cookie the browser was told to delete may still come back empty.
+        and not request.COOKIES.get("messages")
         and "_messages" not in request.session
     )
 

@@ -267,9 +267,14 @@ def x_key_needles():
     return needles
 
 
-def test_erasure_leaves_no_copy_in_any_table_session_or_cache_key(world):
+def test_erasure_leaves_no_copy_in_any_table_session_or_cache_key(world, settings):
     y = world["y"]
     assert redis_hits(x_key_needles()), "the scan must see the rate-limit keys"
+    # X's own pages kept for it (portal.page_cache.personal_page) hold its name.
+    settings.PAGE_CACHE_SECONDS = 60
+    for url in ("/en/my/", "/en/my/", "/en/my/pass/"):  # the first shows a message: not kept
+        world["family_client"].get(url)
+    assert redis_hits([X]), "the scan must see X's kept pages"
     assert database_hits([X]), "the scan must see X's rows"
     erase(world)
     assert database_hits([X, "2125550131"]) == []
