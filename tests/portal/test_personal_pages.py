@@ -247,3 +247,40 @@ def test_every_row_pointing_at_a_family_retires_its_pages():
             assert (
                 field.name in THROUGH.get(label, ()) or (label, field.name) in NOT_ON_A_KEPT_PAGE
             ), f"{label}.{field.name} reaches a family through {target._meta.label}"
+
+
+def test_places_left_change_with_each_answer_for_every_reader(school_a):
+    """The event page, the school page and the district's list show places left: each
+    answer retires them, for visitors without a login as for signed-in families."""
+    event = make_event(school_a, title="Math night", capacity=5)
+    reader = signed_in(make_family("ZZK Kamal", school_a, phone="+12125550180"))
+    urls = [
+        event.get_absolute_url(),
+        school_a.get_absolute_url(),
+        f"/en/districts/{school_a.district.slug}/events/",
+    ]
+    for client in (Client(), reader):
+        for url in urls:
+            assert "5 places left" in read(client, url), url
+    going(make_family("ZZO Omar", school_a, phone="+12125550181"), event, adults=2)
+    for client in (Client(), reader):
+        for url in urls:
+            assert "3 places left" in read(client, url), url
+
+
+def test_a_waiting_familys_figure_follows_the_schools_answers(school_a, school_b):
+    """My page tells a family waiting to join how long the school usually takes: another
+    family's request answered changes the figure at once."""
+    family = make_family("ZZK Kamal", None, phone="+12125550180")
+    families.join_school(family=family, school=school_b, via=Membership.Via.REQUEST)
+    others = [make_family(f"ZZW {i}", None) for i in range(6)]
+    asked = [
+        families.join_school(family=other, school=school_b, via=Membership.Via.REQUEST)
+        for other in others
+    ]
+    client = signed_in(family)
+    for membership in asked[:4]:
+        families.decide_membership(membership, confirm=True)
+    assert "usually answers" not in read(client, "/en/my/")  # four answers: too few
+    families.decide_membership(asked[4], confirm=True)
+    assert "It usually answers within 1 day." in read(client, "/en/my/")
