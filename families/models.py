@@ -59,6 +59,12 @@ def normalised_phone(text: str) -> str:
     return (to_e164(text) or text) if text else ""
 
 
+# The attribute a signed-in request's user carries when its active family was read in the
+# same statement as its session (portal.signed_in): that Family, or None when it has none.
+# families.views.family_required then reads nothing more.
+READ_WITH_SESSION = "_active_family_read_with_session"
+
+
 class Family(models.Model):
     """A family as the portal knows it: a name to show, a language, a way to reach them.
 
