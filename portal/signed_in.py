@@ -17,7 +17,7 @@ reads users as ModelBackend does; any other backend, a session read from the dat
 """
 
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache
 
 from django.apps import apps
 from django.conf import settings
@@ -46,33 +46,37 @@ class SignedIn:
     user: object  # the User, None when the login no longer exists
 
 
-@dataclass(frozen=True)
 class _Part:
     """The columns one model contributes to the statement, and how to turn them into it."""
 
-    model: type
-    alias: str
-    fields: tuple
-
-    @cached_property
-    def pk(self) -> int:
-        """Where the primary key is among the columns: NULL there means no row."""
-        return self.fields.index(self.model._meta.pk)
+    def __init__(self, model, alias: str, connection):
+        self.model = model
+        self.alias = alias
+        self.fields = tuple(model._meta.concrete_fields)
+        self.attnames = [field.attname for field in self.fields]
+        # Where the primary key is among the columns: NULL there means no row.
+        self.pk = self.fields.index(model._meta.pk)
+        # The converters the ORM's compiler would apply to each column (SQLite's dates and
+        # booleans; none on PostgreSQL for these models), found once.
+        self.converters = []
+        for index, field in enumerate(self.fields):
+            expression = field.get_col(alias)
+            found = connection.ops.get_db_converters(expression) + field.get_db_converters(
+                connection
+            )
+            if found:
+                self.converters.append((index, expression, found))
 
     def columns(self, quote) -> list[str]:
         return [f"{self.alias}.{quote(field.column)}" for field in self.fields]
 
     def build(self, db: str, connection, values) -> object:
-        # The converters the ORM's compiler would apply (SQLite's dates and booleans).
-        converted = []
-        for field, value in zip(self.fields, values, strict=True):
-            expression = field.get_col(self.alias)
-            for convert in connection.ops.get_db_converters(expression) + field.get_db_converters(
-                connection
-            ):
-                value = convert(value, expression, connection)
-            converted.append(value)
-        return self.model.from_db(db, [field.attname for field in self.fields], converted)
+        if self.converters:
+            values = list(values)
+            for index, expression, converters in self.converters:
+                for convert in converters:
+                    values[index] = convert(values[index], expression, connection)
+        return self.model.from_db(db, self.attnames, values)
 
 
 @cache
@@ -82,9 +86,9 @@ def _statement(db: str, session_model) -> tuple[str, _Part, _Part, int]:
     parameters."""
     connection = connections[db]
     quote = connection.ops.quote_name
-    user = _Part(get_user_model(), "u", tuple(get_user_model()._meta.concrete_fields))
+    user = _Part(get_user_model(), "u", connection)
     family_model = apps.get_model("families", "Family")
-    family = _Part(family_model, "f", tuple(family_model._meta.concrete_fields))
+    family = _Part(family_model, "f", connection)
     role_model = apps.get_model("schools", "StaffRole")
     session = session_model._meta
 
