@@ -180,6 +180,20 @@ def test_a_role_granted_counts_on_the_next_request(school_a):
     assert response.status_code == 302 and "/accounts/2fa/" in response["Location"]
 
 
+def test_an_erased_family_is_not_the_logins_family_any_more(school_a, redis):
+    """Only the active family is read with the session: one marked erased, its login not yet
+    deleted, opens no family page (as Family.objects.active() answered before)."""
+    from django.utils import timezone
+
+    from families.models import Family
+
+    family = make_family("ZZR Rina", school_a, phone="+12125550172")
+    client = _signed_in(family)
+    Family.objects.filter(pk=family.pk).update(erased_at=timezone.now())
+    response = client.get(PAGE)
+    assert response.status_code == 302 and response["Location"].endswith("/my/start/")
+
+
 def test_a_login_without_a_family_is_sent_to_make_one(staff_a):
     client = Client()
     client.force_login(staff_a)
