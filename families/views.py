@@ -25,26 +25,12 @@ from families.forms import (
     PassCodeForm,
     ProfileForm,
 )
-from families.models import READ_WITH_SESSION, Family, FamilyPass, Membership
+from families.models import NOT_READ, Family, FamilyPass, Membership, read_with_session
 from families.qr import pass_qr_svg
 from messaging.translation import provider_name as translation_provider
 from portal.languages import only_in_reader_language
 from schools.access import assist_schools, front_desk_schools, partners_for
 from schools.models import School
-
-
-def _active_family(user):
-    """The user's active family: the one read with the request's session when it was
-    (portal.signed_in), checked to be this user's and not erased; else one query."""
-    family = getattr(user, READ_WITH_SESSION, _NOT_READ)
-    if family is None:
-        return None
-    if family is _NOT_READ or family.user_id != user.pk or family.erased_at is not None:
-        return Family.objects.active().filter(user=user).first()
-    return family
-
-
-_NOT_READ = object()
 
 
 def family_required(view):
@@ -53,7 +39,10 @@ def family_required(view):
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        family = _active_family(request.user)
+        # Read with the session in most requests (portal.signed_in); else one query.
+        family = read_with_session(request.user)
+        if family is NOT_READ:
+            family = Family.objects.active().filter(user=request.user).first()
         if family is None:
             return redirect("families:setup")
         # The user is the one already read for the request: no join to read it again.
