@@ -16,6 +16,10 @@ Cheaper schemes were weighed and refused: remembering the keys whose delete fail
 the process, or in the database) cannot reach the other web servers before they read the
 copy, since Redis, the one place they all read without a query, is the place that was
 down; a shorter copy lifetime only shortens the window.
+
+When the copy names a user, the check is the statement that also reads that user, their
+active family and staff roles for the request (portal.signed_in): being signed in then
+costs this one statement and the Redis read, nothing more.
 """
 
 import logging
