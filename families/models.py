@@ -59,6 +59,24 @@ def normalised_phone(text: str) -> str:
     return (to_e164(text) or text) if text else ""
 
 
+# The attribute a signed-in request's user carries when its active family was read in the
+# same statement as its session (portal.signed_in): that Family, or None when it has none.
+READ_WITH_SESSION = "_active_family_read_with_session"
+NOT_READ = object()
+
+
+def read_with_session(user):
+    """The user's active family as read with the request's session, checked to be this
+    user's and not erased: a Family, None when the login has none, or NOT_READ when it was
+    not read that way (a session read from the database): then the caller asks."""
+    family = getattr(user, READ_WITH_SESSION, NOT_READ)
+    if family is None or family is NOT_READ:
+        return family
+    if family.user_id != user.pk or family.erased_at is not None:
+        return NOT_READ
+    return family
+
+
 class Family(models.Model):
     """A family as the portal knows it: a name to show, a language, a way to reach them.
 

@@ -25,7 +25,7 @@ from families.forms import (
     PassCodeForm,
     ProfileForm,
 )
-from families.models import Family, FamilyPass, Membership
+from families.models import NOT_READ, Family, FamilyPass, Membership, read_with_session
 from families.qr import pass_qr_svg
 from messaging.translation import provider_name as translation_provider
 from portal.languages import only_in_reader_language
@@ -40,7 +40,10 @@ def family_required(view):
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        family = Family.objects.active().filter(user=request.user).first()
+        # Read with the session in most requests (portal.signed_in); else one query.
+        family = read_with_session(request.user)
+        if family is NOT_READ:
+            family = Family.objects.active().filter(user=request.user).first()
         if family is None:
             return redirect("families:setup")
         # The user is the one already read for the request: no join to read it again.

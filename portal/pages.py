@@ -19,7 +19,7 @@ from events.access import can_run_door
 from events.models import CalendarFeed, Event, Rsvp
 from families import services as family_services
 from families.forms import PassCodeForm
-from families.models import Family, FamilyPass, Membership
+from families.models import NOT_READ, Family, FamilyPass, Membership, read_with_session
 from families.views import family_required, front_desk_required
 from portal.languages import in_reader_language, only_in_reader_language
 from portal.page_cache import personal_page, public_page
@@ -101,11 +101,15 @@ def _membership_status(user, school) -> str | None:
     "declined"), None when it has not asked: a family that belongs is not offered to join."""
     if not user.is_authenticated:
         return None
-    return (
-        Membership.objects.filter(school=school, family__user=user, family__erased_at=None)
-        .values_list("status", flat=True)
-        .first()
-    )
+    family = read_with_session(user)
+    if family is None:  # a login without a family, as read with the session
+        return None
+    found = Membership.objects.filter(school=school)
+    if family is NOT_READ:
+        found = found.filter(family__user=user, family__erased_at=None)
+    else:  # no join to the family: its row came with the session's (portal.signed_in)
+        found = found.filter(family_id=family.pk)
+    return found.values_list("status", flat=True).first()
 
 
 # A family's own page: its schools and its answers to events

@@ -16,6 +16,10 @@ Cheaper schemes were weighed and refused: remembering the keys whose delete fail
 the process, or in the database) cannot reach the other web servers before they read the
 copy, since Redis, the one place they all read without a query, is the place that was
 down; a shorter copy lifetime only shortens the window.
+
+When the copy names a user, the check is the statement that also reads that user, their
+active family and staff roles for the request (portal.signed_in): being signed in then
+costs this one statement and the Redis read, nothing more.
 """
 
 import logging
@@ -62,6 +66,9 @@ class _Copies:
 
 
 class SessionStore(cached_db.SessionStore):
+    # The rows read with the existence check (portal.signed_in.SignedIn), None until then.
+    signed_in = None
+
     def __init__(self, session_key=None):
         super().__init__(session_key)
         self._cache = _Copies(self._cache)
@@ -75,7 +82,7 @@ class SessionStore(cached_db.SessionStore):
         except Exception:  # an invalid key, as cached_db allows for
             data = None
         if data is not None:
-            if self._in_database():
+            if self._in_database(data):
                 return data
             # Signed out (or erased) while Redis was down: its copy outlived it.
             self._cache.delete(self.cache_key)
@@ -88,18 +95,37 @@ class SessionStore(cached_db.SessionStore):
         self._cache.set(self.cache_key, data, self.get_expiry_age(expiry=found.expire_date))
         return data
 
-    def _in_database(self) -> bool:
+    def _in_database(self, data: dict) -> bool:
         """One plain statement on the primary key, paid by every signed-in request: built
         by hand, as the ORM's filter().exists() cost more CPU to compile than the database
-        took to answer (bench/signed_cpu.py)."""
+        took to answer (bench/signed_cpu.py). When the session names a user, the same
+        statement reads that user's row, active family and staff roles for the request
+        (portal.signed_in), so that being signed in costs no other query."""
+        from django.contrib.auth import SESSION_KEY
+        from django.core.exceptions import ValidationError
         from django.db import connections, router
         from django.utils import timezone
 
+        from portal import signed_in
+
+        db = router.db_for_read(self.model)
+        if SESSION_KEY in data:
+            try:
+                self.signed_in = signed_in.read(self, db, data, timezone.now())
+            except ValidationError:  # not a user id: Django's get_user will say so
+                pass
+            else:
+                return self.signed_in is not None
         meta = self.model._meta
         key = meta.get_field("session_key").column
         expires = meta.get_field("expire_date").column
         # Only the model's own table and column names are put in; the values are parameters.
         sql = f'SELECT 1 FROM "{meta.db_table}" WHERE "{key}" = %s AND "{expires}" > %s LIMIT 1'  # noqa: S608
-        with connections[router.db_for_read(self.model)].cursor() as cursor:
+        with connections[db].cursor() as cursor:
             cursor.execute(sql, [self.session_key, timezone.now()])
             return cursor.fetchone() is not None
+
+    def flush(self):
+        # What was read for the user this session named is not for the next one.
+        self.signed_in = None
+        super().flush()

@@ -391,12 +391,14 @@ def test_my_page_reads_only_the_lists_that_have_something(
     rina_client, omar_client = signed_in(rina), signed_in(omar)
     for client in (rina_client, omar_client):
         client.get("/en/my/")  # the session, Django's own caches
-    # The session, the user, their roles, the family, which lists have anything, its
-    # schools, the school's announcements and their texts; for Rina her answers and her
-    # conversations too. Before: 11 and 11, an empty list cost a query of its own.
-    with django_assert_max_num_queries(8):
+    # The session with the user, their roles and the family (one statement,
+    # portal.signed_in), which lists have anything, its schools, the school's announcements
+    # and their texts; for Rina her answers and her conversations too. Before: 11 and 11, an
+    # empty list cost a query of its own; then 8 and 10, the session, the user, the roles
+    # and the family a query each.
+    with django_assert_max_num_queries(5):
         omar_page = omar_client.get("/en/my/").content.decode()
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(7):
         rina_page = rina_client.get("/en/my/").content.decode()
     assert f"Evening {events - 1}" in rina_page and "2 new answers" in rina_page
     assert "School closed today" in rina_page and feed.token in rina_page
