@@ -284,3 +284,22 @@ def test_a_waiting_familys_figure_follows_the_schools_answers(school_a, school_b
     assert "usually answers" not in read(client, "/en/my/")  # four answers: too few
     families.decide_membership(asked[4], confirm=True)
     assert "It usually answers within 1 day." in read(client, "/en/my/")
+
+
+def test_an_answer_retires_its_own_events_page_and_no_other(
+    school_a, django_assert_max_num_queries
+):
+    """After the reminders, families answer by the thousand: an answer to one event leaves
+    every other event's page kept, for readers with and without a login."""
+    math, fair = (make_event(school_a, title=t, capacity=5) for t in ("Math night", "Fair"))
+    reader = signed_in(make_family("ZZK Kamal", school_a, phone="+12125550180"))
+    for client in (Client(), reader):
+        assert "5 places left" in read(client, math.get_absolute_url())
+    going(make_family("ZZO Omar", school_a, phone="+12125550181"), fair, adults=2)
+    for client in (Client(), reader):
+        with django_assert_max_num_queries(1):  # kept: the signed-in statement at most
+            assert "5 places left" in read(client, math.get_absolute_url())
+        assert "3 places left" in read(client, fair.get_absolute_url())
+    going(make_family("ZZP Pia", school_a, phone="+12125550182"), math, adults=1)
+    for client in (Client(), reader):
+        assert "4 places left" in read(client, math.get_absolute_url())
