@@ -38,7 +38,7 @@ def _family(request):
 
 
 @require_http_methods(["GET", "POST"])
-@public_page(places=True)
+@public_page(places="pk")
 def detail(request, pk):
     """The event page, and the answer in two steps posted to it: "Will you come?" (a "no"
     is saved at once), then, for a "yes", who is coming and the help needed. The second

@@ -50,6 +50,9 @@ PERSON_KEY = "page-cache:person:{}"
 # Bumped by every change to an answer (events.Rsvp): the parts that say how many places
 # are left are kept under it too, beside the content's generation.
 PLACES_KEY = "page-cache:places"
+# One per event, bumped by the answers to that event alone: an event's page shows its own
+# places left, so the morning's thousands of answers to other events leave it kept.
+EVENT_PLACES_KEY = "page-cache:places:event:{}"
 log = logging.getLogger("portal.page_cache")
 
 
@@ -65,11 +68,16 @@ def content_changed(**kwargs) -> None:
     transaction.on_commit(_bump)
 
 
-def places_changed(**kwargs) -> None:
+def places_changed(instance=None, **kwargs) -> None:
     """Signal receiver for answers: retire the parts that show places left (an answer, a
-    cancellation, a move up from the waiting list), now and at commit, as content_changed."""
-    _bump(PLACES_KEY)
-    transaction.on_commit(lambda: _bump(PLACES_KEY))
+    cancellation, a move up from the waiting list), now and at commit, as content_changed:
+    every list of events (PLACES_KEY) and the answered event's own pages."""
+    counters = [PLACES_KEY]
+    if instance is not None and getattr(instance, "event_id", None) is not None:
+        counters.append(EVENT_PLACES_KEY.format(instance.event_id))
+    for counter in counters:
+        _bump(counter)
+    transaction.on_commit(lambda: [_bump(counter) for counter in counters])
 
 
 def people_changed(user_ids) -> None:
@@ -125,20 +133,31 @@ def _current(key: str, counters=(GENERATION_KEY,)):
     return generation, cached if isinstance(cached, tuple) and cached[0] == generation else None
 
 
-def public_page(view=None, *, places: bool = False):
+def _places(places, kwargs) -> tuple:
+    """The places counter a page is kept under: none, every answer's (places=True), or the
+    answers to one event, named by the view's argument (places="pk")."""
+    if places is True:
+        return (PLACES_KEY,)
+    if places:
+        return (EVENT_PLACES_KEY.format(kwargs[places]),)
+    return ()
+
+
+def public_page(view=None, *, places: bool | str = False):
     """Serve the view's page from the shared cache to visitors without a login, and a
     signed-in family's own copy to them (personal_page). places=True: the page shows places
-    left, so every answer retires it too."""
+    left, so every answer retires it too; places="pk": it shows one event's places left (the
+    event's id is the view's argument pk), so only that event's answers retire it."""
     if view is None:
         return lambda view: public_page(view, places=places)
     personal = personal_page(view, places=places)
-    counters = (GENERATION_KEY, PLACES_KEY) if places else (GENERATION_KEY,)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not getattr(settings, "PAGE_CACHE_SECONDS", 0) or not _cacheable_request(request):
             return personal(request, *args, **kwargs)
         key = _key(request)
+        counters = (GENERATION_KEY, *_places(places, kwargs))
         try:
             generation, cached = _current(key, counters)
         except CACHE_DOWN as error:
@@ -167,10 +186,10 @@ def public_page(view=None, *, places: bool = False):
     return wrapper
 
 
-def personal_page(view=None, *, places: bool = False):
+def personal_page(view=None, *, places: bool | str = False):
     """Serve a signed-in family its own page as it was last rendered for it, while nothing
     it shows has changed: the content (GENERATION_KEY), their own rows (their PERSON_KEY)
-    and, with places=True, the answers of everyone (PLACES_KEY). Kept PAGE_CACHE_SECONDS
+    and the answers it shows places for (as public_page). Kept PAGE_CACHE_SECONDS
     at most, which bounds what time alone changes (an answer deadline passing)."""
     if view is None:
         return lambda view: personal_page(view, places=places)
@@ -182,9 +201,7 @@ def personal_page(view=None, *, places: bool = False):
         person = request.user.pk
         path = hashlib.sha256(request.path.encode()).hexdigest()[:32]
         key = f"page-cache:personal:v1:{person}:{translation.get_language()}:{path}"
-        counters = (GENERATION_KEY, PERSON_KEY.format(person))
-        if places:
-            counters += (PLACES_KEY,)
+        counters = (GENERATION_KEY, PERSON_KEY.format(person), *_places(places, kwargs))
         try:
             generation, cached = _current(key, counters)
         except CACHE_DOWN as error:
