@@ -1,6 +1,6 @@
 """CPU per request of the signed-in family pages, in process, against the bare view.
 
-    .venv/bin/python bench/signed_cpu.py [--requests 50] [--database portal_bench_pages]
+    .venv/bin/python bench/signed_cpu.py [--requests 50] [--database portal_bench_pages] [--fresh]
                                          [--profile "my page (en)"] [--lines 40]
                                          [--pages "my page"]
 
@@ -54,6 +54,11 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=40)
     parser.add_argument("--match", default="", help="with --profile: only functions matching")
     parser.add_argument("--pages", default="", help="only the pages whose name matches (regex)")
+    parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help="no kept pages (PAGE_CACHE_SECONDS=0): what the first read after a change costs",
+    )
     args = parser.parse_args()
     ensure_database(args.database)
     setup_django(bench_env(args.database, page_bench.REDIS_DB))
@@ -62,6 +67,9 @@ def main() -> None:
         seeding.seed()
     from django.conf import settings
     from django.test import Client
+
+    if args.fresh:
+        settings.PAGE_CACHE_SECONDS = 0
 
     name, key = page_bench.signed_in_family()
     cookie = f"{name}={key}; {settings.LANGUAGE_COOKIE_NAME}=en"
