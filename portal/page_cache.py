@@ -156,34 +156,46 @@ def public_page(view=None, *, places: bool | str = False):
     def wrapper(request, *args, **kwargs):
         if not getattr(settings, "PAGE_CACHE_SECONDS", 0) or not _cacheable_request(request):
             return personal(request, *args, **kwargs)
-        key = _key(request)
         counters = (GENERATION_KEY, *_places(places, kwargs))
-        try:
-            generation, cached = _current(key, counters)
-        except CACHE_DOWN as error:
-            log.warning("page_cache.unavailable error=%s", type(error).__name__)
-            return view(request, *args, **kwargs)
-        if cached is not None:
-            return _from_cache(request, cached[1], cached[2])
-        response = view(request, *args, **kwargs)
-        # Asked again after the view: a page shown to a logged-in person (with its "Staff"
-        # link, its name) is never stored, even if the view logged someone in.
-        if (
-            response.status_code == 200
-            and not response.streaming
-            and not response.cookies
-            and not request.user.is_authenticated
-        ):
-            content = response.content
+
+        def stored(response):
+            # Asked again after the view: a page shown to a logged-in person (with its
+            # "Staff" link, its name) is never stored, even if the view logged someone in.
+            if not _plain(response) or request.user.is_authenticated:
+                return None
             if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
-                content = TOKEN_FIELD.sub(TOKEN_SLOT, content)
-            value = (generation, content, response["Content-Type"])
-            # Served all the same when Redis is down; the next visitor tries again.
-            with contextlib.suppress(*CACHE_DOWN):
-                cache.set(key, value, settings.PAGE_CACHE_SECONDS)
-        return response
+                return TOKEN_FIELD.sub(TOKEN_SLOT, response.content)
+            return response.content
+
+        return _kept(
+            request, _key(request), counters, lambda: view(request, *args, **kwargs), stored
+        )
 
     return wrapper
+
+
+def _plain(response) -> bool:
+    return response.status_code == 200 and not response.streaming and not response.cookies
+
+
+def _kept(request, key: str, counters: tuple, render, stored) -> HttpResponse:
+    """The page kept under key if it was rendered under the counters' current values; else
+    render() it, and keep what stored(response) gives (None: keep nothing)."""
+    try:
+        generation, cached = _current(key, counters)
+    except CACHE_DOWN as error:
+        log.warning("page_cache.unavailable error=%s", type(error).__name__)
+        return render()
+    if cached is not None:
+        return _from_cache(request, cached[1], cached[2])
+    response = render()
+    content = stored(response)
+    if content is not None:
+        value = (generation, content, response["Content-Type"])
+        # Served all the same when Redis is down; the next visitor tries again.
+        with contextlib.suppress(*CACHE_DOWN):
+            cache.set(key, value, settings.PAGE_CACHE_SECONDS)
+    return response
 
 
 def personal_page(view=None, *, places: bool | str = False):
@@ -202,29 +214,16 @@ def personal_page(view=None, *, places: bool | str = False):
         path = hashlib.sha256(request.path.encode()).hexdigest()[:32]
         key = f"page-cache:personal:v1:{person}:{translation.get_language()}:{path}"
         counters = (GENERATION_KEY, PERSON_KEY.format(person), *_places(places, kwargs))
-        try:
-            generation, cached = _current(key, counters)
-        except CACHE_DOWN as error:
-            log.warning("page_cache.unavailable error=%s", type(error).__name__)
-            return view(request, *args, **kwargs)
-        if cached is not None:
-            return _from_cache(request, cached[1], cached[2])
-        response = view(request, *args, **kwargs)
-        # Only a plain read: a page that set a cookie, showed a message or changed the
-        # session is this request's alone, and the person must still be the same one.
-        if (
-            response.status_code == 200
-            and not response.streaming
-            and not response.cookies
-            and not request.session.modified
-            and request.user.pk == person
-        ):
+
+        def stored(response):
+            # Only a plain read: a page that set a cookie, showed a message or changed the
+            # session is this request's alone, and the person must still be the same one.
+            if not _plain(response) or request.session.modified or request.user.pk != person:
+                return None
             # The form's token is put back fresh at each serving, as for public pages.
-            content = TOKEN_FIELD.sub(TOKEN_SLOT, response.content)
-            value = (generation, content, response["Content-Type"])
-            with contextlib.suppress(*CACHE_DOWN):
-                cache.set(key, value, settings.PAGE_CACHE_SECONDS)
-        return response
+            return TOKEN_FIELD.sub(TOKEN_SLOT, response.content)
+
+        return _kept(request, key, counters, lambda: view(request, *args, **kwargs), stored)
 
     return wrapper
 

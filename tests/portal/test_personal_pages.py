@@ -27,6 +27,7 @@ from signups.volunteering import services as volunteering
 from tests.conversations.conftest import make_announcement
 from tests.events.conftest import make_event
 from tests.families.conftest import make_family
+from tests.portal.test_signed_in_pages import page_cache_on, signed_in  # noqa: F401 (a fixture)
 from tests.signups.conftest import make_day, make_opportunity
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
@@ -43,17 +44,6 @@ NOT_ON_A_KEPT_PAGE = {
     ("conversations.Version", "announcement"): "its author is staff (and it is content)",
     ("conversations.CallbackRequest", "thread"): "it points at its family itself",
 }
-
-
-@pytest.fixture(autouse=True)
-def page_cache_on(settings):
-    settings.PAGE_CACHE_SECONDS = 60
-
-
-def signed_in(family) -> Client:
-    client = Client()
-    client.force_login(family.user)
-    return client
 
 
 def read(client, url) -> str:
