@@ -163,12 +163,17 @@ def public_page(view=None, *, places: bool | str = False):
             # "Staff" link, its name) is never stored, even if the view logged someone in.
             if not _plain(response) or request.user.is_authenticated:
                 return None
+            content = response.content
             if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
-                return TOKEN_FIELD.sub(TOKEN_SLOT, response.content)
-            return response.content
+                content = TOKEN_FIELD.sub(TOKEN_SLOT, content)
+            return content, response["Content-Type"]
 
         return _kept(
-            request, _key(request), counters, lambda: view(request, *args, **kwargs), stored
+            _key(request),
+            counters,
+            lambda: view(request, *args, **kwargs),
+            stored,
+            lambda content, content_type: _from_cache(request, content, content_type),
         )
 
     return wrapper
@@ -178,24 +183,24 @@ def _plain(response) -> bool:
     return response.status_code == 200 and not response.streaming and not response.cookies
 
 
-def _kept(request, key: str, counters: tuple, render, stored) -> HttpResponse:
-    """The page kept under key if it was rendered under the counters' current values; else
-    render() it, and keep what stored(response) gives (None: keep nothing)."""
+def _kept(key: str, counters: tuple, render, stored, served):
+    """What is kept under key if it was rendered under the counters' current values, as
+    served(what stored gave); else render() it, and keep what stored(rendered) gives (a
+    tuple; None keeps nothing)."""
     try:
         generation, cached = _current(key, counters)
     except CACHE_DOWN as error:
         log.warning("page_cache.unavailable error=%s", type(error).__name__)
         return render()
     if cached is not None:
-        return _from_cache(request, cached[1], cached[2])
-    response = render()
-    content = stored(response)
-    if content is not None:
-        value = (generation, content, response["Content-Type"])
+        return served(*cached[1:])
+    rendered = render()
+    value = stored(rendered)
+    if value is not None:
         # Served all the same when Redis is down; the next visitor tries again.
         with contextlib.suppress(*CACHE_DOWN):
-            cache.set(key, value, settings.PAGE_CACHE_SECONDS)
-    return response
+            cache.set(key, (generation, *value), settings.PAGE_CACHE_SECONDS)
+    return rendered
 
 
 def personal_page(view=None, *, places: bool | str = False):
@@ -221,9 +226,15 @@ def personal_page(view=None, *, places: bool | str = False):
             if not _plain(response) or request.session.modified or request.user.pk != person:
                 return None
             # The form's token is put back fresh at each serving, as for public pages.
-            return TOKEN_FIELD.sub(TOKEN_SLOT, response.content)
+            return TOKEN_FIELD.sub(TOKEN_SLOT, response.content), response["Content-Type"]
 
-        return _kept(request, key, counters, lambda: view(request, *args, **kwargs), stored)
+        return _kept(
+            key,
+            counters,
+            lambda: view(request, *args, **kwargs),
+            stored,
+            lambda content, content_type: _from_cache(request, content, content_type),
+        )
 
     return wrapper
 
@@ -268,18 +279,13 @@ def public_part(request, name: str, render, places: bool = False) -> str:
     path = hashlib.sha256(request.path.encode()).hexdigest()[:32]
     key = f"page-part:v2:{translation.get_language()}:{path}:{name}"
     counters = (GENERATION_KEY, PLACES_KEY) if places else (GENERATION_KEY,)
-    try:
-        generation, cached = _current(key, counters)
-    except CACHE_DOWN as error:
-        log.warning("page_cache.unavailable error=%s", type(error).__name__)
-        return render()
-    if cached is not None:
-        return mark_safe(cached[1])  # noqa: S308 (our own rendered template, stored as is)
-    html = render()
-    # A token belongs to one visitor: a part that holds a form is never shared.
-    if "csrfmiddlewaretoken" in html:
-        log.error("page_cache.part_with_form name=%s", name)
-        return html
-    with contextlib.suppress(*CACHE_DOWN):
-        cache.set(key, (generation, str(html)), settings.PAGE_CACHE_SECONDS)
-    return html
+
+    def stored(html):
+        # A token belongs to one visitor: a part that holds a form is never shared.
+        if "csrfmiddlewaretoken" in html:
+            log.error("page_cache.part_with_form name=%s", name)
+            return None
+        return (str(html),)
+
+    # Our own rendered template, stored as is.
+    return _kept(key, counters, render, stored, mark_safe)  # noqa: S308
