@@ -103,10 +103,12 @@ def rsvp_key(measure, kind, name=None):
     return ("rsvp", measure, kind, name)
 
 
-def rsvp_figures(events, weeks, schools, public_splits, before, limit=None) -> Linked:
+def rsvp_figures(events, weeks, schools, public_splits, before, limit=None, nets=None) -> Linked:
     """The RSVP figures of a period: events (public_splits: the pks of events whose split by
     language is shown), weeks, schools (None in one school's own report: then its figures
-    are the totals), languages, totals, and the previous period's totals (before)."""
+    are the totals), languages, totals, and the previous period's totals (before). nets:
+    the networks of an earlier call with the same events, weeks and schools (they do not
+    depend on the splits), reused instead of built again."""
     linked = Linked(limit)
     langs = LANGUAGE_KEYS
 
@@ -164,6 +166,16 @@ def rsvp_figures(events, weeks, schools, public_splits, before, limit=None) -> L
         bounds = {m: (known[lang][m], float("inf")) for m in MEASURES}
         add("lang", lang, per_language[lang], displayed_no_shows=False, bounds=bounds)
     add("all", None, summed(events), weight=TOTAL_WEIGHT)
+    # The previous period: RSVPs = attended + no-shows (no-shows not shown, but implied).
+    keys = [
+        linked.add(("before", "attended"), before["attended"]),
+        linked.add(("before", "no_shows"), before["going"] - before["attended"], displayed=False),
+    ]
+    going_before = linked.add(("before", "going"), before["going"])
+    if nets is not None:
+        linked.nets = list(nets)
+        linked._plain = nets[-1]
+        return linked
 
     for pattern in PATTERNS:
         net = linked.net()
@@ -193,13 +205,7 @@ def rsvp_figures(events, weeks, schools, public_splits, before, limit=None) -> L
         net.equation([total], [edge("lang", lang) for lang in langs])
         net.equation([("link", None)], [("lang", lang) for lang in langs])
         net.equation([("link", None)], [("week", week) for week in weeks])
-
-    # The previous period: RSVPs = attended + no-shows (no-shows not shown, but implied).
-    keys = [
-        linked.add(("before", "attended"), before["attended"]),
-        linked.add(("before", "no_shows"), before["going"] - before["attended"], displayed=False),
-    ]
-    grid(linked, [keys], [linked.add(("before", "going"), before["going"])])
+    grid(linked, [keys], [going_before])
     return linked
 
 
@@ -209,8 +215,10 @@ def solve_rsvps(events, weeks, schools, splits, before, limit=None) -> Linked:
     (its part of each language is then no longer known), and so do all of them when what
     they tell leaves a hidden figure no way to move; then it is solved again."""
     splits = set(splits)
+    nets = None
     while True:
-        linked = rsvp_figures(events, weeks, schools, splits, before, limit)
+        linked = rsvp_figures(events, weeks, schools, splits, before, limit, nets)
+        nets = linked.nets
         linked.solve()
         lost = {pk for pk in splits for m in MEASURES if rsvp_key(m, "event", pk) in linked.hidden}
         if linked.exposed and not lost:
