@@ -103,12 +103,10 @@ def rsvp_key(measure, kind, name=None):
     return ("rsvp", measure, kind, name)
 
 
-def rsvp_figures(events, weeks, schools, public_splits, before, limit=None, nets=None) -> Linked:
+def rsvp_figures(events, weeks, schools, public_splits, before, limit=None) -> Linked:
     """The RSVP figures of a period: events (public_splits: the pks of events whose split by
     language is shown), weeks, schools (None in one school's own report: then its figures
-    are the totals), languages, totals, and the previous period's totals (before). nets:
-    the networks of an earlier call with the same events, weeks and schools (they do not
-    depend on the splits), reused instead of built again."""
+    are the totals), languages, totals, and the previous period's totals (before)."""
     linked = Linked(limit)
     langs = LANGUAGE_KEYS
 
@@ -144,39 +142,21 @@ def rsvp_figures(events, weeks, schools, public_splits, before, limit=None, nets
             "event",
             event.pk,
             totals[event.pk],
-            weight=SHOWN_WEIGHT if event.pk in public_splits else 1,
         )
     for school in schools or ():
         add("school", school, summed(of_school[school]))
     for week in weeks:
         add("week", week, summed(of_week[week]), displayed_no_shows=False)
-    # A language's figure is what the public splits show of it (known: a lower bound) plus
-    # an unknown part from the other events (that it is at most their whole count follows
-    # from the sums).
-    known = {lang: dict.fromkeys(MEASURES, 0) for lang in langs}
     per_language = {lang: dict.fromkeys(MEASURES, 0) for lang in langs}
     for event in events:
         for lang, (going, attended) in event.by_language.items():
             counts = {"going": going, "attended": attended, "no_shows": going - attended}
             for measure in MEASURES:
                 per_language[lang][measure] += counts[measure]
-                if event.pk in public_splits:
-                    known[lang][measure] += counts[measure]
     for lang in langs:
-        bounds = {m: (known[lang][m], float("inf")) for m in MEASURES}
-        add("lang", lang, per_language[lang], displayed_no_shows=False, bounds=bounds)
+        add("lang", lang, per_language[lang], displayed_no_shows=False)
     add("all", None, summed(events), weight=TOTAL_WEIGHT)
-    # The previous period: RSVPs = attended + no-shows (no-shows not shown, but implied).
-    keys = [
-        linked.add(("before", "attended"), before["attended"]),
-        linked.add(("before", "no_shows"), before["going"] - before["attended"], displayed=False),
-    ]
-    going_before = linked.add(("before", "going"), before["going"])
-    if nets is not None:
-        linked.nets = list(nets)
-        linked._plain = nets[-1]
-        return linked
-
+    public_splits_of(linked, events, public_splits)
     for pattern in PATTERNS:
         net = linked.net()
 
@@ -205,8 +185,38 @@ def rsvp_figures(events, weeks, schools, public_splits, before, limit=None, nets
         net.equation([total], [edge("lang", lang) for lang in langs])
         net.equation([("link", None)], [("lang", lang) for lang in langs])
         net.equation([("link", None)], [("week", week) for week in weeks])
-    grid(linked, [keys], [going_before])
+
+    # The previous period: RSVPs = attended + no-shows (no-shows not shown, but implied).
+    keys = [
+        linked.add(("before", "attended"), before["attended"]),
+        linked.add(("before", "no_shows"), before["going"] - before["attended"], displayed=False),
+    ]
+    grid(linked, [keys], [linked.add(("before", "going"), before["going"])])
     return linked
+
+
+def public_splits_of(linked, events, public_splits):
+    """What the events whose split by language is shown change in the RSVP figures: hiding
+    their totals costs more, and a language's figure is what those splits show of it
+    (known: a lower bound) plus an unknown part from the other events (that it is at most
+    their whole count follows from the sums). Set apart so that solve_rsvps can solve the
+    same figures again with fewer splits, without building a district's networks again."""
+    known = {lang: dict.fromkeys(MEASURES, 0) for lang in LANGUAGE_KEYS}
+    for event in events:
+        shown = event.pk in public_splits
+        for measure in MEASURES:
+            linked.figures[rsvp_key(measure, "event", event.pk)].weight = (
+                SHOWN_WEIGHT if shown else 1
+            )
+        if not shown:
+            continue
+        for lang, (going, attended) in event.by_language.items():
+            counts = {"going": going, "attended": attended, "no_shows": going - attended}
+            for measure in MEASURES:
+                known[lang][measure] += counts[measure]
+    for lang in LANGUAGE_KEYS:
+        for measure in MEASURES:
+            linked.figures[rsvp_key(measure, "lang", lang)].low = known[lang][measure]
 
 
 def solve_rsvps(events, weeks, schools, splits, before, limit=None) -> Linked:
@@ -215,10 +225,8 @@ def solve_rsvps(events, weeks, schools, splits, before, limit=None) -> Linked:
     (its part of each language is then no longer known), and so do all of them when what
     they tell leaves a hidden figure no way to move; then it is solved again."""
     splits = set(splits)
-    nets = None
+    linked = rsvp_figures(events, weeks, schools, splits, before, limit)
     while True:
-        linked = rsvp_figures(events, weeks, schools, splits, before, limit, nets)
-        nets = linked.nets
         linked.solve()
         lost = {pk for pk in splits for m in MEASURES if rsvp_key(m, "event", pk) in linked.hidden}
         if linked.exposed and not lost:
@@ -227,6 +235,8 @@ def solve_rsvps(events, weeks, schools, splits, before, limit=None) -> Linked:
             linked.public_splits = splits
             return linked
         splits -= lost
+        public_splits_of(linked, events, splits)
+        linked.hidden = None
 
 
 def help_key(measure, kind, name=None):
