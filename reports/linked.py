@@ -157,34 +157,39 @@ def rsvp_figures(events, weeks, schools, public_splits, before, limit=None) -> L
         add("lang", lang, per_language[lang], displayed_no_shows=False)
     add("all", None, summed(events), weight=TOTAL_WEIGHT)
     public_splits_of(linked, events, public_splits)
-    for pattern in PATTERNS:
-        net = linked.net()
+    # The three patterns' networks have the same sums over the same edges: built and
+    # oriented once (a year of a district has tens of thousands of edges).
+    first, pattern = linked.net(), PATTERNS[0]
 
-        def edge(kind, name=None, net=net, pattern=pattern):
-            net.edge((kind, name), *((rsvp_key(m, kind, name), sign) for m, sign in pattern))
-            return (kind, name)
+    def edge(kind, name=None):
+        first.edge((kind, name), *pattern_moves((kind, name), pattern))
+        return (kind, name)
 
-        events_of = defaultdict(list)
-        by_week = defaultdict(list)
-        for event in events:
-            edge("event", event.pk)
-            events_of[event.school].append(("event", event.pk))
-            by_week[event.week].append(("event", event.pk))
-        total = edge("all")
-        if schools is not None:
-            for school in schools:
-                net.equation([edge("school", school)], events_of[school])
-            net.equation([total], [("school", school) for school in schools])
-        else:
-            net.equation([total], [("event", event.pk) for event in events])
-        for week in weeks:
-            net.equation([edge("week", week)], by_week[week])
-        # Languages and weeks both add up to the total: chained through a free link so that
-        # each figure stays in two sums (reports.suppression: a network).
-        net.edge(("link", None))
-        net.equation([total], [edge("lang", lang) for lang in langs])
-        net.equation([("link", None)], [("lang", lang) for lang in langs])
-        net.equation([("link", None)], [("week", week) for week in weeks])
+    events_of = defaultdict(list)
+    by_week = defaultdict(list)
+    for event in events:
+        edge("event", event.pk)
+        events_of[event.school].append(("event", event.pk))
+        by_week[event.week].append(("event", event.pk))
+    total = edge("all")
+    if schools is not None:
+        for school in schools:
+            first.equation([edge("school", school)], events_of[school])
+        first.equation([total], [("school", school) for school in schools])
+    else:
+        first.equation([total], [("event", event.pk) for event in events])
+    for week in weeks:
+        first.equation([edge("week", week)], by_week[week])
+    # Languages and weeks both add up to the total: chained through a free link so that
+    # each figure stays in two sums (reports.suppression: a network).
+    first.edge(("link", None))
+    first.equation([total], [edge("lang", lang) for lang in langs])
+    first.equation([("link", None)], [("lang", lang) for lang in langs])
+    first.equation([("link", None)], [("week", week) for week in weeks])
+    for other in PATTERNS[1:]:
+        linked.nets.append(
+            first.with_moves(lambda edge_id, other=other: pattern_moves(edge_id, other))
+        )
 
     # The previous period: RSVPs = attended + no-shows (no-shows not shown, but implied).
     keys = [
@@ -193,6 +198,14 @@ def rsvp_figures(events, weeks, schools, public_splits, before, limit=None) -> L
     ]
     grid(linked, [keys], [linked.add(("before", "going"), before["going"])])
     return linked
+
+
+def pattern_moves(edge_id, pattern) -> tuple:
+    """The RSVP figures one edge of a pattern's network moves (none for the free link)."""
+    kind, name = edge_id
+    if kind == "link":
+        return ()
+    return tuple((rsvp_key(m, kind, name), sign) for m, sign in pattern)
 
 
 def public_splits_of(linked, events, public_splits):

@@ -102,14 +102,24 @@ class Net:
     def edge(self, edge_id, *moves):
         """An edge that moves several figures (or none: a link that is always free)."""
         self.moves[edge_id] = tuple(moves)
-        self._graph = None
+        self._graph = self._oriented = None
 
     def equation(self, left, right):
         """Σ left = Σ right, over edge ids (a figure key names the edge moving that figure)."""
         for edge_id in (*left, *right):
             self.moves.setdefault(edge_id, ((edge_id, 1),))
         self.equations.append((list(left), list(right)))
-        self._graph = None
+        self._graph = self._oriented = None
+
+    def with_moves(self, moves) -> "Net":
+        """The same sums over the same edges, each edge moving moves(edge id) instead: the
+        three networks of the RSVP figures (reports.linked), oriented once. Add no
+        equation to either afterwards."""
+        other = Net()
+        other.equations = self.equations
+        other.moves = {edge_id: tuple(moves(edge_id)) for edge_id in self.moves}
+        other._oriented = self._orient()
+        return other
 
     def graph(self) -> list[tuple]:
         """The edges (see _build), and what a pass reads of them, built once: a network does
@@ -153,12 +163,23 @@ class Net:
             self._nodes, self._nodes_of = sorted(nodes), edges
         return self._nodes
 
-    _graph = _adjacency_of = _where_of = _nodes_of = None
+    _graph = _oriented = _adjacency_of = _where_of = _nodes_of = None
 
     def _build(self) -> list[tuple]:
         """[(edge id, tail, head, moves)]: each edge leaves the equation where it stands on
         the left and enters the one where it stands on the right, after flipping whole
         equations so that no edge is on the same side twice."""
+        return [
+            (edge_id, tail, head, self.moves[edge_id]) for edge_id, tail, head in self._orient()
+        ]
+
+    def _orient(self) -> list[tuple]:
+        """[(edge id, tail, head)], in the order of the edge ids' repr."""
+        if self._oriented is None:
+            self._oriented = self._orientation()
+        return self._oriented
+
+    def _orientation(self) -> list[tuple]:
         seen: dict = defaultdict(list)
         for index, (left, right) in enumerate(self.equations):
             for edge_id in left:
@@ -196,7 +217,7 @@ class Net:
                     tail = index
                 else:
                     head = index
-            edges.append((edge_id, tail, head, self.moves[edge_id]))
+            edges.append((edge_id, tail, head))
         return edges
 
 
