@@ -313,16 +313,13 @@ class Linked:
         if len(ways) == 1:
             return True
         # Both ways open: the way back must not be this very edge taken backwards.
+        here = component.get(head, head)
         for start, goal in ((head, tail), (tail, head)):
             queue, seen = [start], {start}
             while queue:
                 node = queue.pop()
                 for other, via in arcs.get(node, ()):
-                    if (
-                        via == index
-                        or other in seen
-                        or component.get(other, other) != component.get(head, head)
-                    ):
+                    if via == index or other in seen or component.get(other, other) != here:
                         continue
                     if other == goal:
                         return True
@@ -353,6 +350,7 @@ class Linked:
         return best
 
     def _path(self, adjacency, start, goal, hidden, avoid):
+        steps = self._step
         costs = {start: 0}
         came = {}
         queue = [(0, 0, start)]
@@ -366,7 +364,15 @@ class Linked:
             for other, via, direction, moves in adjacency.get(node, ()):
                 if via == avoid:
                     continue
-                step = self._step_cost(moves, direction, hidden)
+                # _step_cost, inline: this loop is most of a pass on a mostly hidden table.
+                step = 0
+                for key, sign in moves:
+                    up, down, price = steps[key]
+                    if not (up if direction * sign > 0 else down):
+                        step = math.inf
+                        break
+                    if key not in hidden:
+                        step += price
                 if step == math.inf:
                     continue
                 if cost + step < costs.get(other, math.inf):
