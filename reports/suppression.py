@@ -453,16 +453,21 @@ class Linked:
 
 
 class _Steps(dict):
-    """Linked._steps for the figures a pass asks about only: a district's RSVP networks
-    have tens of thousands of figures and a pass reads a few of them."""
+    """key -> (can go up, can go down, what hiding it costs), fixed for a pass, worked out
+    for the figures a pass asks about only: a district's RSVP networks have tens of
+    thousands of figures and a pass reads a few of them. It keeps the figures and the
+    limit, not the Linked: no reference cycle keeps a district's figures alive after the
+    request."""
 
     def __init__(self, linked):
         super().__init__()
-        self.linked = linked
+        self.figures, self.limit = linked.figures, linked.limit
 
     def __missing__(self, key):
-        figure = self.linked.figures[key]
-        low, high = self.linked._bounds(key)
+        figure = self.figures[key]
+        low, high = figure.low, figure.high
+        if 0 < figure.value < self.limit:  # Linked._bounds of a primary figure
+            low, high = max(1, low), min(self.limit - 1, high)
         cost = (figure.value or ZERO_COST) * figure.weight
         self[key] = (low <= figure.value + 1 <= high, low <= figure.value - 1 <= high, cost)
         return self[key]
