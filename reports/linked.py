@@ -142,57 +142,54 @@ def rsvp_figures(events, weeks, schools, public_splits, before, limit=None) -> L
             "event",
             event.pk,
             totals[event.pk],
-            weight=SHOWN_WEIGHT if event.pk in public_splits else 1,
         )
     for school in schools or ():
         add("school", school, summed(of_school[school]))
     for week in weeks:
         add("week", week, summed(of_week[week]), displayed_no_shows=False)
-    # A language's figure is what the public splits show of it (known: a lower bound) plus
-    # an unknown part from the other events (that it is at most their whole count follows
-    # from the sums).
-    known = {lang: dict.fromkeys(MEASURES, 0) for lang in langs}
     per_language = {lang: dict.fromkeys(MEASURES, 0) for lang in langs}
     for event in events:
         for lang, (going, attended) in event.by_language.items():
             counts = {"going": going, "attended": attended, "no_shows": going - attended}
             for measure in MEASURES:
                 per_language[lang][measure] += counts[measure]
-                if event.pk in public_splits:
-                    known[lang][measure] += counts[measure]
     for lang in langs:
-        bounds = {m: (known[lang][m], float("inf")) for m in MEASURES}
-        add("lang", lang, per_language[lang], displayed_no_shows=False, bounds=bounds)
+        add("lang", lang, per_language[lang], displayed_no_shows=False)
     add("all", None, summed(events), weight=TOTAL_WEIGHT)
+    public_splits_of(linked, events, public_splits)
+    # The three patterns' networks have the same sums over the same edges: built and
+    # oriented once (a year of a district has tens of thousands of edges).
+    first, pattern = linked.net(), PATTERNS[0]
 
-    for pattern in PATTERNS:
-        net = linked.net()
+    def edge(kind, name=None):
+        first.edge((kind, name), *pattern_moves((kind, name), pattern))
+        return (kind, name)
 
-        def edge(kind, name=None, net=net, pattern=pattern):
-            net.edge((kind, name), *((rsvp_key(m, kind, name), sign) for m, sign in pattern))
-            return (kind, name)
-
-        events_of = defaultdict(list)
-        by_week = defaultdict(list)
-        for event in events:
-            edge("event", event.pk)
-            events_of[event.school].append(("event", event.pk))
-            by_week[event.week].append(("event", event.pk))
-        total = edge("all")
-        if schools is not None:
-            for school in schools:
-                net.equation([edge("school", school)], events_of[school])
-            net.equation([total], [("school", school) for school in schools])
-        else:
-            net.equation([total], [("event", event.pk) for event in events])
-        for week in weeks:
-            net.equation([edge("week", week)], by_week[week])
-        # Languages and weeks both add up to the total: chained through a free link so that
-        # each figure stays in two sums (reports.suppression: a network).
-        net.edge(("link", None))
-        net.equation([total], [edge("lang", lang) for lang in langs])
-        net.equation([("link", None)], [("lang", lang) for lang in langs])
-        net.equation([("link", None)], [("week", week) for week in weeks])
+    events_of = defaultdict(list)
+    by_week = defaultdict(list)
+    for event in events:
+        edge("event", event.pk)
+        events_of[event.school].append(("event", event.pk))
+        by_week[event.week].append(("event", event.pk))
+    total = edge("all")
+    if schools is not None:
+        for school in schools:
+            first.equation([edge("school", school)], events_of[school])
+        first.equation([total], [("school", school) for school in schools])
+    else:
+        first.equation([total], [("event", event.pk) for event in events])
+    for week in weeks:
+        first.equation([edge("week", week)], by_week[week])
+    # Languages and weeks both add up to the total: chained through a free link so that
+    # each figure stays in two sums (reports.suppression: a network).
+    first.edge(("link", None))
+    first.equation([total], [edge("lang", lang) for lang in langs])
+    first.equation([("link", None)], [("lang", lang) for lang in langs])
+    first.equation([("link", None)], [("week", week) for week in weeks])
+    for other in PATTERNS[1:]:
+        linked.nets.append(
+            first.with_moves(lambda edge_id, other=other: pattern_moves(edge_id, other))
+        )
 
     # The previous period: RSVPs = attended + no-shows (no-shows not shown, but implied).
     keys = [
@@ -203,14 +200,46 @@ def rsvp_figures(events, weeks, schools, public_splits, before, limit=None) -> L
     return linked
 
 
+def pattern_moves(edge_id, pattern) -> tuple:
+    """The RSVP figures one edge of a pattern's network moves (none for the free link)."""
+    kind, name = edge_id
+    if kind == "link":
+        return ()
+    return tuple((rsvp_key(m, kind, name), sign) for m, sign in pattern)
+
+
+def public_splits_of(linked, events, public_splits):
+    """What the events whose split by language is shown change in the RSVP figures: hiding
+    their totals costs more, and a language's figure is what those splits show of it
+    (known: a lower bound) plus an unknown part from the other events (that it is at most
+    their whole count follows from the sums). Set apart so that solve_rsvps can solve the
+    same figures again with fewer splits, without building a district's networks again."""
+    known = {lang: dict.fromkeys(MEASURES, 0) for lang in LANGUAGE_KEYS}
+    for event in events:
+        shown = event.pk in public_splits
+        for measure in MEASURES:
+            linked.figures[rsvp_key(measure, "event", event.pk)].weight = (
+                SHOWN_WEIGHT if shown else 1
+            )
+        if not shown:
+            continue
+        for lang, (going, attended) in event.by_language.items():
+            counts = {"going": going, "attended": attended, "no_shows": going - attended}
+            for measure in MEASURES:
+                known[lang][measure] += counts[measure]
+    for lang in LANGUAGE_KEYS:
+        for measure in MEASURES:
+            linked.figures[rsvp_key(measure, "lang", lang)].low = known[lang][measure]
+
+
 def solve_rsvps(events, weeks, schools, splits, before, limit=None) -> Linked:
     """rsvp_figures, solved; public_splits on the result: the events whose split by language
     stays shown. An event whose totals had to be hidden after all loses its public split
     (its part of each language is then no longer known), and so do all of them when what
     they tell leaves a hidden figure no way to move; then it is solved again."""
     splits = set(splits)
+    linked = rsvp_figures(events, weeks, schools, splits, before, limit)
     while True:
-        linked = rsvp_figures(events, weeks, schools, splits, before, limit)
         linked.solve()
         lost = {pk for pk in splits for m in MEASURES if rsvp_key(m, "event", pk) in linked.hidden}
         if linked.exposed and not lost:
@@ -219,6 +248,8 @@ def solve_rsvps(events, weeks, schools, splits, before, limit=None) -> Linked:
             linked.public_splits = splits
             return linked
         splits -= lost
+        public_splits_of(linked, events, splits)
+        linked.hidden = None
 
 
 def help_key(measure, kind, name=None):

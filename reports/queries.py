@@ -33,6 +33,9 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from modeltranslation.fields import NONE
+from modeltranslation.thread_context import fallbacks_enabled
+from modeltranslation.utils import build_localized_fieldname, get_language, resolution_order
 
 from committees.models import Seat, SeatApplication
 from conversations.models import CallbackRequest
@@ -193,12 +196,13 @@ def walk_ins(scope: Scope, period: Period) -> dict[str, int]:
 def held_events(scope: Scope, period: Period) -> list[dict]:
     """The events held in the period, as plain values (title and school name in the reader's
     language): what every RSVP figure of the period is grouped by. One query."""
-    return list(
+    columns, title = _in_reader_language(Event, "title")
+    rows = (
         _events_held(scope, period.start, period.end)
         .order_by("starts_at", "pk")
-        .values(
+        .raw_values(
             "pk",
-            "title",
+            *columns,
             "starts_at",
             "school_id",
             "school__name",
@@ -207,6 +211,45 @@ def held_events(scope: Scope, period: Period) -> list[dict]:
             "childcare",
         )
     )
+    return [
+        {
+            "pk": row["pk"],
+            "title": title(row),
+            "starts_at": row["starts_at"],
+            "school_id": row["school_id"],
+            "school__name": row["school__name"],
+            "school__time_zone": row["school__time_zone"],
+            "interpreter_languages": row["interpreter_languages"],
+            "childcare": row["childcare"],
+        }
+        for row in rows
+    ]
+
+
+def _in_reader_language(model, field):
+    """(columns, read): the columns of a translated field that modeltranslation reads for
+    the reader's language and its fallbacks, and how it picks one of a row's values. Its
+    values() works the languages out again for every row: a third of the time of a year of
+    a district's events. This is its descriptor's reading (TranslationFieldDescriptor), with
+    the languages worked out once."""
+    descriptor = getattr(model, field)
+    languages = resolution_order(get_language(), descriptor.fallback_languages)
+    columns = [build_localized_fieldname(field, lang) for lang in languages]
+    default, undefined = NONE, descriptor.fallback_undefined
+    if undefined is NONE:
+        default = undefined = descriptor.field.get_default()
+    if fallbacks_enabled() and descriptor.fallback_value is not NONE:
+        last = descriptor.fallback_value
+    else:
+        last = descriptor.field.get_default() if default is NONE else default
+
+    def read(row):
+        for column in columns:
+            if descriptor.meaningful_value(row[column], undefined):
+                return row[column]
+        return last
+
+    return columns, read
 
 
 def cohosted_events(partner, period: Period) -> list[Event]:

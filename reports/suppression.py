@@ -97,21 +97,89 @@ class Net:
     def __init__(self):
         self.moves: dict = {}  # edge id -> ((figure key, +1 or -1), ...)
         self.equations: list[tuple[list, list]] = []
+        self._graph = None
 
     def edge(self, edge_id, *moves):
         """An edge that moves several figures (or none: a link that is always free)."""
         self.moves[edge_id] = tuple(moves)
+        self._graph = self._oriented = None
 
     def equation(self, left, right):
         """Σ left = Σ right, over edge ids (a figure key names the edge moving that figure)."""
         for edge_id in (*left, *right):
             self.moves.setdefault(edge_id, ((edge_id, 1),))
         self.equations.append((list(left), list(right)))
+        self._graph = self._oriented = None
+
+    def with_moves(self, moves) -> "Net":
+        """The same sums over the same edges, each edge moving moves(edge id) instead: the
+        three networks of the RSVP figures (reports.linked), oriented once. Add no
+        equation to either afterwards."""
+        other = Net()
+        other.equations = self.equations
+        other.moves = {edge_id: tuple(moves(edge_id)) for edge_id in self.moves}
+        other._oriented = self._orient()
+        return other
 
     def graph(self) -> list[tuple]:
+        """The edges (see _build), and what a pass reads of them, built once: a network does
+        not depend on the figures' values or bounds, so a group solved again with other
+        bounds (reports.linked.solve_rsvps) reuses it."""
+        if self._graph is None:
+            self._graph = self._build()
+        return self._graph
+
+    def adjacency(self) -> dict:
+        """node -> [(other node, edge index, direction, moves)], both ways."""
+        edges = self.graph()
+        if self._adjacency_of is not edges:
+            links = defaultdict(list)
+            for index, (_id, tail, head, moves) in enumerate(edges):
+                links[tail].append((head, index, 1, moves))
+                links[head].append((tail, index, -1, moves))
+            self._adjacency, self._adjacency_of = links, edges
+        return self._adjacency
+
+    def where(self) -> dict:
+        """figure key -> [edge indices moving it], ascending; and None -> the edges that
+        move no figure (always free)."""
+        edges = self.graph()
+        if self._where_of is not edges:
+            found = defaultdict(list)
+            for index, (_id, _t, _h, moves) in enumerate(edges):
+                if not moves:
+                    found[None].append(index)
+                for key, _sign in moves:
+                    found[key].append(index)
+            self._where, self._where_of = dict(found), edges
+        return self._where
+
+    def nodes(self) -> list:
+        edges = self.graph()
+        if self._nodes_of is not edges:
+            nodes = {GROUND}
+            for _id, tail, head, _m in edges:
+                nodes.update((tail, head))
+            self._nodes, self._nodes_of = sorted(nodes), edges
+        return self._nodes
+
+    _graph = _oriented = _adjacency_of = _where_of = _nodes_of = None
+
+    def _build(self) -> list[tuple]:
         """[(edge id, tail, head, moves)]: each edge leaves the equation where it stands on
         the left and enters the one where it stands on the right, after flipping whole
         equations so that no edge is on the same side twice."""
+        return [
+            (edge_id, tail, head, self.moves[edge_id]) for edge_id, tail, head in self._orient()
+        ]
+
+    def _orient(self) -> list[tuple]:
+        """[(edge id, tail, head)], in the order of the edge ids' repr."""
+        if self._oriented is None:
+            self._oriented = self._orientation()
+        return self._oriented
+
+    def _orientation(self) -> list[tuple]:
         seen: dict = defaultdict(list)
         for index, (left, right) in enumerate(self.equations):
             for edge_id in left:
@@ -149,7 +217,7 @@ class Net:
                     tail = index
                 else:
                     head = index
-            edges.append((edge_id, tail, head, self.moves[edge_id]))
+            edges.append((edge_id, tail, head))
         return edges
 
 
@@ -205,15 +273,6 @@ class Linked:
             return max(1, figure.low), min(self.limit - 1, figure.high)
         return figure.low, figure.high
 
-    def _steps(self) -> dict:
-        """key -> (can go up, can go down, what hiding it costs): fixed for a pass."""
-        steps = {}
-        for key, figure in self.figures.items():
-            low, high = self._bounds(key)
-            cost = (figure.value or ZERO_COST) * figure.weight
-            steps[key] = (low <= figure.value + 1 <= high, low <= figure.value - 1 <= high, cost)
-        return steps
-
     def _step_cost(self, moves, direction, hidden) -> float:
         """What it costs to move these figures one step (0: all hidden already; inf: a
         figure cannot move that way, shown or hidden)."""
@@ -226,10 +285,16 @@ class Linked:
                 cost += price
         return cost
 
-    def _residual(self, edges, hidden):
-        """Arcs a hidden cycle may use: (from, to, edge index), both ways where allowed."""
+    def _residual(self, edges, where, candidates, hidden):
+        """Arcs a hidden cycle may use: (from, to, edge index), both ways where allowed.
+        Only edges that move candidates (hidden or free figures) or nothing can: the others
+        cost something to move (where: Net.where of the edges)."""
         arcs = defaultdict(list)
-        for index, (_id, tail, head, moves) in enumerate(edges):
+        indices = set(where.get(None, ()))
+        for key in candidates:
+            indices.update(where.get(key, ()))
+        for index in sorted(indices):
+            _id, tail, head, moves = edges[index]
             if self._step_cost(moves, 1, hidden) == 0:
                 arcs[tail].append((head, index))
             if self._step_cost(moves, -1, hidden) == 0:
@@ -243,17 +308,18 @@ class Linked:
             return False
         if tail == head:
             return True  # in no sum at all: it can move on its own
-        if component[tail] != component[head]:
+        if component.get(tail, tail) != component.get(head, head):
             return False
         if len(ways) == 1:
             return True
         # Both ways open: the way back must not be this very edge taken backwards.
+        here = component.get(head, head)
         for start, goal in ((head, tail), (tail, head)):
             queue, seen = [start], {start}
             while queue:
                 node = queue.pop()
                 for other, via in arcs.get(node, ()):
-                    if via == index or other in seen or component.get(other) != component[head]:
+                    if via == index or other in seen or component.get(other, other) != here:
                         continue
                     if other == goal:
                         return True
@@ -284,6 +350,7 @@ class Linked:
         return best
 
     def _path(self, adjacency, start, goal, hidden, avoid):
+        steps = self._step
         costs = {start: 0}
         came = {}
         queue = [(0, 0, start)]
@@ -297,7 +364,15 @@ class Linked:
             for other, via, direction, moves in adjacency.get(node, ()):
                 if via == avoid:
                     continue
-                step = self._step_cost(moves, direction, hidden)
+                # _step_cost, inline: this loop is most of a pass on a mostly hidden table.
+                step = 0
+                for key, sign in moves:
+                    up, down, price = steps[key]
+                    if not (up if direction * sign > 0 else down):
+                        step = math.inf
+                        break
+                    if key not in hidden:
+                        step += price
                 if step == math.inf:
                     continue
                 if cost + step < costs.get(other, math.inf):
@@ -320,28 +395,30 @@ class Linked:
 
     def solve(self) -> set:
         hidden = {k for k, f in self.figures.items() if not f.displayed or self.primary(k)}
-        self._step = self._steps()
+        self._step = _Steps(self)
         graphs = [net.graph() for net in self.nets]
-        adjacency = []
-        for edges in graphs:
-            links = defaultdict(list)
-            for index, (_id, tail, head, moves) in enumerate(edges):
-                links[tail].append((head, index, 1, moves))
-                links[head].append((tail, index, -1, moves))
-            adjacency.append(links)
-        where = defaultdict(list)  # figure -> [(graph, edge index)]
-        for g, edges in enumerate(graphs):
-            for index, (_id, _t, _h, moves) in enumerate(edges):
-                for key, _sign in moves:
-                    where[key].append((g, index))
+        adjacency = [net.adjacency() for net in self.nets]
+        in_net = [net.where() for net in self.nets]
+        # Figures a step of which costs nothing though shown (none, unless a weight is 0):
+        # their edges may join a hidden cycle as hidden figures' do.
+        free = [k for k, f in self.figures.items() if f.weight * (f.value or ZERO_COST) <= 0]
+
+        def where(key) -> list:
+            """[(graph, edge index)] of the edges moving a figure."""
+            return [(g, index) for g, found in enumerate(in_net) for index in found.get(key, ())]
+
         for _round in range(len(self.figures) + 1):
-            arcs = [self._residual(edges, hidden) for edges in graphs]
-            components = [_components(a, edges) for a, edges in zip(arcs, graphs, strict=True)]
+            arcs = [
+                self._residual(edges, found, (*hidden, *free), hidden)
+                for edges, found in zip(graphs, in_net, strict=True)
+            ]
+            components = [_components(a) for a in arcs]
+            # Only hidden figures need a cycle; in the order of their repr, as every pass.
             exposed = [
                 key
-                for key in sorted(self.figures, key=repr)
+                for key in sorted(hidden, key=repr)
                 if self._needs_cycle(key, hidden)
-                and not self._safe(key, where, graphs, arcs, components, hidden)
+                and not self._safe(key, where(key), graphs, arcs, components, hidden)
             ]
             self.exposed = exposed
             if not exposed:
@@ -350,7 +427,7 @@ class Linked:
             for key in exposed:
                 options = [
                     self._cheapest(graphs[g], adjacency[g], index, hidden)
-                    for g, index in where.get(key, ())
+                    for g, index in where(key)
                 ]
                 options = [o for o in options if o is not None]
                 if not options:
@@ -366,8 +443,7 @@ class Linked:
         self.hidden = hidden
         return hidden
 
-    def _safe(self, key, where, graphs, arcs, components, hidden) -> bool:
-        places = where.get(key)
+    def _safe(self, key, places, graphs, arcs, components, hidden) -> bool:
         if not places:
             low, high = self._bounds(key)
             return high > low  # in no sum: only its own bounds
@@ -376,11 +452,31 @@ class Linked:
         )
 
 
-def _components(arcs, edges) -> dict:
-    """Strongly connected components (Tarjan's, iterative): node -> component number."""
-    nodes = {GROUND}
-    for _id, tail, head, _m in edges:
-        nodes.update((tail, head))
+class _Steps(dict):
+    """key -> (can go up, can go down, what hiding it costs), fixed for a pass, worked out
+    for the figures a pass asks about only: a district's RSVP networks have tens of
+    thousands of figures and a pass reads a few of them. It keeps the figures and the
+    limit, not the Linked: no reference cycle keeps a district's figures alive after the
+    request."""
+
+    def __init__(self, linked):
+        super().__init__()
+        self.figures, self.limit = linked.figures, linked.limit
+
+    def __missing__(self, key):
+        figure = self.figures[key]
+        low, high = figure.low, figure.high
+        if 0 < figure.value < self.limit:  # Linked._bounds of a primary figure
+            low, high = max(1, low), min(self.limit - 1, high)
+        cost = (figure.value or ZERO_COST) * figure.weight
+        self[key] = (low <= figure.value + 1 <= high, low <= figure.value - 1 <= high, cost)
+        return self[key]
+
+
+def _components(arcs) -> dict:
+    """Strongly connected components (Tarjan's, iterative): node -> component number, for
+    the nodes arcs leave (a node no arc leaves is its own component: absent here)."""
+    nodes = [node for node, out in arcs.items() if out]
     index, low, component = {}, {}, {}
     stack, on_stack = [], set()
     counter = 0
