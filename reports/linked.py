@@ -68,8 +68,6 @@ class EventFacts:
     childcare_asked: int = 0
     childcare: bool = False
     offered: set = field(default_factory=set)
-    title: str = ""
-    school_name: str | None = None
     local_start: object = None
 
     def totals(self) -> dict[str, int]:

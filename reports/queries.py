@@ -44,7 +44,7 @@ from families.models import Family, Membership
 from messaging.models import Message
 from reports.models import RsvpCount
 from reports.scope import LANGUAGE_KEYS, Period, Scope, language_key
-from schools.models import Partner, Status
+from schools.models import Partner, School, Status
 
 
 class JsonListHas(Func):
@@ -194,39 +194,35 @@ def walk_ins(scope: Scope, period: Period) -> dict[str, int]:
 
 
 def held_events(scope: Scope, period: Period) -> list[dict]:
-    """The events held in the period, as plain values (title and school name in the reader's
-    language): what every RSVP figure of the period is grouped by. One query."""
-    columns, title = _in_reader_language(Event, "title")
-    rows = (
+    """The events held in the period, as plain values: what every RSVP figure of the period
+    is grouped by. No names: these are kept in the snapshot every reader shares, whatever
+    their language (event_names reads the names a page shows). One query."""
+    return list(
         _events_held(scope, period.start, period.end)
         .order_by("starts_at", "pk")
         .raw_values(
             "pk",
-            *columns,
             "starts_at",
             "school_id",
-            "school__name",
             "school__time_zone",
             "interpreter_languages",
             "childcare",
         )
     )
-    return [
-        {
-            "pk": row["pk"],
-            "title": title(row),
-            "starts_at": row["starts_at"],
-            "school_id": row["school_id"],
-            "school__name": row["school__name"],
-            "school__time_zone": row["school__time_zone"],
-            "interpreter_languages": row["interpreter_languages"],
-            "childcare": row["childcare"],
-        }
-        for row in rows
-    ]
 
 
-def _in_reader_language(model, field):
+def event_names(pks) -> dict[int, tuple[str, str | None]]:
+    """Each event's title and its school's name (None: district-wide) in the reader's
+    language, English where one is missing. One query."""
+    title_columns, title = _in_reader_language(Event, "title")
+    school_columns, school = _in_reader_language(School, "name", prefix="school__")
+    rows = Event.objects.filter(pk__in=list(pks)).raw_values(
+        "pk", "school_id", *title_columns, *school_columns
+    )
+    return {row["pk"]: (title(row), school(row) if row["school_id"] else None) for row in rows}
+
+
+def _in_reader_language(model, field, prefix=""):
     """(columns, read): the columns of a translated field that modeltranslation reads for
     the reader's language and its fallbacks, and how it picks one of a row's values. Its
     values() works the languages out again for every row: a third of the time of a year of
@@ -234,7 +230,7 @@ def _in_reader_language(model, field):
     the languages worked out once."""
     descriptor = getattr(model, field)
     languages = resolution_order(get_language(), descriptor.fallback_languages)
-    columns = [build_localized_fieldname(field, lang) for lang in languages]
+    columns = [prefix + build_localized_fieldname(field, lang) for lang in languages]
     default, undefined = NONE, descriptor.fallback_undefined
     if undefined is NONE:
         default = undefined = descriptor.field.get_default()

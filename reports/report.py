@@ -135,8 +135,6 @@ class Report:
                 week=day - timedelta(days=day.weekday()),
                 school=row["school_id"],
                 childcare=row["childcare"],
-                title=row["title"],
-                school_name=row["school__name"] if row["school_id"] else None,
                 local_start=timezone.localtime(row["starts_at"], zoneinfo.ZoneInfo(name)),
                 offered=set(row["interpreter_languages"] or []),
             )

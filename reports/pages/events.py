@@ -73,6 +73,8 @@ def events(request, scope, form, period):
         page = Paginator(shown, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
         shown = page.object_list
 
+    # Names in the reader's language: the figures' snapshot is shared by every language.
+    names = q.event_names(rows[i][0].pk for i in shown)
     # A date is written once per day, not once per event: the CSV of a district's period
     # has thousands of events on a few dozen days, and date_format was most of its time.
     days: dict = {}
@@ -90,7 +92,7 @@ def events(request, scope, form, period):
             where = [Cell(""), Cell("")]
         else:
             where = [
-                Cell.label(row.school_name or _("District-wide")),
+                Cell.label(names[row.pk][1] or _("District-wide")),
                 Cell.label(day(row.local_start)),
             ]
         return [
@@ -101,6 +103,8 @@ def events(request, scope, form, period):
             Cell.share(came, going),
         ]
 
-    listed = [(Cell.label(rows[i][0].title, f"{rows[i][0].pk}/?{base}"), rows[i]) for i in shown]
+    listed = [
+        (Cell.label(names[rows[i][0].pk][0], f"{rows[i][0].pk}/?{base}"), rows[i]) for i in shown
+    ]
     table.fill(listed, cells, total=total)
     return respond(request, "events", scope, form, period, [table], paging=_paging(page, base))

@@ -64,3 +64,30 @@ def test_the_cycle_collector_runs_again_after_figures_are_built(
     with pytest.raises(TypeError):
         report.rsvps  # noqa: B018
     assert gc.isenabled()
+
+
+def test_each_reader_sees_the_event_and_school_names_in_their_own_language(
+    client, settings, district_staff_a, world
+):
+    """The snapshot of the figures is shared by every reader of a period and scope; the
+    names on the events page are not: an English reader first must not leave a Spanish
+    reader English names (or the reverse)."""
+    from events.models import Event
+    from schools.models import School
+
+    settings.REPORTS_CACHE_SECONDS = 300
+    cache.clear()
+    night = world["night"]
+    Event.objects.filter(pk=night.pk).update(title_en="Math night", title_es="Noche de matemáticas")
+    School.objects.filter(pk=night.school_id).update(name_es="Escuela A (es)")
+    client.force_login(district_staff_a)
+    for _ in range(2):  # the first reads in English, then in Spanish; then again
+        english = client.get("/en/reports/events/").content.decode()
+        assert "Math night" in english and "Noche de matemáticas" not in english
+        assert "Escuela A (es)" not in english
+        spanish = client.get("/es/reports/events/").content.decode()
+        assert "Noche de matemáticas" in spanish and "Math night" not in spanish
+        assert "Escuela A (es)" in spanish
+        spanish_csv = client.get("/es/reports/events/?csv=events")
+        assert spanish_csv["Content-Type"].startswith("text/csv")
+        assert "Noche de matemáticas" in spanish_csv.content.decode()
