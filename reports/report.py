@@ -74,7 +74,7 @@ def shared(build):
         seconds = settings.REPORTS_CACHE_SECONDS
         key = self.cache_key(name)
         value = None
-        if seconds:
+        if seconds and not self.refresh:
             try:
                 value = cache.get(key)
             except Exception:  # noqa: BLE001 - Redis down: compute afresh
@@ -90,16 +90,25 @@ def shared(build):
         self.__dict__[name] = value
         return value
 
+    get.shared = True
     return property(get, doc=build.__doc__)
 
 
 class Report:
     """The suppressed figures of one period and scope, each group built on first use."""
 
-    def __init__(self, scope, period):
+    def __init__(self, scope, period, refresh: bool = False):
         self.scope = scope
         self.period = period
         self.limit = threshold()
+        # Build every figure afresh and replace the snapshot (reports.tasks.warm_snapshots).
+        self.refresh = refresh
+
+    def build_all(self) -> None:
+        """Build (or read) every figure kept in the snapshot."""
+        for name, value in vars(type(self)).items():
+            if isinstance(value, property) and getattr(value.fget, "shared", False):
+                getattr(self, name)
 
     def cache_key(self, name) -> str:
         where = f"school:{self.scope.school.pk}" if self.scope.school else "district"

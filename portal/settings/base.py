@@ -510,6 +510,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "conversations.tasks.purge_old_messages",
         "schedule": 24 * 3600,
     },
+    # Before the snapshot district readers share ends (REPORTS_CACHE_SECONDS), a new one.
+    "reports-warm-snapshots": {
+        "task": "reports.tasks.warm_snapshots",
+        "schedule": env_int(
+            "REPORTS_WARM_EVERY_SECONDS", max(60, REPORTS_CACHE_SECONDS * 4 // 5 or 240)
+        ),
+    },
     "schools-prepare-recordings": {
         "task": "schools.tasks.prepare_recordings",
         "schedule": env_int("PREPARE_RECORDINGS_EVERY_SECONDS", 600),

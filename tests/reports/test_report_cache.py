@@ -91,3 +91,43 @@ def test_each_reader_sees_the_event_and_school_names_in_their_own_language(
         spanish_csv = client.get("/es/reports/events/?csv=events")
         assert spanish_csv["Content-Type"].startswith("text/csv")
         assert "Noche de matemáticas" in spanish_csv.content.decode()
+
+
+def test_beat_builds_the_districts_snapshot_before_its_first_reader(
+    client, settings, district_staff_a, world, django_assert_max_num_queries
+):
+    """The first district reader of the day waits no computing: beat has built the default
+    view's figures (reports.tasks.warm_snapshots), and rebuilds them with the answers that
+    came since, as the snapshot they replace would have ended."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from portal.cache import delete_keys
+    from reports.tasks import warm_snapshots
+
+    settings.REPORTS_CACHE_SECONDS = 300
+    cache.clear()
+    client.force_login(district_staff_a)
+    with CaptureQueriesContext(connection) as computing:
+        computed = overview_csv(client)
+    with CaptureQueriesContext(connection) as from_snapshot:
+        assert overview_csv(client) == computed
+    assert len(from_snapshot) < len(computing)  # what the reader is spared
+    delete_keys(lambda key: key.startswith("reports:"))  # the snapshot ends
+    assert warm_snapshots() >= 1
+    with django_assert_max_num_queries(len(from_snapshot)):
+        assert overview_csv(client) == computed
+    for page in ("languages", "schools", "events", "committees"):
+        assert client.get(f"/en/reports/{page}/").status_code == 200
+    late = make_families(world["night"].school, "es", 1, prefix="late-")[0]
+    rsvp(world["night"], late, arrived=True)
+    assert overview_csv(client) == computed  # the snapshot holds until it is replaced
+    warm_snapshots()
+    assert overview_csv(client) != computed
+
+
+def test_without_a_shared_cache_beat_builds_nothing(settings, world):
+    from reports.tasks import warm_snapshots
+
+    settings.REPORTS_CACHE_SECONDS = 0
+    assert warm_snapshots() == 0
