@@ -23,7 +23,8 @@ TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 # A family reads the page and fills in the form between two requests.
 WAIT = [float(s) for s in os.environ.get("BENCH_WAIT", "1,5").split(",")]
-ERRORS = re.compile(r'class="errorlist[^"]*"[^>]*>(.*?)</ul>', re.DOTALL)
+# The page's summary of problems (portal/_error_summary.html): a refusal in words.
+ERRORS = re.compile(r'class="error-summary"[^>]*>(.*?)</div>', re.DOTALL)
 
 
 class Family(HttpUser):
