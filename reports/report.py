@@ -4,6 +4,7 @@ request, and in the shared cache for every page and CSV of the same period and s
 
 import gc
 import logging
+import time
 import zoneinfo
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -28,7 +29,7 @@ from reports.linked import (
     solve_rsvps,
     split_is_public,
 )
-from reports.scope import language_key
+from reports.scope import Period, Scope, default_period, language_key
 from reports.suppression import Entry, Linked, threshold
 
 
@@ -79,6 +80,8 @@ def shared(build):
                 value = cache.get(key)
             except Exception:  # noqa: BLE001 - Redis down: compute afresh
                 log.warning("reports.cache_unavailable")
+        if not self.refresh:
+            self.note_reader()
         if value is None:
             with collector_paused():
                 value = build(self)
@@ -103,6 +106,15 @@ class Report:
         self.limit = threshold()
         # Build every figure afresh and replace the snapshot (reports.tasks.warm_snapshots).
         self.refresh = refresh
+        self._noted = False
+
+    def note_reader(self) -> None:
+        """Once per report: a reader looks at this view, so beat keeps it built (read_views)."""
+        if self._noted:
+            return
+        self._noted = True
+        if settings.REPORTS_CACHE_SECONDS and isinstance(self.scope, Scope):
+            note_view(self.scope, self.period)
 
     def build_all(self) -> None:
         """Build (or read) every figure kept in the snapshot."""
@@ -262,6 +274,60 @@ class Report:
 
     def family(self, measure, kind, name=None) -> Entry:
         return self.families.entry(family_key(measure, kind, name))
+
+
+# Not under "reports:": what a snapshot's end deletes is the figures, not who read them.
+READ_KEY = "reports-read:1:{}"
+NOTE_EVERY = 60  # seconds: a reader going through the pages writes the list once a minute
+
+
+def _view(scope: Scope, period: Period) -> tuple:
+    """(school id or None, (first, last) or None for the default period, which moves with
+    the days): one view of a district's reports, as kept in the list of views read."""
+    dates = None if period == default_period() else (period.first, period.last)
+    return scope.school.pk if scope.school else None, dates
+
+
+def note_view(scope: Scope, period: Period) -> None:
+    """Remember that a reader looked at a view (beat rebuilds it before its snapshot ends).
+    A lost update between two readers at once only leaves one view unwarmed for a while."""
+    view = _view(scope, period)
+    if view == (None, None):
+        return  # the district's default view: beat builds it anyway
+    key = READ_KEY.format(scope.district.pk)
+    now = time.time()
+    try:
+        views = cache.get(key) or {}
+        if now - views.get(view, 0) < NOTE_EVERY:
+            return
+        views[view] = now
+        newest = sorted(views.items(), key=lambda item: item[1], reverse=True)
+        kept = dict(newest[: settings.REPORTS_WARM_MOST])
+        cache.set(key, kept, settings.REPORTS_WARM_RECENT_SECONDS)
+    except Exception:  # noqa: BLE001 - Redis down: the page is served, the view not kept
+        log.warning("reports.cache_unavailable")
+
+
+def read_views(district) -> list[tuple[Scope, Period]]:
+    """The views of a district's reports read in the last REPORTS_WARM_RECENT_SECONDS, the
+    most recent first (at most REPORTS_WARM_MOST); not the default view of the district."""
+    try:
+        views = cache.get(READ_KEY.format(district.pk)) or {}
+    except Exception:  # noqa: BLE001
+        log.warning("reports.cache_unavailable")
+        return []
+    since = time.time() - settings.REPORTS_WARM_RECENT_SECONDS
+    recent = sorted(
+        ((t, v) for v, t in views.items() if t >= since), key=lambda item: item[0], reverse=True
+    )
+    schools = {s.pk: s for s in district.schools.filter(pk__in={v[0] for _t, v in recent})}
+    found = []
+    for _read, (school_pk, dates) in recent[: settings.REPORTS_WARM_MOST]:
+        if school_pk is not None and school_pk not in schools:
+            continue  # the school left the district, or was deleted
+        period = Period(*dates) if dates else default_period()
+        found.append((Scope(district, schools.get(school_pk)), period))
+    return found
 
 
 def report_for(request, scope, period) -> Report:

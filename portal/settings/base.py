@@ -237,6 +237,11 @@ REPORTS_MIN_COUNT = env_int("REPORTS_MIN_COUNT", 10)
 # Suppressed report figures are kept this long for every page and CSV of a period and scope
 # (reports.report.shared); only with Redis, so every worker reads the same snapshot.
 REPORTS_CACHE_SECONDS = env_int("REPORTS_CACHE_SECONDS", 300 if REDIS_URL else 0)
+# Beat keeps built, beside each district's default view, the views (another period, one
+# school) its readers looked at in the last REPORTS_WARM_RECENT_SECONDS: at most
+# REPORTS_WARM_MOST of them per district, the most recently read (reports.tasks).
+REPORTS_WARM_RECENT_SECONDS = env_int("REPORTS_WARM_RECENT_SECONDS", 12 * 3600)
+REPORTS_WARM_MOST = env_int("REPORTS_WARM_MOST", 10)
 
 # Languages: 15 of them, in the URL, remembered in a cookie.
 install_language_info()

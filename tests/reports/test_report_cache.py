@@ -131,3 +131,62 @@ def test_without_a_shared_cache_beat_builds_nothing(settings, world):
 
     settings.REPORTS_CACHE_SECONDS = 0
     assert warm_snapshots() == 0
+
+
+def test_beat_keeps_built_the_views_readers_looked_at(
+    client, settings, district_staff_a, world, django_assert_max_num_queries
+):
+    """A district reader who looks at another period, or at one school, finds it built the
+    next time too: beat rebuilds the views read in the last REPORTS_WARM_RECENT_SECONDS
+    (reports.report.read_views) with the default one, with the answers that came since."""
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from portal.cache import delete_keys
+    from reports.tasks import warm_snapshots
+
+    settings.REPORTS_CACHE_SECONDS = 300
+    cache.clear()
+    client.force_login(district_staff_a)
+    today = timezone.localdate()
+    year = f"&start={today - timedelta(days=364)}&end={today}"
+    school = f"&school={world['night'].school.slug}"
+    with CaptureQueriesContext(connection) as computing:
+        computed = overview_csv(client, year)
+    # Counted now: the next request outside a capture empties the connection's query log.
+    computing = len(computing)
+    overview_csv(client, school)
+    with CaptureQueriesContext(connection) as from_snapshot:
+        assert overview_csv(client, year) == computed
+    from_snapshot = len(from_snapshot)
+    assert from_snapshot < computing
+    delete_keys(lambda key: key.startswith("reports:"))  # the snapshots end
+    assert warm_snapshots() == 3  # the default view, the year, the school
+    with django_assert_max_num_queries(from_snapshot):
+        assert overview_csv(client, year) == computed
+    late = make_families(world["night"].school, "es", 1, prefix="late-")[0]
+    rsvp(world["night"], late, arrived=True)
+    warm_snapshots()
+    assert overview_csv(client, year) != computed  # rebuilt with the new answer
+    # Views nobody read for REPORTS_WARM_RECENT_SECONDS are left to their next reader.
+    settings.REPORTS_WARM_RECENT_SECONDS = 0
+    assert warm_snapshots() == 1
+
+
+def test_beat_keeps_only_the_most_recently_read_views(client, settings, district_staff_a, world):
+    from reports.report import read_views
+
+    settings.REPORTS_CACHE_SECONDS = 300
+    settings.REPORTS_WARM_MOST = 1
+    cache.clear()
+    client.force_login(district_staff_a)
+    overview_csv(client, "&start=2026-01-01&end=2026-03-31")
+    overview_csv(client, f"&school={world['night'].school.slug}")
+    overview_csv(client)  # the default view is built by beat anyway: not in the list
+    views = read_views(world["night"].school.district)
+    assert [(scope.school, period) for scope, period in views] == [
+        (world["night"].school, default_period())
+    ]
