@@ -17,8 +17,10 @@ Definitions (shown to staff on the pages too):
 - reminders: outbox messages of kind "reminder" for the events held, by channel and status.
 """
 
-from datetime import datetime
+import zoneinfo
+from datetime import date, datetime
 
+from django.conf import settings
 from django.db.models import (
     BooleanField,
     Case,
@@ -32,7 +34,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncDate
 from modeltranslation.fields import NONE
 from modeltranslation.thread_context import fallbacks_enabled
 from modeltranslation.utils import build_localized_fieldname, get_language, resolution_order
@@ -73,43 +75,38 @@ def _events_held(scope: Scope, start: datetime, end: datetime):
 # --- families -------------------------------------------------------------------------
 
 
-def families_by_language(scope: Scope, period: Period) -> dict[str, dict[str, int]]:
-    """{language: {"now": n, "before": n, "new": n}}: distinct families registered by the end
-    of this period and of the previous one, and those new in this period. One query."""
-    previous = period.previous()
+def families_by_day(scope: Scope) -> dict[str, dict[date, int]]:
+    """{language: {day: families}}: the families registered now (not erased, a confirmed
+    membership at a school of the scope), each once, by the day they registered in the
+    portal's time zone. Every period's counts of families registered by a day are sums of
+    these (reports.report.FamilyDays), so a new period reads no families. One query."""
     member = Membership.objects.filter(
         scope.school_filter(), family=OuterRef("pk"), status=Membership.Status.CONFIRMED
     )
     rows = (
-        Family.objects.filter(Exists(member), erased_at__isnull=True, created_at__lt=period.end)
+        Family.objects.filter(Exists(member), erased_at__isnull=True)
+        .annotate(day=TruncDate("created_at", tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE)))
         .order_by()
-        .values("language")
-        .annotate(
-            now=Count("id"),
-            before=Count("id", filter=Q(created_at__lt=previous.end)),
-            new=Count("id", filter=Q(created_at__gte=period.start)),
-            before_new=Count(
-                "id", filter=Q(created_at__gte=previous.start, created_at__lt=previous.end)
-            ),
-        )
+        .values("language", "day")
+        .annotate(n=Count("id"))
     )
-    names = ("now", "before", "new", "before_new")
-    result = {key: dict.fromkeys(names, 0) for key in LANGUAGE_KEYS}
+    result: dict[str, dict[date, int]] = {key: {} for key in LANGUAGE_KEYS}
     for row in rows:
-        bucket = result[language_key(row["language"])]
-        for name in names:
-            bucket[name] += row[name]
+        days = result[language_key(row["language"])]
+        days[row["day"]] = days.get(row["day"], 0) + row["n"]
     return result
 
 
-def families_by_school_and_language(scope: Scope, period: Period) -> dict[int, dict[str, int]]:
-    """{school id: {language: families}}: each school counts its own families (a family at
-    two schools counts at each). One query."""
+def families_by_school_and_language(
+    scope: Scope, period: Period | None = None
+) -> dict[int, dict[str, int]]:
+    """{school id: {language: families}} registered by the end of the period (None: now):
+    each school counts its own families (a family at two schools counts at each). One
+    query."""
+    registered = Q(family__created_at__lt=period.end) if period else Q()
     rows = (
         Membership.objects.filter(
-            status=Membership.Status.CONFIRMED,
-            family__erased_at__isnull=True,
-            family__created_at__lt=period.end,
+            registered, status=Membership.Status.CONFIRMED, family__erased_at__isnull=True
         )
         .filter(scope.school_filter())
         .order_by()

@@ -6,9 +6,12 @@ import gc
 import logging
 import time
 import zoneinfo
+from bisect import bisect_right
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cached_property
+from itertools import accumulate
 
 from django.conf import settings
 from django.core.cache import cache
@@ -68,12 +71,13 @@ def shared(build):
     suppress, and pages read from one snapshot cannot be differenced through an answer that
     arrived between two downloads. A cache that does not answer is skipped."""
     name = build.__name__
+    every_period = getattr(build, "every_period", False)
 
     def get(self):
         if name in self.__dict__:
             return self.__dict__[name]
         seconds = settings.REPORTS_CACHE_SECONDS
-        key = self.cache_key(name)
+        key = self.cache_key(name, every_period)
         value = None
         if seconds and not self.refresh:
             try:
@@ -95,6 +99,64 @@ def shared(build):
 
     get.shared = True
     return property(get, doc=build.__doc__)
+
+
+def every_period(build):
+    """Under @shared: kept once for the scope, read by every period's report (and built by
+    beat with the default one), so the first reader of another period does not read it."""
+    build.every_period = True
+    return build
+
+
+@dataclass
+class FamilyDays:
+    """The scope's families now, counted by the day they registered, with running totals:
+    the families figures of any period without reading the families again."""
+
+    days: dict[str, tuple[list[date], list[int]]]  # language: days ascending, running totals
+    newest: date | None  # the last day a family of the scope registered
+    # In a district: {school id: {language: families}} registered now.
+    by_school: dict[int, dict[str, int]] | None
+
+    @classmethod
+    def of(cls, by_day: dict[str, dict[date, int]], by_school) -> "FamilyDays":
+        days = {}
+        for language, counts in by_day.items():
+            order = sorted(counts)
+            days[language] = (order, list(accumulate(counts[day] for day in order)))
+        newest = max((order[-1] for order, _totals in days.values() if order), default=None)
+        return cls(days, newest, by_school)
+
+    def registered_by(self, last: date) -> dict[str, int]:
+        """{language: families registered on or before that day (and not erased since)}."""
+        found = {}
+        for language, (order, totals) in self.days.items():
+            index = bisect_right(order, last)
+            found[language] = totals[index - 1] if index else 0
+        return found
+
+    def by_language(self, period) -> dict[str, dict[str, int]]:
+        """{language: {"now", "before", "new", "before_new"}}: registered by the end of the
+        period and of the previous one, and new in each."""
+        now = self.registered_by(period.last)
+        before = self.registered_by(period.first - timedelta(days=1))
+        earlier = self.registered_by(period.previous().first - timedelta(days=1))
+        return {
+            key: {
+                "now": now[key],
+                "before": before[key],
+                "new": now[key] - before[key],
+                "before_new": before[key] - earlier[key],
+            }
+            for key in self.days
+        }
+
+    def by_school_at_end(self, period) -> dict[int, dict[str, int]] | None:
+        """The counts by school when no family registered after the period (a period that
+        ends today, or after the newest registration); else None: read them for the period."""
+        if self.by_school is None or (self.newest is not None and self.newest > period.last):
+            return None
+        return self.by_school
 
 
 class Report:
@@ -122,12 +184,10 @@ class Report:
             if isinstance(value, property) and getattr(value.fget, "shared", False):
                 getattr(self, name)
 
-    def cache_key(self, name) -> str:
+    def cache_key(self, name, every_period=False) -> str:
         where = f"school:{self.scope.school.pk}" if self.scope.school else "district"
-        return (
-            f"reports:1:{self.scope.district.pk}:{where}:{self.period.first}:"
-            f"{self.period.last}:{self.limit}:{name}"
-        )
+        when = "every" if every_period else f"{self.period.first}:{self.period.last}"
+        return f"reports:1:{self.scope.district.pk}:{where}:{when}:{self.limit}:{name}"
 
     @cached_property
     def schools(self) -> list:
@@ -205,15 +265,24 @@ class Report:
         return linked
 
     @shared
+    @every_period
+    def family_days(self) -> FamilyDays:
+        by_school = None
+        if self.scope.is_district:
+            by_school = q.families_by_school_and_language(self.scope)
+        return FamilyDays.of(q.families_by_day(self.scope), by_school)
+
+    @shared
     def families(self) -> Linked:
         """Solved; members_shown on the result: whether the counts by school are shown."""
+        counts = self.family_days
         memberships = None
         if self.scope.is_district:
-            by_school = q.families_by_school_and_language(self.scope, self.period)
+            by_school = counts.by_school_at_end(self.period)
+            if by_school is None:
+                by_school = q.families_by_school_and_language(self.scope, self.period)
             memberships = {s.pk: by_school.get(s.pk, {}) for s in self.schools}
-        return solve_families(
-            q.families_by_language(self.scope, self.period), memberships, self.limit
-        )
+        return solve_families(counts.by_language(self.period), memberships, self.limit)
 
     @shared
     def committee_rows(self) -> list[dict]:
