@@ -9,6 +9,7 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
+from django.core.cache import cache
 
 from reports.replica import build_report
 from reports.report import Report, read_views
@@ -16,6 +17,7 @@ from reports.scope import Scope, default_period
 from schools.models import District
 
 log = logging.getLogger("reports.tasks")
+WARMING_KEY = "reports-warming"
 
 
 @shared_task(ignore_result=True)
@@ -24,6 +26,24 @@ def warm_snapshots() -> int:
     read recently; how many were built."""
     if not settings.REPORTS_CACHE_SECONDS:
         return 0  # no shared cache: every page is computed for its reader anyway
+    try:
+        # A run that outlasts beat's interval (many districts, a busy database) is not
+        # joined by the next one building the same views at the same time.
+        if not cache.add(WARMING_KEY, True, settings.REPORTS_CACHE_SECONDS):
+            log.info("reports.warm_skipped: the last run is still building")
+            return 0
+    except Exception:  # noqa: BLE001 - no shared cache to keep snapshots in
+        log.warning("reports.cache_unavailable")
+        return 0
+    try:
+        built = _warm_all()
+    finally:
+        cache.delete(WARMING_KEY)
+    log.info("reports.warmed views=%s", built)
+    return built
+
+
+def _warm_all() -> int:
     built = 0
     for district in District.objects.order_by("pk"):
         for scope, period in [(Scope(district), default_period()), *read_views(district)]:
@@ -41,5 +61,4 @@ def warm_snapshots() -> int:
                 )
                 continue
             built += 1
-    log.info("reports.warmed views=%s", built)
     return built

@@ -190,3 +190,15 @@ def test_beat_keeps_only_the_most_recently_read_views(client, settings, district
     assert [(scope.school, period) for scope, period in views] == [
         (world["night"].school, default_period())
     ]
+
+
+def test_a_second_beat_run_leaves_the_views_to_the_one_still_building(settings, world):
+    from reports.tasks import WARMING_KEY, warm_snapshots
+
+    settings.REPORTS_CACHE_SECONDS = 300
+    cache.clear()
+    cache.add(WARMING_KEY, True, 300)  # a run still building, on another worker
+    assert warm_snapshots() == 0
+    cache.delete(WARMING_KEY)  # it ended
+    assert warm_snapshots() >= 1
+    assert warm_snapshots() >= 1  # and each run lets the next one go
