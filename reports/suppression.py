@@ -30,8 +30,10 @@ In a network, the changes that leave every equation true are exactly the circula
 cycles. So a hidden figure can take another value, with everything shown unchanged, exactly
 when it lies on a cycle of hidden figures that can all move one step the way the cycle goes: a
 small count stays within 1..9, any hidden count ≥ 0 (and ≥ what is already public of it). The
-check is one strongly-connected-components pass over those possible steps, and it is exact for
-a network: when no such cycle exists, every solution a reader can find agrees on the figure.
+check is one strongly-connected-components pass over those possible steps (and, for a figure
+free to move both ways, whether its edge is a bridge of its component: see _bridges), and it
+is exact for a network: when no such cycle exists, every solution a reader can find agrees on
+the figure.
 
 One RSVP figure takes part in three sums (its school, its week, and attended + no-shows =
 RSVPs). There an edge moves two figures at once: an event's attended up and its no-shows down
@@ -44,7 +46,9 @@ The pass
 1. Primary: every count from 1 to threshold-1 is hidden.
 2. While some hidden figure lies on no cycle, hide the shown figures of the cheapest path that
    closes one through it (a shown figure costs its count, so small ones go first; a zero costs
-   most: it protects little, since a reader may know the group is empty).
+   most: it protects little, since a reader may know the group is empty). A figure that what
+   was hidden before it in the same round already put on a cycle is passed over: its
+   cheapest cycle would cost nothing and hide nothing more.
 
 Zero is shown: a zero says nothing about a person. A share is shown only when both its count
 and the total it is taken from are; a change from the previous period only when both figures
@@ -301,8 +305,9 @@ class Linked:
                 arcs[head].append((tail, index))
         return arcs
 
-    def _on_cycle(self, edges, arcs, component, index, hidden) -> bool:
+    def _on_cycle(self, edges, cycles, index, hidden) -> bool:
         _id, tail, head, moves = edges[index]
+        _arcs, component, bridges = cycles
         ways = [d for d in (1, -1) if self._step_cost(moves, d, hidden) == 0]
         if not ways:
             return False
@@ -312,20 +317,10 @@ class Linked:
             return False
         if len(ways) == 1:
             return True
-        # Both ways open: the way back must not be this very edge taken backwards.
-        here = component.get(head, head)
-        for start, goal in ((head, tail), (tail, head)):
-            queue, seen = [start], {start}
-            while queue:
-                node = queue.pop()
-                for other, via in arcs.get(node, ()):
-                    if via == index or other in seen or component.get(other, other) != here:
-                        continue
-                    if other == goal:
-                        return True
-                    seen.add(other)
-                    queue.append(other)
-        return False
+        # Both ways open: the way back must not be this very edge taken backwards. In a
+        # strongly connected component, some path joins its ends one way or the other
+        # without it exactly when it is no bridge of the component (see _bridges).
+        return index not in bridges
 
     def _cheapest(self, edges, adjacency, index, hidden):
         """(cost, figures to hide) of the cheapest cycle through edge index, or None."""
@@ -407,24 +402,40 @@ class Linked:
             """[(graph, edge index)] of the edges moving a figure."""
             return [(g, index) for g, found in enumerate(in_net) for index in found.get(key, ())]
 
+        def cycles() -> list:
+            """Per network: (arcs, components, bridges) of the steps that cost nothing."""
+            found = []
+            for edges, places in zip(graphs, in_net, strict=True):
+                arcs = self._residual(edges, places, (*hidden, *free), hidden)
+                component = _components(arcs)
+                found.append((arcs, component, _bridges(arcs, component)))
+            return found
+
+        # Hidden figures are only ever added: while as many are hidden, the cycles stand.
+        now, seen = None, -1
         for _round in range(len(self.figures) + 1):
-            arcs = [
-                self._residual(edges, found, (*hidden, *free), hidden)
-                for edges, found in zip(graphs, in_net, strict=True)
-            ]
-            components = [_components(a) for a in arcs]
+            if len(hidden) != seen:
+                now, seen = cycles(), len(hidden)
             # Only hidden figures need a cycle; in the order of their repr, as every pass.
             exposed = [
                 key
                 for key in sorted(hidden, key=repr)
                 if self._needs_cycle(key, hidden)
-                and not self._safe(key, where(key), graphs, arcs, components, hidden)
+                and not self._safe(key, where(key), graphs, now, hidden)
             ]
             self.exposed = exposed
             if not exposed:
                 break
             added = False
             for key in exposed:
+                if added and all(k in hidden for k in free):
+                    # What was hidden for the figures before may close a cycle through this
+                    # one. Every shown figure costs something to hide, so its cheapest cycle
+                    # would then cost nothing and hide nothing more: pass over it.
+                    if len(hidden) > seen:
+                        now, seen = cycles(), len(hidden)
+                    if self._safe(key, where(key), graphs, now, hidden):
+                        continue
                 options = [
                     self._cheapest(graphs[g], adjacency[g], index, hidden)
                     for g, index in where(key)
@@ -443,13 +454,11 @@ class Linked:
         self.hidden = hidden
         return hidden
 
-    def _safe(self, key, places, graphs, arcs, components, hidden) -> bool:
+    def _safe(self, key, places, graphs, cycles, hidden) -> bool:
         if not places:
             low, high = self._bounds(key)
             return high > low  # in no sum: only its own bounds
-        return any(
-            self._on_cycle(graphs[g], arcs[g], components[g], index, hidden) for g, index in places
-        )
+        return any(self._on_cycle(graphs[g], cycles[g], index, hidden) for g, index in places)
 
 
 class _Steps(dict):
@@ -516,6 +525,50 @@ def _components(arcs) -> dict:
                     if member == node:
                         break
     return component
+
+
+def _bridges(arcs, component) -> set:
+    """The edge indices that are bridges of their strongly connected component, its arcs
+    taken as undirected edges (an edge's two arcs are one edge). An edge with both arcs in
+    a component C lies on a cycle without being taken back exactly when it is no bridge:
+    without it, C falls into strongly connected parts that it joins both ways, so each
+    part with no arc in from the others (or none out) holds one of its ends; when no path
+    joins its ends one way or the other, those two parts are all of C and nothing joins
+    them."""
+    links = defaultdict(list)
+    for node, out in arcs.items():
+        here = component.get(node, node)
+        for other, via in out:
+            if other != node and component.get(other, other) == here:
+                links[node].append((other, via))
+                links[other].append((node, via))
+    order, low, bridges = {}, {}, set()
+    for root in links:
+        if root in order:
+            continue
+        order[root] = low[root] = len(order)
+        work = [(root, None, iter(links[root]))]
+        while work:
+            node, entry, neighbours = work[-1]
+            for other, via in neighbours:
+                if via == entry:
+                    continue  # the edge we came by, whichever of its arcs
+                if other in order:
+                    if order[other] < low[node]:
+                        low[node] = order[other]
+                else:
+                    order[other] = low[other] = len(order)
+                    work.append((other, via, iter(links[other])))
+                    break
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    if low[node] < low[parent]:
+                        low[parent] = low[node]
+                    elif low[node] > order[parent]:
+                        bridges.add(entry)
+    return bridges
 
 
 # --- one table on its own -----------------------------------------------------------------
