@@ -17,6 +17,7 @@ from portal.languages import LANGUAGES, is_rtl
 from reports.access import audit, resolve_scope, scope_choices
 from reports.forms import period_from
 from reports.replica import build_report, current
+from reports.report import collector_paused
 from reports.scope import OTHER
 from reports.suppression import threshold
 
@@ -59,7 +60,15 @@ def report_page(name):
             if scope.partner and name != "events":
                 return redirect(f"{reverse('reports:events')}?{query(scope, period)}")
             # The access check above reads the primary; the figures may come from the replica.
-            return build_report(view, request, scope, form, period)
+            # The collector stays paused until the page is written: started again when only
+            # the figures are built, it walked them all while the page was rendered and the
+            # snapshot stored (a sixth of a year's page); once the page is sent they are
+            # freed as usual and there is little left to walk.
+            with collector_paused():
+                try:
+                    return build_report(view, request, scope, form, period)
+                finally:
+                    request.__dict__.pop("_reports", None)  # the page is written: free them
 
         return page
 

@@ -58,6 +58,8 @@ def test_the_cycle_collector_runs_again_after_figures_are_built(
     assert gc.isenabled()
     assert client.get("/en/reports/").status_code == 200
     assert gc.isenabled()
+    assert client.get("/en/reports/?csv=no-such-table").status_code == 404  # raised in the view
+    assert gc.isenabled()
     # A build that fails half-way starts it again too.
     report = Report(Scope(world["night"].school.district), default_period())
     report.weeks = None  # no weeks to sort the RSVPs into: the build raises
