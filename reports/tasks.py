@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from reports.replica import build_report
-from reports.report import Report, read_views
+from reports.report import Report, collector_paused, read_views
 from reports.scope import Scope, default_period
 from schools.models import District
 
@@ -48,8 +48,10 @@ def _warm_all() -> int:
     for district in District.objects.order_by("pk"):
         for scope, period in [(Scope(district), default_period()), *read_views(district)]:
             try:
-                # On the reporting replica when there is one, as a reader's page would read.
-                build_report(Report(scope, period, refresh=True).build_all)
+                # On the reporting replica when there is one, as a reader's page would read;
+                # the collector paused for the whole build, as for a page (report_page).
+                with collector_paused():
+                    build_report(Report(scope, period, refresh=True).build_all)
             except Exception:  # noqa: BLE001
                 # One view's failure must not leave the others cold; its reader computes.
                 log.exception(
