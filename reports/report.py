@@ -406,3 +406,8 @@ def report_for(request, scope, period) -> Report:
     if key not in cache:
         cache[key] = Report(scope, period)
     return cache[key]
+
+
+def forget_reports(request) -> None:
+    """The page is written: let the request's reports go (see report_page)."""
+    request.__dict__.pop("_reports", None)

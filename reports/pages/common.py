@@ -17,7 +17,7 @@ from portal.languages import LANGUAGES, is_rtl
 from reports.access import audit, resolve_scope, scope_choices
 from reports.forms import period_from
 from reports.replica import build_report, current
-from reports.report import collector_paused
+from reports.report import collector_paused, forget_reports
 from reports.scope import OTHER
 from reports.suppression import threshold
 
@@ -68,7 +68,7 @@ def report_page(name):
                 try:
                     return build_report(view, request, scope, form, period)
                 finally:
-                    request.__dict__.pop("_reports", None)  # the page is written: free them
+                    forget_reports(request)
 
         return page
 
